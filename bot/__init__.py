@@ -1,0 +1,1 @@
+"""Workerbot runtime: settings, the `workerbot` CLI, app assembly and transports."""

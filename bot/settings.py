@@ -1,0 +1,40 @@
+"""Deployment settings, read from `WORKERBOT_*` environment variables and a `.env` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from faq import SAMPLE_KB_PATH
+from handlers import SAMPLE_ROUTING_PATH
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WORKERBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///workerbot.db"
+    transport: Literal["aiogram", "ptb"] = "aiogram"
+    faq_path: Path = SAMPLE_KB_PATH
+    routing_path: Path = SAMPLE_ROUTING_PATH
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
+    webhook_secret: SecretStr | None = None
+
+    # A score at or above `faq_answer_score` is answered; between the two, up to three
+    # entries are offered as "did you mean"; below `faq_suggest_score`, nothing is guessed.
+    faq_answer_score: float = Field(default=70.0, ge=0, le=100)
+    faq_suggest_score: float = Field(default=45.0, ge=0, le=100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone, so a typo fails at start-up
+        return value

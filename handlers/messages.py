@@ -1,0 +1,92 @@
+"""What crosses the border between a transport and the core.
+
+A transport turns a platform update into an `Incoming`; the core answers by writing
+`Outgoing` messages into the outbox, which delivery later hands back to a transport.
+Nothing here knows about any particular messenger.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+# Telegram's callback_data limit; other messengers are roomier, so the core keeps to it.
+MAX_ACTION_BYTES = 64
+
+AttachmentKind = Literal["photo", "document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that stays on the messenger's side; we keep only its reference."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One update from a person, in messenger-neutral form."""
+
+    platform: str
+    update_id: str
+    chat_id: str
+    user_id: str
+    language: str | None = None
+    display_name: str | None = None
+    text: str | None = None
+    # Token of a pressed button; None for a typed message.
+    action: str | None = None
+    # The message that carried the update; for a button press, the bot's own message.
+    message_id: str | None = None
+    # Forum topic inside a group chat (officers' group, one topic per ticket).
+    thread_id: str | None = None
+    is_group: bool = False
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        size = len(self.action.encode("utf-8"))
+        if not 1 <= size <= MAX_ACTION_BYTES:
+            msg = f"button action must be 1-{MAX_ACTION_BYTES} bytes, got {size}: {self.action!r}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message to send (or an earlier bot message to edit).
+
+    `text` uses the small HTML subset every transport understands (<b>, <i>, <code>,
+    <a href>); anything a person typed is already escaped by the core.
+    """
+
+    chat_id: str
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit_message_id: str | None = None
+    thread_id: str | None = None
+    attachments: tuple[Attachment, ...] = field(default=())
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Outgoing:
+        data: dict[str, Any] = json.loads(raw)
+        return cls(
+            chat_id=data["chat_id"],
+            text=data["text"],
+            buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", ())),
+            edit_message_id=data.get("edit_message_id"),
+            thread_id=data.get("thread_id"),
+            attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+        )
