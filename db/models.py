@@ -1,0 +1,393 @@
+"""The database schema: SQLAlchemy 2 typed models for everything Workerbot keeps.
+
+Rows only; rules about who may change what, and how, live in `handlers`.
+Times are stored as UTC and always come back timezone-aware, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = "naive datetime given to the database; use an aware UTC datetime"
+            raise ValueError(msg)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+def _str_enum(enum_class: type[enum.Enum]) -> Enum:
+    # Stored as plain strings: adding a value later needs no ALTER TYPE on PostgreSQL.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class UnitKind(enum.StrEnum):
+    ENTERPRISE = "enterprise"
+    PARK = "park"
+    DISTRICT = "district"
+    CITY = "city"
+
+
+class OfficerRole(enum.StrEnum):
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class TicketKind(enum.StrEnum):
+    GRIEVANCE = "grievance"
+    HELP = "help"
+
+
+class TicketStatus(enum.StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING_WORKER = "waiting_worker"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class ActorKind(enum.StrEnum):
+    WORKER = "worker"
+    OFFICER = "officer"
+    SYSTEM = "system"
+
+
+class MessageVisibility(enum.StrEnum):
+    # A relayed message both sides see, or an officers-only internal note.
+    THREAD = "thread"
+    INTERNAL = "internal"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Unit(Base):
+    """A union body: enterprise union, park federation, district or city federation."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(_str_enum(UnitKind))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="raise")
+    queues: Mapped[list[Queue]] = relationship(back_populates="unit", lazy="raise")
+
+
+class Person(Base):
+    """Somebody who talks to the bot on a messenger: a worker, and an officer's account."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16))
+    # Set once the person picked a language with /lang; until then it follows the messenger.
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Workplace remembered from the last form, offered again next time.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    workplace: Mapped[str | None] = mapped_column(String(200))
+    # False after the messenger told us the person blocked the bot (Telegram 403).
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(lazy="raise")
+
+
+queue_officers = Table(
+    "queue_officers",
+    Base.metadata,
+    Column("queue_id", ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
+    Column("officer_id", ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Officer(Base):
+    """A union officer or admin, linked to a messenger account by id or invite code."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[OfficerRole] = mapped_column(_str_enum(OfficerRole), default=OfficerRole.OFFICER)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), unique=True)
+    # Only a hash is kept, so a database dump does not hand out working invite codes.
+    invite_code_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    invite_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person | None] = relationship(lazy="raise")
+    queues: Mapped[list[Queue]] = relationship(
+        secondary=queue_officers, back_populates="officers", lazy="raise"
+    )
+
+
+class Queue(Base):
+    """Where tickets wait for officers; belongs to a unit."""
+
+    __tablename__ = "queues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # Officers' forum group for this queue (one topic per ticket), if the union uses one.
+    group_chat_id: Mapped[str | None] = mapped_column(String(64))
+
+    unit: Mapped[Unit] = relationship(back_populates="queues", lazy="raise")
+    officers: Mapped[list[Officer]] = relationship(
+        secondary=queue_officers, back_populates="queues", lazy="raise"
+    )
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_queue_open", "queue_id", "status", "resolution_due"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_worker", "worker_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # Public reference shown to people, e.g. GR-2026-000123; set right after insert.
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    kind: Mapped[TicketKind] = mapped_column(_str_enum(TicketKind))
+    category: Mapped[str] = mapped_column(String(64))
+    status: Mapped[TicketStatus] = mapped_column(_str_enum(TicketStatus), default=TicketStatus.NEW)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    workplace: Mapped[str | None] = mapped_column(String(200))
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    summary: Mapped[str] = mapped_column(Text)
+    # Category-specific answers (hospital, dates, amounts, ...), keyed by field name.
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    language: Mapped[str] = mapped_column(String(16))
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    first_response_due: Mapped[datetime | None]
+    resolution_due: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    # Officers' forum topic for this ticket, when the queue works from a group.
+    topic_thread_id: Mapped[str | None] = mapped_column(String(64))
+
+    worker: Mapped[Person] = relationship(lazy="raise")
+    queue: Mapped[Queue] = relationship(lazy="raise")
+    assignee: Mapped[Officer | None] = relationship(lazy="raise")
+    unit: Mapped[Unit | None] = relationship(lazy="raise")
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", lazy="raise"
+    )
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id", lazy="raise"
+    )
+    attachments: Mapped[list[TicketAttachment]] = relationship(
+        back_populates="ticket", order_by="TicketAttachment.id", lazy="raise"
+    )
+
+
+class TicketEvent(Base):
+    """The audit trail: appended, never edited."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_kind: Mapped[ActorKind] = mapped_column(_str_enum(ActorKind))
+    actor_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # e.g. "created", "status", "assigned", "escalated", "rated", "message", "note"
+    event: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[TicketStatus | None] = mapped_column(_str_enum(TicketStatus))
+    to_status: Mapped[TicketStatus | None] = mapped_column(_str_enum(TicketStatus))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events", lazy="raise")
+
+
+class TicketMessage(Base):
+    """The conversation on a ticket: relayed messages and officers' internal notes."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author_kind: Mapped[ActorKind] = mapped_column(_str_enum(ActorKind))
+    author_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    visibility: Mapped[MessageVisibility] = mapped_column(_str_enum(MessageVisibility))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages", lazy="raise")
+
+
+class TicketAttachment(Base):
+    """A photo or document on a ticket; the file stays on the messenger, we keep its id."""
+
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_messages.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments", lazy="raise")
+
+
+class ConversationState(Base):
+    """Where a person is in a flow, so a restart or another replica resumes it."""
+
+    __tablename__ = "conversation_states"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled: the primary key makes processing exactly-once."""
+
+    __tablename__ = "processed_updates"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    # handlers.messages.Outgoing as JSON.
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _str_enum(OutboxStatus), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    sent_message_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Who it is for and about, so a failed delivery can be told to the right officer.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+
+
+class UnansweredQuestion(Base):
+    """Questions the knowledge base could not answer, for the knowledge-base report."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    score: Mapped[float]
+    best_entry_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobLease(Base):
+    """Scheduler lease: only the replica holding an unexpired lease runs the job."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
