@@ -1,0 +1,107 @@
+"""Database fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from WORKERBOT_TEST_POSTGRES_URL (default: the local trust-auth server,
+database `test`). Each pytest run creates its own scratch database there and drops it at
+the end, so parallel runs never see each other's rows. WORKERBOT_TEST_BACKENDS=sqlite runs
+without PostgreSQL (CI never sets it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.engine import create_engine, create_sessionmaker
+from db.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = [
+    b.strip() for b in os.environ.get("WORKERBOT_TEST_BACKENDS", "sqlite,postgresql").split(",")
+]
+
+
+async def _create_scratch_database(admin_url: str, name: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    engine = create_engine(make_url(admin_url).set(database=name).render_as_string(False))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+    finally:
+        await engine.dispose()
+
+
+async def _drop_scratch_database(admin_url: str, name: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A scratch PostgreSQL database with the schema, for this pytest run only."""
+    name = f"workerbot_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_create_scratch_database(POSTGRES_URL, name))
+    except OSError as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}). The suite runs on "
+            "PostgreSQL as well as SQLite: start the server, or point "
+            "WORKERBOT_TEST_POSTGRES_URL at one.",
+            returncode=3,
+        )
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_drop_scratch_database(POSTGRES_URL, name))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of an empty database with the schema; the test is run once per backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "workerbot.db"
+        return f"sqlite+aiosqlite:///{path}"
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    raise pytest.UsageError(f"unknown backend in WORKERBOT_TEST_BACKENDS: {request.param}")
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            await conn.run_sync(Base.metadata.create_all)
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def session(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        yield session
