@@ -2,4 +2,5 @@
 
 from pathlib import Path
 
-SAMPLE_KB_PATH = Path(__file__).parent / "sample_kb.yaml"
+SAMPLE_KB_PATH = Path(__file__).parent / "sample_kb"
+"""The bundled sample knowledge base (one file per language); a union replaces it."""

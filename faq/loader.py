@@ -1,0 +1,267 @@
+"""Read and validate knowledge base YAML: one file, or a directory of `*.yaml` files.
+
+Validation collects every problem before giving up, so whoever edits the knowledge base
+fixes all of them in one go instead of one per run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from faq.schema import ENTRY_ID, LANGUAGES, Entry, KnowledgeBase, KnowledgeBaseError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_FILE_KEYS = frozenset({"language", "entries"})
+_ENTRY_KEYS = frozenset({"id", "language", "question", "alternates", "keywords", "answer", "tags"})
+_LIST_KEYS = ("alternates", "keywords", "tags")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_knowledge_base(path: Path) -> KnowledgeBase:
+    """Load a knowledge base file or directory; raise `KnowledgeBaseError` listing all problems."""
+    problems: list[str] = []
+    files = _knowledge_base_files(path, problems)
+    entries: list[Entry] = []
+    first_seen: dict[str, str] = {}
+    for file in files:
+        entries.extend(_load_file(file, first_seen, problems))
+    if not problems and not entries:
+        problems.append(f"{path}: the knowledge base has no entries")
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return KnowledgeBase(entries=tuple(entries))
+
+
+def _knowledge_base_files(path: Path, problems: list[str]) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+        if not files:
+            problems.append(f"{path}: directory holds no *.yaml knowledge base files")
+        return files
+    if not path.exists():
+        problems.append(f"{path}: no such file or directory")
+        return []
+    return [path]
+
+
+def _load_file(file: Path, first_seen: dict[str, str], problems: list[str]) -> list[Entry]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{file}: not UTF-8 text")
+        return []
+    except OSError as error:
+        problems.append(f"{file}: cannot be read ({error.strerror})")
+        return []
+    try:
+        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        problems.append(f"{file}: not valid YAML: {_describe_yaml_error(error)}")
+        return []
+    if not isinstance(document, dict):
+        problems.append(
+            f"{file}: expected a mapping with 'language' and 'entries' at the top, "
+            f"found {_type_name(document)}"
+        )
+        return []
+
+    unknown = sorted(str(key) for key in document if key not in _FILE_KEYS)
+    if unknown:
+        problems.append(f"{file}: unknown top-level key(s) {', '.join(unknown)}")
+
+    file_language: str | None = None
+    if "language" in document:
+        file_language = _check_language(document["language"], f"{file}", problems)
+
+    raw_entries = document.get("entries")
+    if raw_entries is None:
+        problems.append(f"{file}: 'entries' is missing (a list of entries)")
+        return []
+    if not isinstance(raw_entries, list):
+        problems.append(f"{file}: 'entries' must be a list, found {_type_name(raw_entries)}")
+        return []
+
+    entries: list[Entry] = []
+    for position, raw in enumerate(raw_entries, start=1):
+        entry = _check_entry(
+            raw,
+            file=file,
+            position=position,
+            file_language=file_language,
+            file_declares_language="language" in document,
+            first_seen=first_seen,
+            problems=problems,
+        )
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _check_entry(
+    raw: object,
+    *,
+    file: Path,
+    position: int,
+    file_language: str | None,
+    file_declares_language: bool,
+    first_seen: dict[str, str],
+    problems: list[str],
+) -> Entry | None:
+    where = f"{file}: entry {position}"
+    if not isinstance(raw, dict):
+        problems.append(
+            f"{where}: expected a mapping (id, question, answer, ...), found {_type_name(raw)}"
+        )
+        return None
+
+    entry_id = raw.get("id")
+    if isinstance(entry_id, str) and entry_id:
+        where = f"{where} (id '{entry_id}')"
+    ok = True
+
+    unknown = sorted(str(key) for key in raw if key not in _ENTRY_KEYS)
+    if unknown:
+        problems.append(
+            f"{where}: unknown key(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(_ENTRY_KEYS))}"
+        )
+        ok = False
+
+    if entry_id is None:
+        problems.append(f"{where}: 'id' is missing")
+        ok = False
+    elif not isinstance(entry_id, str):
+        problems.append(f"{where}: 'id' must be text, found {_type_name(entry_id)}")
+        ok = False
+    elif not ENTRY_ID.fullmatch(entry_id):
+        problems.append(
+            f"{where}: bad id '{entry_id}': use lower-case letters a-z, digits "
+            "and hyphens, starting and ending with a letter or digit"
+        )
+        ok = False
+    elif entry_id in first_seen:
+        problems.append(
+            f"{where}: duplicate id '{entry_id}', first used at {first_seen[entry_id]}"
+        )
+        ok = False
+    else:
+        first_seen[entry_id] = f"{file}: entry {position}"
+
+    language = file_language
+    if "language" in raw:
+        language = _check_language(raw["language"], where, problems)
+        ok = ok and language is not None
+    elif not file_declares_language:
+        problems.append(
+            f"{where}: no language: set 'language' at the top of the file "
+            f"or on the entry ({', '.join(LANGUAGES)})"
+        )
+        ok = False
+    elif language is None:
+        ok = False  # the file's language is wrong and already reported
+
+    texts: dict[str, str] = {}
+    for key in ("question", "answer"):
+        value = raw.get(key)
+        if value is None:
+            problems.append(f"{where}: '{key}' is missing")
+            ok = False
+        elif not isinstance(value, str):
+            problems.append(f"{where}: '{key}' must be text, found {_type_name(value)}")
+            ok = False
+        elif not value.strip():
+            problems.append(f"{where}: '{key}' is empty")
+            ok = False
+        else:
+            texts[key] = value.strip()
+
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _LIST_KEYS:
+        checked = _check_text_list(raw.get(key, []), key, where, problems)
+        if checked is None:
+            ok = False
+        else:
+            lists[key] = checked
+
+    if not ok or language is None or not isinstance(entry_id, str):
+        return None
+    return Entry(
+        id=entry_id,
+        language=language,
+        question=texts["question"],
+        answer=texts["answer"],
+        alternates=lists["alternates"],
+        keywords=lists["keywords"],
+        tags=lists["tags"],
+    )
+
+
+def _check_language(value: object, where: str, problems: list[str]) -> str | None:
+    if isinstance(value, str) and value in LANGUAGES:
+        return value
+    problems.append(f"{where}: unknown language {value!r}; use one of {', '.join(LANGUAGES)}")
+    return None
+
+
+def _check_text_list(
+    value: object, key: str, where: str, problems: list[str]
+) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{where}: '{key}' must be a list of texts, found {_type_name(value)}")
+        return None
+    result: list[str] = []
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            problems.append(
+                f"{where}: '{key}' item {index} must be text, found {_type_name(item)}"
+            )
+            return None
+        if not item.strip():
+            problems.append(f"{where}: '{key}' item {index} is empty")
+            return None
+        result.append(item.strip())
+    return tuple(result)
+
+
+def _describe_yaml_error(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "syntax error"
+        if mark is not None:
+            return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
+        return problem
+    return str(error)
+
+
+def _type_name(value: object) -> str:
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }
+    if value is None:
+        return "nothing"
+    return names.get(type(value), type(value).__name__)
