@@ -1,0 +1,361 @@
+"""Find the knowledge base entry a worker's message asks about, and know when there is none.
+
+Ranking combines character TF-IDF (characters, character pairs and sound pairs, so
+typos by sound still meet), a token-sort ratio on words, and two coverage signals:
+how much of an entry's key words the message contains (long, chatty messages mention
+their topic among many other words) and how much of the message the entry explains.
+Deciding to answer also weighs words the knowledge base never uses, by how rare they are
+in general Chinese: "丧假有几天" shares characters with "年假有几天", but "丧假" is a rare
+word no entry knows, so it is not answered with the annual-leave entry.
+
+Everything that does not depend on the message is computed once, at construction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from faq.normalize import (
+    Segmenter,
+    content_words,
+    is_cjk,
+    normalize,
+    script_language,
+    syllables,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from faq.schema import Entry, KnowledgeBase
+
+Band = Literal["answer", "suggest", "none"]
+
+MAX_SUGGESTIONS = 3
+_CANDIDATE_VARIANTS = 40  # variants read from the index before entries are scored in full
+_SUGGESTION_SPREAD = 30.0  # suggestions further than this below the best one are noise
+_SOUND_CREDIT = 0.8  # a word matched only by sound is probably, not surely, the same word
+_CLOSE_SECOND = 8.0  # a runner-up this close means the message is ambiguous
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What the matcher makes of one message.
+
+    `band` is "answer" when `entry` should be answered, "suggest" when `suggestions`
+    should be offered to pick from, "none" when nothing fits well enough to guess.
+    `score` (0-100) is the best entry's score. `suggestions` holds the best entries,
+    best first, up to three, in every band: when answering, the first one is `entry`
+    and the rest are the runners-up; with "none" they are the closest entries found,
+    if any scored at all.
+    """
+
+    query: str
+    band: Band
+    entry: Entry | None
+    score: float
+    suggestions: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One way of asking an entry's question, prepared for comparison."""
+
+    compact: str  # normalised, without spaces
+    words: frozenset[str]
+    key_words: tuple[tuple[str, float], ...]  # content words with their weight
+    sorted_words: str
+    sound: str  # syllables joined by spaces, with a trailing space for whole-word search
+
+
+class _Query:
+    """A message prepared once for scoring against many entries."""
+
+    def __init__(self, text: str, segmenter: Segmenter) -> None:
+        self.normalized = normalize(text)
+        self.compact = self.normalized.replace(" ", "")
+        words = segmenter.words(self.normalized)
+        self.words = frozenset(words)
+        self.key_words = [(w, _weight(w, segmenter)) for w in dict.fromkeys(content_words(words))]
+        self.sorted_words = " ".join(sorted(w for w, _ in self.key_words))
+        self.pairs = _char_pairs(self.compact)
+        self.sound = _sound(self.compact)
+
+
+class Matcher:
+    """Matches messages against a knowledge base; build once, call `match` many times."""
+
+    def __init__(self, kb: KnowledgeBase, *, answer_score: float, suggest_score: float) -> None:
+        if not 0 <= suggest_score <= answer_score <= 100:
+            raise ValueError("need 0 <= suggest_score <= answer_score <= 100")
+        self.answer_score = answer_score
+        self.suggest_score = suggest_score
+        self._entries = kb.entries
+        self._segmenter = Segmenter([kw for entry in kb.entries for kw in entry.keywords])
+
+        # Per entry: its ways of asking (question and alternates) and its keywords.
+        self._texts: list[tuple[_Text, ...]] = []
+        self._keywords: list[tuple[tuple[str, str], ...]] = []
+        self._vocabulary: list[tuple[frozenset[str], str, frozenset[str], str]] = []
+        kb_words: set[str] = set()
+        kb_pairs: set[str] = set()
+
+        variant_terms: list[Counter[str]] = []
+        variant_entry: list[int] = []
+        document_frequency: Counter[str] = Counter()
+        for index, entry in enumerate(kb.entries):
+            texts = tuple(self._prepare(t) for t in (entry.question, *entry.alternates))
+            keywords = tuple(
+                (k, _sound(k))
+                for k in (normalize(k).replace(" ", "") for k in entry.keywords)
+                if k
+            )
+            self._texts.append(texts)
+            self._keywords.append(keywords)
+            words = frozenset().union(*(t.words for t in texts), (k for k, _ in keywords))
+            compact = " ".join([*(t.compact for t in texts), *(k for k, _ in keywords)])
+            pairs = frozenset(_char_pairs(compact))
+            self._vocabulary.append((words, compact, pairs, _sound(compact)))
+            kb_words.update(words)
+            kb_pairs.update(pairs)
+
+            entry_terms: set[str] = set()
+            sources = [t.compact for t in texts]
+            if keywords:
+                sources.append(" ".join(k for k, _ in keywords))
+            for source in sources:
+                terms = _terms(normalize(source), self._segmenter)
+                variant_terms.append(terms)
+                variant_entry.append(index)
+                entry_terms.update(terms)
+            document_frequency.update(entry_terms)
+        self._kb_words = frozenset(kb_words)
+        self._kb_pairs = frozenset(kb_pairs)
+
+        # Character TF-IDF, L2-normalised, as an inverted index: term -> (variants, weights).
+        entries_count = len(kb.entries)
+        self._idf = {
+            term: math.log((entries_count + 1) / (df + 1)) + 1.0
+            for term, df in document_frequency.items()
+        }
+        self._unknown_idf = math.log(entries_count + 1) + 1.0
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for variant, terms in enumerate(variant_terms):
+            weights = {t: (1 + math.log(tf)) * self._idf[t] for t, tf in terms.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for term, weight in weights.items():
+                ids, values = postings[term]
+                ids.append(variant)
+                values.append(weight / norm)
+        self._postings: dict[str, tuple[NDArray[np.int32], NDArray[np.float32]]] = {
+            term: (np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32))
+            for term, (ids, values) in postings.items()
+        }
+        self._variant_entry = np.array(variant_entry, dtype=np.int32)
+        self._entry_variants: list[list[int]] = [[] for _ in kb.entries]
+        for variant, index in enumerate(variant_entry):
+            self._entry_variants[index].append(variant)
+        self._language_mask = {
+            language: np.array(
+                [kb.entries[i].language == language for i in variant_entry], dtype=np.float32
+            )
+            for language in {entry.language for entry in kb.entries}
+        }
+
+    def _prepare(self, text: str) -> _Text:
+        normalized = normalize(text)
+        words = self._segmenter.words(normalized)
+        keys = tuple((w, _weight(w, self._segmenter)) for w in dict.fromkeys(content_words(words)))
+        compact = normalized.replace(" ", "")
+        return _Text(
+            compact=compact,
+            words=frozenset(words),
+            key_words=keys,
+            sorted_words=" ".join(sorted(w for w, _ in keys)),
+            sound=_sound(compact),
+        )
+
+    def match(self, text: str, language: str | None = None) -> Match:
+        """Score `text` against the knowledge base.
+
+        Entries in the language of the message's script are compared (Chinese text with
+        Chinese entries, Latin text with English ones); `language`, the user's language,
+        decides when the script does not (digits only) and when the knowledge base has no
+        entry in the script's language.
+        """
+        query = _Query(text, self._segmenter)
+        scored = self.rank(query, language)
+        if not scored:
+            return Match(query=text, band="none", entry=None, score=0.0, suggestions=())
+        best_score = scored[0][1]
+        suggestions = tuple(
+            self._entries[i]
+            for i, score in scored[:MAX_SUGGESTIONS]
+            if score > 0 and score >= best_score - _SUGGESTION_SPREAD
+        )
+        if best_score >= self.answer_score:
+            band: Band = "answer"
+        elif best_score >= self.suggest_score:
+            band = "suggest"
+        else:
+            band = "none"
+        return Match(
+            query=text,
+            band=band,
+            entry=self._entries[scored[0][0]] if band == "answer" else None,
+            score=round(best_score, 1),
+            suggestions=suggestions,
+        )
+
+    def rank(self, query: _Query, language: str | None = None) -> list[tuple[int, float]]:
+        """Candidate entries with their final scores (0-100), best first."""
+        similarity = self._similarities(query, language)
+        if similarity is None:
+            return []
+        top = np.argpartition(-similarity, min(_CANDIDATE_VARIANTS, len(similarity) - 1))
+        candidates = list(
+            dict.fromkeys(
+                int(self._variant_entry[v]) for v in top[:_CANDIDATE_VARIANTS] if similarity[v] > 0
+            )
+        )
+        unknown = self._unknown_rarity(query)
+        raw = sorted(
+            ((i, self._score(query, i, similarity, unknown)) for i in candidates),
+            key=lambda item: -item[1],
+        )
+        if len(raw) >= 2:
+            # An ambiguous message is not answered with confidence: the best score drops
+            # by what the runner-up lacks to a clear lead.
+            gap = raw[0][1] - raw[1][1]
+            if gap < _CLOSE_SECOND:
+                raw[0] = (raw[0][0], raw[0][1] - (_CLOSE_SECOND - gap))
+        return raw
+
+    def _similarities(self, query: _Query, language: str | None) -> NDArray[np.float32] | None:
+        terms = _terms(query.normalized, self._segmenter)
+        if not terms:
+            return None
+        weights = {
+            t: (1 + math.log(tf)) * self._idf.get(t, self._unknown_idf) for t, tf in terms.items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        similarity = np.zeros(len(self._variant_entry), dtype=np.float32)
+        for term, weight in weights.items():
+            posting = self._postings.get(term)
+            if posting is not None:
+                similarity[posting[0]] += posting[1] * np.float32(weight / norm)
+        wanted = script_language(query.normalized) or language
+        mask = self._language_mask.get(wanted) if wanted else None
+        if mask is not None:
+            similarity *= mask
+        return similarity
+
+    def _unknown_rarity(self, query: _Query) -> float:
+        """How much rare vocabulary the message has that no entry ever uses."""
+        total = 0.0
+        for word, _ in query.key_words:
+            if word in self._kb_words or not any(is_cjk(c) for c in word):
+                continue
+            if len(word) >= 2 and all(p in self._kb_pairs for p in _char_pairs(word)):
+                continue
+            total += self._segmenter.rarity(word) if len(word) >= 2 else 0.0
+        return total
+
+    def _score(
+        self, query: _Query, index: int, similarity: NDArray[np.float32], unknown: float
+    ) -> float:
+        texts = self._texts[index]
+        cosine = float(similarity[self._entry_variants[index]].max())
+        token_sort = max(fuzz.ratio(query.sorted_words, t.sorted_words) for t in texts) / 100
+        entry_coverage = max(_coverage(t.key_words, query) for t in texts)
+        keyword = max(
+            (
+                1.0
+                if k in query.compact
+                else _SOUND_CREDIT
+                if len(k) >= 2 and sound and sound in query.sound
+                else 0.0
+                for k, sound in self._keywords[index]
+            ),
+            default=0.0,
+        )
+        query_coverage = self._explained(query, index)
+        score = (
+            0.30 * cosine
+            + 0.15 * token_sort
+            + 0.35 * max(entry_coverage, 0.8 * keyword)
+            + 0.20 * query_coverage
+        )
+        return min(100.0, max(0.0, 100 * score - 15 * min(1.0, unknown)))
+
+    def _explained(self, query: _Query, index: int) -> float:
+        """Weighted share of the message's key words that this entry knows."""
+        words, compact, pairs, sound = self._vocabulary[index]
+        total = known = 0.0
+        for word, weight in query.key_words:
+            total += weight
+            if word in words or word in compact:
+                known += weight
+            elif len(word) >= 3:
+                word_pairs = _char_pairs(word)
+                known += weight * sum(p in pairs for p in word_pairs) / len(word_pairs)
+            elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in sound:
+                known += weight * _SOUND_CREDIT
+        return known / total if total else 0.0
+
+
+def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
+    """Weighted share of one way of asking's key words that the message contains."""
+    total = covered = 0.0
+    for word, weight in key_words:
+        total += weight
+        if word in query.words or word in query.compact:
+            covered += weight
+        elif len(word) >= 3 and is_cjk(word[0]):
+            word_pairs = _char_pairs(word)
+            covered += weight * sum(p in query.pairs for p in word_pairs) / len(word_pairs)
+        elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in query.sound:
+            covered += weight * _SOUND_CREDIT
+    return covered / total if total else 0.0
+
+
+def _weight(word: str, segmenter: Segmenter) -> float:
+    """Importance of a key word: rare words decide more, everyday words still count."""
+    return 0.25 + segmenter.rarity(word)
+
+
+def _char_pairs(text: str) -> set[str]:
+    return {
+        text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
+    }
+
+
+def _sound(text: str) -> str:
+    return " " + " ".join(syllables(text)) + " "
+
+
+def _terms(normalized: str, segmenter: Segmenter) -> Counter[str]:
+    """Index terms: Chinese characters, character pairs and sound pairs; English stems."""
+    terms: Counter[str] = Counter()
+    for piece in normalized.split():
+        run: list[str] = []
+        for char in [*piece, " "]:
+            if is_cjk(char):
+                run.append(char)
+                continue
+            if run:
+                terms.update(run)
+                terms.update(a + b for a, b in itertools.pairwise(run))
+                sounds = syllables("".join(run))
+                terms.update(f"~{a} {b}" for a, b in itertools.pairwise(sounds))
+                run = []
+        latin = "".join(c if not is_cjk(c) else " " for c in piece).split()
+        terms.update(w for word in latin for w in segmenter.words(word) if w)
+    return terms

@@ -1,0 +1,235 @@
+"""Turn what a worker types into comparable text: the same question written two ways
+(full-width, traditional script, with greetings, emoji or typos by sound) ends up alike.
+
+`normalize` does the string-level steps; `Segmenter` splits normalised text into words
+(jieba for Chinese, simple stemming for English); `rarity` says how informative a word
+is in general Chinese; `syllables` spells Chinese text by sound for homophone typos.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import jieba
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Greetings and politeness that carry no question. Longest first, so "我想问一下" goes
+# whole instead of leaving "我想" behind.
+_FILLER_PHRASES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "你好",
+            "您好",
+            "你们好",
+            "大家好",
+            "哈喽",
+            "嗨",
+            "在吗",
+            "在不在",
+            "请问一下",
+            "请问",
+            "我想问一下",
+            "我想问问",
+            "我想问",
+            "想问一下",
+            "想问问",
+            "问一下",
+            "打扰一下",
+            "打扰了",
+            "麻烦问一下",
+            "麻烦问下",
+            "麻烦你",
+            "麻烦了",
+            "谢谢你",
+            "谢谢您",
+            "谢谢",
+            "多谢",
+            "感谢",
+            "拜托了",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_FILLER_RE = re.compile("|".join(map(re.escape, _FILLER_PHRASES)))
+_ENGLISH_FILLERS = re.compile(
+    r"\b(?:hello|hi|hey|please|thanks|thank you|thx|excuse me|dear)\b", re.IGNORECASE
+)
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that say how something is asked, not what it is about. They stay in the text
+# for character scoring but are not "key words" of a question.
+STOP_WORDS: frozenset[str] = frozenset(
+    _split(
+        """
+    的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嘛 啦 哈 么 呗 咯 噢 哎 唉 嗯
+    我 我们 你 你们 您 他 她 它 他们 她们 咱 咱们 自己 人家 大家
+    这 那 这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 这边 那边
+    就 都 也 还 又 再 才 很 太 挺 真 更 最 非常 特别 一直 已经 现在 刚 刚刚 马上
+    和 与 跟 同 或 或者 而 但 但是 可是 如果 因为 所以 然后 而且 并且 于是
+    在 是 有 被 把 给 对 向 从 到 让 为 为了 用 以 于 关于 按 比
+    要 会 能 可以 可 应该 得 需要 想 想要 打算
+    吗 怎么 怎么办 怎样 怎么样 如何 什么 啥 多少 几 哪 哪里 哪儿 哪些 哪个 为什么 为啥 谁
+    能不能 可不可以 是不是 有没有 会不会 要不要 算不算 行不行 好不好 对不对
+    不 没 没有 别 一下 一个 一些 个 些 请 问 告诉 知道 问问 一点
+    """
+    )
+) | frozenset(
+    _split(
+        """
+    a an the is are am was were be been being do does did doing have has had having
+    i me my mine we our us you your he him his she her it its they them their
+    to of for in on at by with from into about as and or but if so than then
+    what how when where which who whom why can could would should will shall may might must
+    this that these those there here any some there's it's i'm don't doesn't isn't
+    not no yes get got just also very much many
+    """
+    )
+)
+
+_SYMBOLS_KEPT = frozenset("+%.")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[a-z]")
+
+_t2s = OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC), lower case, traditional to simplified script."""
+    return str(_t2s.convert(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def strip_symbols(text: str) -> str:
+    """Punctuation, emoji, other symbols and control characters become spaces."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "PSCZ" and char not in _SYMBOLS_KEPT:
+            out.append(" ")
+        else:
+            out.append(char)
+    # A kept "." or "%" only means something inside a number (3.5, 80%).
+    return re.sub(r"(?<![0-9])[.%+]|[.+](?![0-9])", " ", "".join(out))
+
+
+def strip_fillers(text: str) -> str:
+    """Drop greetings and politeness ("你好", "请问", "谢谢", "please") that ask nothing."""
+    return _ENGLISH_FILLERS.sub(" ", _FILLER_RE.sub(" ", text))
+
+
+def normalize(text: str) -> str:
+    """All string-level steps, with runs of white space collapsed to one space."""
+    return " ".join(strip_fillers(strip_symbols(fold(text))).split())
+
+
+def script_language(text: str) -> str | None:
+    """The language a text's script says: zh-CN for any Chinese character, en for Latin."""
+    if _CJK.search(text):
+        return "zh-CN"
+    if _LATIN.search(text):
+        return "en"
+    return None
+
+
+def is_cjk(char: str) -> bool:
+    return _CJK.match(char) is not None
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough for "drivers"/"driver", "injured"/"injury"."""
+    if not word.isascii() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] in "ey":
+        word = word[:-1]
+    return word
+
+
+class Segmenter:
+    """Word segmentation with the knowledge base's own terms kept whole.
+
+    One jieba dictionary is shared by the process: loading it takes about a second, and
+    domain words only ever make segmentation of the domain better.
+    """
+
+    _lock = threading.Lock()
+    _tokenizer: jieba.Tokenizer | None = None
+
+    def __init__(self, domain_words: Iterable[str] = ()) -> None:
+        tokenizer = self._shared()
+        for term in domain_words:
+            word = normalize(term).replace(" ", "")
+            if len(word) >= 2 and _CJK.search(word) and word not in tokenizer.FREQ:
+                # A frequency high enough that jieba prefers the whole term over its parts.
+                tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 10))
+        self._tokenizer = tokenizer
+
+    @classmethod
+    def _shared(cls) -> jieba.Tokenizer:
+        with cls._lock:
+            if cls._tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                cls._tokenizer = tokenizer
+            return cls._tokenizer
+
+    def words(self, normalized: str) -> list[str]:
+        """Words of normalised text, English words stemmed; spaces dropped."""
+        tokenizer = self._tokenizer
+        assert tokenizer is not None  # noqa: S101 - set in __init__
+        words: list[str] = []
+        for piece in normalized.split():
+            if piece.isascii():
+                words.append(stem(piece))
+            else:
+                words.extend(stem(word) for word in tokenizer.cut(piece, HMM=True) if word.strip())
+        return words
+
+    def rarity(self, word: str) -> float:
+        """How surprising a word is in general Chinese, 0 (everyday) to 1 (rare).
+
+        From jieba's dictionary frequencies: "丧假" or "医保卡" are rare and name a topic;
+        "老婆" or "那边" are everyday words that rarely decide what a question is about.
+        """
+        tokenizer = self._tokenizer
+        assert tokenizer is not None  # noqa: S101 - set in __init__
+        if not _CJK.search(word):
+            return 0.5
+        frequency = tokenizer.FREQ.get(word, 0)
+        information = math.log(tokenizer.total / (frequency + 1))
+        return min(1.0, max(0.0, (information - 9.0) / 5.0))
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    """Words that say what a question is about: no function or question words."""
+    return [w for w in words if w not in STOP_WORDS and (not w.isdigit() or len(w) >= 4)]
+
+
+@lru_cache(maxsize=65536)
+def _syllable(char: str) -> str:
+    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if is_cjk(char) else char
+
+
+def syllables(text: str) -> list[str]:
+    """Chinese characters spelt by sound, toneless ("共伤" and "工伤" both give gong shang)."""
+    return [_syllable(char) for char in text if is_cjk(char)]
