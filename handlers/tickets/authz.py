@@ -1,0 +1,83 @@
+"""Who may see and act on which ticket, checked by every use case.
+
+A worker: their own tickets. An officer: tickets of the queues they belong to. An admin:
+every ticket. What the caller claims about an officer is re-read from the database each
+time, so a deactivated officer or a revoked admin loses access at once. A ticket the actor
+may not see raises TicketNotFound, exactly like a ticket that does not exist, so ids and
+references cannot be probed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ActorKind, Officer, OfficerRole, Ticket
+from db.repositories import tickets as repo
+from handlers.tickets.errors import NotAllowed, TicketNotFound
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerActor:
+    person_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerActor:
+    officer_id: int
+    # A hint for menus only; the officer's role in the database decides.
+    is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """The scheduler's jobs and ticket creation itself."""
+
+
+Actor = WorkerActor | OfficerActor | SystemActor
+
+
+def actor_kind(actor: Actor) -> ActorKind:
+    match actor:
+        case WorkerActor():
+            return ActorKind.WORKER
+        case OfficerActor():
+            return ActorKind.OFFICER
+        case SystemActor():
+            return ActorKind.SYSTEM
+
+
+async def active_officer(session: AsyncSession, actor: OfficerActor, action: str) -> Officer:
+    """The acting officer, freshly loaded; NotAllowed if unknown or deactivated."""
+    if not isinstance(actor, OfficerActor):
+        raise NotAllowed(action, "officers_only")
+    officer = await repo.get_officer(session, actor.officer_id)
+    if officer is None or not officer.active:
+        raise NotAllowed(action, "officer_inactive")
+    return officer
+
+
+def officer_may_see(officer: Officer, ticket: Ticket) -> bool:
+    if officer.role == OfficerRole.ADMIN:
+        return True
+    return any(queue.id == ticket.queue_id for queue in officer.queues)
+
+
+async def check_can_see(
+    session: AsyncSession, actor: Actor, ticket: Ticket | None, ticket_ref: int | str
+) -> Ticket:
+    """`ticket` if `actor` may see it; TicketNotFound otherwise (also when it is None)."""
+    if ticket is None:
+        raise TicketNotFound(ticket_ref)
+    match actor:
+        case WorkerActor(person_id=person_id):
+            allowed = ticket.worker_id == person_id
+        case OfficerActor():
+            officer = await active_officer(session, actor, "see")
+            allowed = officer_may_see(officer, ticket)
+        case SystemActor():
+            allowed = True
+    if not allowed:
+        raise TicketNotFound(ticket_ref)
+    return ticket
