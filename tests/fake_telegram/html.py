@@ -30,6 +30,7 @@ _TAG_TO_ENTITY = {
     "blockquote": "blockquote",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TAG_NAME_RE = re.compile(r"[^\s>]*")
 _ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 _ATTR_RE = re.compile(r"""\s*([a-zA-Z-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
@@ -125,16 +126,15 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             pos += 1
             continue
         begin = pos
-        end = text.find(">", pos)
-        if end == -1:
-            raise HtmlParseError(
-                f"can't parse entities: Unclosed start tag at byte offset "
-                f"{_byte_offset(text, begin)}"
-            )
-        inner = text[pos + 1 : end]
-        pos = end + 1
-        if inner.startswith("/"):
-            name = inner[1:].strip().lower()
+        if text.startswith("</", pos):
+            end = text.find(">", pos)
+            if end == -1:
+                raise HtmlParseError(
+                    f"can't parse entities: Unclosed end tag at byte offset "
+                    f"{_byte_offset(text, begin)}"
+                )
+            name = text[pos + 2 : end].strip().lower()
+            pos = end + 1
             if not stack:
                 raise HtmlParseError(
                     f"can't parse entities: Unexpected end tag at byte offset "
@@ -148,14 +148,29 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                 )
             _close(top, out_len, stack, entities)
             continue
-        name_match = re.match(r"[^\s/>]*", inner)
-        name = name_match.group(0).lower() if name_match else ""
+        # Like Telegram: the tag name runs to a space or '>', and is judged before the rest.
+        name_match = _TAG_NAME_RE.match(text, pos + 1)
+        name_end = name_match.end() if name_match else pos + 1
+        if name_end >= n:
+            raise HtmlParseError(
+                f"can't parse entities: Unclosed start tag at byte offset "
+                f"{_byte_offset(text, begin)}"
+            )
+        name = text[pos + 1 : name_end].lower()
         if name not in _TAG_TO_ENTITY:
             raise HtmlParseError(
                 f'can\'t parse entities: Unsupported start tag "{name}" at byte offset '
                 f"{_byte_offset(text, begin)}"
             )
-        attrs = {k: _unescape_attr(v) for k, v in _parse_attrs(inner[len(name) :]).items()}
+        end = text.find(">", name_end)
+        if end == -1:
+            raise HtmlParseError(
+                f"can't parse entities: Unclosed start tag at byte offset "
+                f"{_byte_offset(text, begin)}"
+            )
+        inner = text[name_end:end]
+        pos = end + 1
+        attrs = {k: _unescape_attr(v) for k, v in _parse_attrs(inner).items()}
         if name == "span" and attrs.get("class") != "tg-spoiler":
             raise HtmlParseError('can\'t parse entities: Tag "span" must have class "tg-spoiler"')
         if name == "a" and not attrs.get("href"):
