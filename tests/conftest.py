@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_sessionmaker
 from db.models import Base
+from db.schema import upgrade
 
 POSTGRES_URL = os.environ.get(
     "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -35,12 +38,7 @@ async def _create_scratch_database(admin_url: str, name: str) -> None:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         await engine.dispose()
-    engine = create_engine(make_url(admin_url).set(database=name).render_as_string(False))
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
-    finally:
-        await engine.dispose()
+    await upgrade(make_url(admin_url).set(database=name).render_as_string(False))
 
 
 async def _drop_scratch_database(admin_url: str, name: str) -> None:
@@ -69,11 +67,24 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(_drop_scratch_database(POSTGRES_URL, name))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision once per run; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "workerbot.db"
+    asyncio.run(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """URL of an empty database with the schema; the test is run once per backend."""
+    """URL of an empty database with the schema; the test is run once per backend.
+
+    The schema comes from the migrations (a copy of a migrated SQLite file, or the run's
+    migrated PostgreSQL database), so code that checks or upgrades it finds it current.
+    """
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "workerbot.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
     if request.param == "postgresql":
         url: str = request.getfixturevalue("postgres_url")
@@ -84,10 +95,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
-    async with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            await conn.run_sync(Base.metadata.create_all)
-        else:
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
             tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
