@@ -1,0 +1,1 @@
+"""Transports: the only code that speaks a messenger's API."""

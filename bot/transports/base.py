@@ -1,0 +1,57 @@
+"""What delivery needs from a transport, and how a transport reports a failed send.
+
+A transport maps each `Outgoing` to its messenger's API call (send, or edit when
+`edit_message_id` is set) and translates the messenger's refusals into the errors below,
+so delivery can decide what to do without knowing any messenger.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from handlers.messages import Outgoing
+
+
+class Sender(Protocol):
+    # Name stored in `OutboxMessage.platform`; delivery hands each row to the sender of its
+    # platform.
+    platform: str
+    # Longest text one message may carry, counted as Telegram counts it: UTF-16 code units
+    # of the visible text, after markup is parsed. Delivery splits longer texts.
+    max_text_length: int
+
+    async def send(self, message: Outgoing) -> str | None:
+        """Send (or edit) one message; return the messenger's id for it, if it has one.
+
+        `message.text` is always the HTML subset described on `Outgoing`; a plain-text
+        resend after `MarkupRejected` arrives as the same subset with no tags left.
+        """
+        ...
+
+
+class DeliveryError(Exception):
+    """A send the messenger refused or that did not complete."""
+
+
+class RetryAfter(DeliveryError):  # noqa: N818 (named for what the messenger said)
+    """Flood control (Telegram 429): the chat accepts nothing for `seconds`."""
+
+    def __init__(self, seconds: float, detail: str = "") -> None:
+        super().__init__(detail or f"retry after {seconds:g}s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):  # noqa: N818 (named for what the messenger said)
+    """The person blocked the bot, or the chat is gone (Telegram 403)."""
+
+
+class MarkupRejected(DeliveryError):  # noqa: N818 (named for what the messenger said)
+    """The messenger could not parse the markup; the text is resent as plain text."""
+
+
+class TransientError(DeliveryError):
+    """Server error (5xx), network failure or timeout: worth retrying later."""
+
+
+class PermanentError(DeliveryError):
+    """Any other refusal (4xx): retrying would fail the same way."""
