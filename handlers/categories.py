@@ -31,8 +31,15 @@ FieldType = Literal["text", "date", "amount", "choice", "photos"]
 MAX_AMOUNT = Decimal(10000000)
 EARLIEST_DATE = date(1950, 1, 1)
 
+# C0 controls other than tab and newline (PostgreSQL refuses NUL in text), DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _AMOUNT_NOISE = re.compile(r"[\s,，]|^(?:¥|￥|RMB|CNY)|(?:元|块|RMB|CNY|yuan)$", re.IGNORECASE)
+
+
+def clean_text(value: str) -> str:
+    """A person's text without control characters or surrounding blanks."""
+    return _CONTROL.sub("", value).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +82,7 @@ class FieldSpec:
     def _parse_text(self, raw: object) -> str:
         if not isinstance(raw, str):
             raise InvalidInput(self.name, "required")
-        value = raw.strip()
+        value = clean_text(raw)
         if self.max_length is not None and len(value) > self.max_length:
             raise InvalidInput(self.name, "too_long")
         return value

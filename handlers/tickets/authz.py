@@ -58,10 +58,15 @@ async def active_officer(session: AsyncSession, actor: OfficerActor, action: str
     return officer
 
 
-def officer_may_see(officer: Officer, ticket: Ticket) -> bool:
+def officer_serves(officer: Officer, queue_id: int) -> bool:
+    """Whether the officer may work tickets of the queue (admins: every queue)."""
     if officer.role == OfficerRole.ADMIN:
         return True
-    return any(queue.id == ticket.queue_id for queue in officer.queues)
+    return any(queue.id == queue_id for queue in officer.queues)
+
+
+def officer_may_see(officer: Officer, ticket: Ticket) -> bool:
+    return officer_serves(officer, ticket.queue_id)
 
 
 async def check_can_see(

@@ -15,12 +15,12 @@ deleted, and the mapper guard below makes an attempt to do so fail loudly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, event, update
+from sqlalchemy import ColumnElement, CursorResult, event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -66,7 +66,8 @@ TRANSITIONS: Final[Mapping[str, Mapping[TicketStatus, TicketStatus]]] = MappingP
     }
 )
 
-_UNCHANGED: Final = object()
+# Passed as `assignee`/`queue` to mean "leave as is" (None means "nobody").
+UNCHANGED: Final = object()
 
 
 def next_status(current: TicketStatus, action: str) -> TicketStatus:
@@ -86,19 +87,22 @@ async def apply(
     now: datetime,
     reason: str | None = None,
     values: Mapping[str, Any] | None = None,
-    assignee: Officer | object | None = _UNCHANGED,
-    queue: Queue | object = _UNCHANGED,
+    assignee: Officer | object | None = UNCHANGED,
+    queue: Queue | object = UNCHANGED,
     data: Mapping[str, Any] | None = None,
+    expect: Sequence[ColumnElement[bool]] = (),
+    event_name: str | None = None,
 ) -> TicketEvent:
     """Apply `action` to `ticket` if its status allows, and append the event.
 
     `values` are further ticket columns to set in the same write; `assignee` and `queue`
-    move the ticket. On a lost race the ticket is reloaded and IllegalTransition raised.
+    move the ticket; `expect` adds conditions to the compare-and-set; `event_name` defaults
+    to the action. On a lost race the ticket is reloaded and IllegalTransition raised.
     """
     from_status = ticket.status
     to_status = next_status(from_status, action)
     changes: dict[str, Any] = {"status": to_status, "updated_at": now, **(values or {})}
-    if assignee is not _UNCHANGED:
+    if assignee is not UNCHANGED:
         changes["assignee_id"] = assignee.id if isinstance(assignee, Officer) else None
     if isinstance(queue, Queue):
         changes["queue_id"] = queue.id
@@ -110,23 +114,24 @@ async def apply(
             if ticket.assignee_id is None
             else Ticket.assignee_id == ticket.assignee_id
         )
+        .where(*expect)
         .values(changes)
         .execution_options(synchronize_session=False)
     )
     result = cast(CursorResult[Any], await session.execute(statement))
     if result.rowcount != 1:
-        await session.refresh(ticket, ["status", "assignee_id"])
+        await session.refresh(ticket)
         raise IllegalTransition(ticket.status, action)
     for column, value in changes.items():
         set_committed_value(ticket, column, value)
-    if assignee is not _UNCHANGED:
+    if assignee is not UNCHANGED:
         set_committed_value(ticket, "assignee", assignee)
-    if queue is not _UNCHANGED:
+    if queue is not UNCHANGED:
         set_committed_value(ticket, "queue", queue)
     return record(
         session,
         ticket,
-        action,
+        event_name or action,
         actor=actor,
         now=now,
         from_status=from_status,

@@ -1,0 +1,618 @@
+"""Ticket use cases: what workers and officers do with tickets.
+
+Every use case checks who is acting (authz), refuses with a TicketError before writing
+anything, changes status only through the lifecycle, flushes, and never commits: the
+caller (dispatcher, scheduler job, CLI) commits the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    ActorKind,
+    MessageVisibility,
+    Officer,
+    OfficerRole,
+    Person,
+    Queue,
+    Ticket,
+    TicketAttachment,
+    TicketKind,
+    TicketMessage,
+    TicketStatus,
+    Unit,
+)
+from db.repositories import tickets as repo
+from handlers.categories import (
+    URGENT_FIRST_RESPONSE,
+    URGENT_RESOLUTION,
+    clean_text,
+    get_category,
+    validate_fields,
+)
+from handlers.messages import Attachment
+from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, Rule, active_routing
+from handlers.tickets import lifecycle
+from handlers.tickets.authz import (
+    Actor,
+    OfficerActor,
+    SystemActor,
+    WorkerActor,
+    active_officer,
+    check_can_see,
+    officer_may_see,
+    officer_serves,
+)
+from handlers.tickets.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    OutsideWindow,
+    TicketNotFound,
+)
+from handlers.tickets.references import format_reference, parse_reference
+
+MAX_SUMMARY_LENGTH = 4000
+MAX_MESSAGE_LENGTH = 4000
+MAX_WORKPLACE_LENGTH = 200
+MAX_ATTACHMENTS = 20
+DEFAULT_REOPEN_WINDOW = timedelta(days=7)
+_HOLDER_TAKES_OVER = (TicketStatus.NEW, TicketStatus.ASSIGNED, TicketStatus.REOPENED)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedTicket:
+    ticket: Ticket
+    queue: Queue
+    assignee: Officer | None
+    # Who must get the new ticket's card: never empty while an admin exists.
+    notify: list[Officer]
+    # The routing rule that chose the queue; None for the default queue.
+    rule: Rule | None = None
+
+
+def _text(field: str, value: str | None, max_length: int, *, required: bool = True) -> str:
+    cleaned = clean_text(value or "")
+    if required and not cleaned:
+        raise InvalidInput(field, "required")
+    if len(cleaned) > max_length:
+        raise InvalidInput(field, "too_long")
+    return cleaned
+
+
+def _attachment_rows(
+    ticket: Ticket,
+    platform: str,
+    files: Sequence[Attachment],
+    now: datetime,
+    message_id: int | None,
+) -> list[TicketAttachment]:
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput("attachments", "too_many_photos")
+    return [
+        TicketAttachment(
+            ticket_id=ticket.id,
+            message_id=message_id,
+            platform=platform,
+            kind=file.kind,
+            file_id=file.file_id,
+            file_name=file.file_name,
+            mime_type=file.mime_type,
+            size=file.size,
+            created_at=now,
+        )
+        for file in files
+    ]
+
+
+async def open_ticket(
+    session: AsyncSession,
+    *,
+    worker: Person,
+    kind: TicketKind | str,
+    category: str,
+    summary: str,
+    fields: Mapping[str, object],
+    anonymous: bool,
+    unit_key: str | None,
+    workplace: str | None,
+    language: str,
+    attachments: Sequence[Attachment] = (),
+    urgent: bool = False,
+    now: datetime,
+    routing: RoutingConfig | None = None,
+) -> OpenedTicket:
+    """File a ticket: check it, route it, give it to the least-loaded officer, start the SLA.
+
+    Photos answered in a photos field (as Attachment objects) are stored with the ticket
+    like `attachments`. `routing` defaults to the process's active routing.
+    """
+    try:
+        ticket_kind = TicketKind(kind)
+    except ValueError as exc:
+        raise InvalidInput("kind", "unknown_kind") from exc
+    spec = get_category(ticket_kind, category)
+    summary = _text("summary", summary, MAX_SUMMARY_LENGTH)
+    cleaned_fields = validate_fields(spec, fields, today=now.date())
+    workplace_text = _text("workplace", workplace, MAX_WORKPLACE_LENGTH, required=False) or None
+    unit: Unit | None = None
+    if unit_key:
+        unit = await repo.get_unit_by_key(session, unit_key)
+        if unit is None:
+            raise InvalidInput("unit", "unknown_unit")
+    files = list(attachments)
+    for value in fields.values():
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            files.extend(item for item in value if isinstance(item, Attachment))
+
+    config = routing or active_routing()
+    chain = await repo.unit_chain(session, unit.id if unit else None)
+    words = [summary, workplace_text or ""]
+    words += [v for v in cleaned_fields.values() if isinstance(v, str)]
+    route = config.route(
+        kind=ticket_kind.value,
+        category=spec.key,
+        unit_chain=[u.key for u in chain],
+        text="\n".join(words),
+    )
+    queue = await repo.get_queue_by_key(session, route.queue)
+    if queue is None:
+        queue = await repo.get_queue_by_key(session, DEFAULT_QUEUE_KEY)
+    if queue is None:
+        msg = f"queue {route.queue!r} is not in the database: apply the routing file first"
+        raise LookupError(msg)
+
+    sla = config.sla_for(spec.key)
+    first_response, resolution = sla.first_response, sla.resolution
+    if urgent:
+        first_response = min(first_response, URGENT_FIRST_RESPONSE)
+        resolution = min(resolution, URGENT_RESOLUTION)
+    ticket = Ticket(
+        kind=ticket_kind,
+        category=spec.key,
+        status=TicketStatus.NEW,
+        worker=worker,
+        anonymous=anonymous,
+        urgent=urgent,
+        unit=unit,
+        workplace=workplace_text,
+        queue=queue,
+        assignee=None,
+        summary=summary,
+        fields=cleaned_fields,
+        language=language,
+        escalation_level=0,
+        created_at=now,
+        updated_at=now,
+        first_response_due=now + first_response,
+        resolution_due=now + resolution,
+    )
+    session.add(ticket)
+    await session.flush()
+    ticket.reference = format_reference(ticket_kind, now.year, ticket.id)
+    session.add_all(_attachment_rows(ticket, worker.platform, files, now, None))
+    if unit is not None:
+        worker.unit_id = unit.id
+    if workplace_text is not None:
+        worker.workplace = workplace_text
+    lifecycle.record(
+        session,
+        ticket,
+        "created",
+        actor=WorkerActor(worker.id),
+        now=now,
+        from_status=None,
+        to_status=TicketStatus.NEW,
+        data={"queue": queue.key, "rule": route.rule.position if route.rule else None},
+    )
+    assignee = await repo.least_loaded_officer(session, queue.id)
+    if assignee is not None:
+        await lifecycle.apply(
+            session,
+            ticket,
+            "assign",
+            actor=SystemActor(),
+            now=now,
+            assignee=assignee,
+            reason="least_loaded",
+            data={"officer_id": assignee.id},
+        )
+    else:
+        lifecycle.record(
+            session,
+            ticket,
+            "unassigned",
+            actor=SystemActor(),
+            now=now,
+            from_status=ticket.status,
+            to_status=ticket.status,
+            reason="no_active_officer",
+        )
+    await session.flush()
+    notify = await officers_to_notify(session, ticket)
+    return OpenedTicket(ticket, queue, assignee, notify, route.rule)
+
+
+async def _ticket_id(session: AsyncSession, ticket_ref_or_id: int | str) -> int | None:
+    if isinstance(ticket_ref_or_id, int):
+        return ticket_ref_or_id
+    text = ticket_ref_or_id.strip()
+    if text.isdigit():
+        return int(text)
+    reference = parse_reference(text)
+    return None if reference is None else await repo.ticket_id_for_reference(session, reference)
+
+
+async def get_ticket(session: AsyncSession, actor: Actor, ticket_ref_or_id: int | str) -> Ticket:
+    """One ticket with its thread, events and attachments, if `actor` may see it.
+
+    The thread includes officers' internal notes: show a worker `views.worker_view`.
+    """
+    ticket_id = await _ticket_id(session, ticket_ref_or_id)
+    ticket = None if ticket_id is None else await repo.get_ticket(session, ticket_id, detail=True)
+    return await check_can_see(session, actor, ticket, ticket_ref_or_id)
+
+
+async def _for_officer(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, action: str
+) -> tuple[Officer, Ticket]:
+    officer = await active_officer(session, actor, action)
+    ticket = await repo.get_ticket(session, ticket_id)
+    if ticket is None or not officer_may_see(officer, ticket):
+        raise TicketNotFound(ticket_id)
+    return officer, ticket
+
+
+async def _for_worker(
+    session: AsyncSession, actor: WorkerActor, ticket_id: int, action: str
+) -> Ticket:
+    if not isinstance(actor, WorkerActor):
+        raise NotAllowed(action, "workers_only")
+    ticket = await repo.get_ticket(session, ticket_id)
+    return await check_can_see(session, actor, ticket, ticket_id)
+
+
+def _add_message(
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    author: Officer | None,
+    visibility: MessageVisibility,
+    body: str,
+    now: datetime,
+) -> TicketMessage:
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        author_kind=ActorKind.OFFICER if author is not None else ActorKind.WORKER,
+        author_officer_id=author.id if author is not None else None,
+        visibility=visibility,
+        body=body,
+        created_at=now,
+    )
+    session.add(message)
+    return message
+
+
+async def claim(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, now: datetime
+) -> Ticket:
+    """Take the ticket and start work on it. Of two officers claiming at once, one wins."""
+    officer, ticket = await _for_officer(session, actor, ticket_id, "claim")
+    unheld = ticket.assignee_id is None and ticket.status in (
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.WAITING_WORKER,
+    )
+    await lifecycle.apply(
+        session,
+        ticket,
+        "claim_unheld" if unheld else "claim",
+        actor=actor,
+        now=now,
+        assignee=officer,
+        event_name="claim",
+    )
+    await session.flush()
+    return ticket
+
+
+async def _officer_message(
+    session: AsyncSession,
+    actor: OfficerActor,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+    *,
+    action: str,
+) -> TicketMessage:
+    body = _text("text", text, MAX_MESSAGE_LENGTH)
+    officer, ticket = await _for_officer(session, actor, ticket_id, action)
+    takes_over = ticket.assignee_id is None or ticket.status in _HOLDER_TAKES_OVER
+    values: dict[str, Any] = {}
+    if ticket.first_response_at is None:
+        values["first_response_at"] = now
+    await lifecycle.apply(
+        session,
+        ticket,
+        action,
+        actor=actor,
+        now=now,
+        values=values,
+        assignee=officer if takes_over else lifecycle.UNCHANGED,
+    )
+    message = _add_message(
+        session,
+        ticket,
+        author=officer,
+        visibility=MessageVisibility.THREAD,
+        body=body,
+        now=now,
+    )
+    await session.flush()
+    return message
+
+
+async def reply(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, text: str, now: datetime
+) -> TicketMessage:
+    """An answer relayed to the worker; the first one stamps the first response."""
+    return await _officer_message(session, actor, ticket_id, text, now, action="reply")
+
+
+async def ask_worker(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, question: str, now: datetime
+) -> TicketMessage:
+    """A question relayed to the worker; the ticket waits for the answer."""
+    return await _officer_message(session, actor, ticket_id, question, now, action="ask_worker")
+
+
+async def worker_message(  # noqa: PLR0917 - the signature the conversation layer calls
+    session: AsyncSession,
+    actor: WorkerActor,
+    ticket_id: int,
+    text: str | None,
+    attachments: Sequence[Attachment],
+    now: datetime,
+) -> TicketMessage:
+    """What the worker adds to an open ticket; an answer puts a waiting ticket back in work."""
+    body = _text("text", text, MAX_MESSAGE_LENGTH, required=not attachments)
+    ticket = await _for_worker(session, actor, ticket_id, "worker_message")
+    await lifecycle.apply(session, ticket, "worker_message", actor=actor, now=now)
+    message = _add_message(
+        session, ticket, author=None, visibility=MessageVisibility.THREAD, body=body, now=now
+    )
+    await session.flush()
+    worker = await session.get(Person, ticket.worker_id)
+    platform = worker.platform if worker is not None else "unknown"
+    session.add_all(_attachment_rows(ticket, platform, attachments, now, message.id))
+    await session.flush()
+    return message
+
+
+async def add_note(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, text: str, now: datetime
+) -> TicketMessage:
+    """An officers-only note: never relayed to the worker."""
+    body = _text("text", text, MAX_MESSAGE_LENGTH)
+    officer, ticket = await _for_officer(session, actor, ticket_id, "note")
+    lifecycle.record(
+        session,
+        ticket,
+        "note",
+        actor=actor,
+        now=now,
+        from_status=ticket.status,
+        to_status=ticket.status,
+    )
+    message = _add_message(
+        session,
+        ticket,
+        author=officer,
+        visibility=MessageVisibility.INTERNAL,
+        body=body,
+        now=now,
+    )
+    await session.flush()
+    return message
+
+
+async def resolve(
+    session: AsyncSession, actor: OfficerActor, ticket_id: int, resolution: str, now: datetime
+) -> Ticket:
+    """Mark the ticket resolved; `resolution` is relayed to the worker and kept as reason."""
+    body = _text("resolution", resolution, MAX_MESSAGE_LENGTH)
+    officer, ticket = await _for_officer(session, actor, ticket_id, "resolve")
+    values: dict[str, Any] = {"resolved_at": now}
+    if ticket.first_response_at is None:
+        values["first_response_at"] = now
+    await lifecycle.apply(
+        session, ticket, "resolve", actor=actor, now=now, values=values, reason=body
+    )
+    _add_message(
+        session, ticket, author=officer, visibility=MessageVisibility.THREAD, body=body, now=now
+    )
+    await session.flush()
+    return ticket
+
+
+async def confirm(
+    session: AsyncSession, actor: WorkerActor, ticket_id: int, now: datetime
+) -> Ticket:
+    """The worker agrees the ticket is resolved: it closes."""
+    ticket = await _for_worker(session, actor, ticket_id, "confirm")
+    await lifecycle.apply(
+        session, ticket, "confirm", actor=actor, now=now, values={"closed_at": now}
+    )
+    await session.flush()
+    return ticket
+
+
+async def reopen(
+    session: AsyncSession,
+    actor: WorkerActor,
+    ticket_id: int,
+    reason: str | None,
+    now: datetime,
+    *,
+    window: timedelta = DEFAULT_REOPEN_WINDOW,
+    routing: RoutingConfig | None = None,
+) -> Ticket:
+    """The worker is not satisfied: back to the officers, with a fresh resolution deadline."""
+    why = _text("reason", reason, MAX_MESSAGE_LENGTH, required=False) or None
+    ticket = await _for_worker(session, actor, ticket_id, "reopen")
+    lifecycle.next_status(ticket.status, "reopen")
+    resolved_at = ticket.resolved_at or ticket.updated_at
+    if now > resolved_at + window:
+        raise OutsideWindow("reopen", resolved_at + window)
+    sla = (routing or active_routing()).sla_for(ticket.category)
+    await lifecycle.apply(
+        session,
+        ticket,
+        "reopen",
+        actor=actor,
+        now=now,
+        reason=why,
+        values={"resolved_at": None, "resolution_due": now + sla.resolution},
+    )
+    if why is not None:
+        _add_message(
+            session, ticket, author=None, visibility=MessageVisibility.THREAD, body=why, now=now
+        )
+    await session.flush()
+    return ticket
+
+
+async def rate(
+    session: AsyncSession, actor: WorkerActor, ticket_id: int, score: int, now: datetime
+) -> Ticket:
+    """The worker's satisfaction, 1 to 5, once, on a resolved or closed ticket."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidInput("score", "out_of_range")
+    ticket = await _for_worker(session, actor, ticket_id, "rate")
+    lifecycle.next_status(ticket.status, "rate")
+    if ticket.satisfaction is not None:
+        raise NotAllowed("rate", "already_rated")
+    try:
+        await lifecycle.apply(
+            session,
+            ticket,
+            "rate",
+            actor=actor,
+            now=now,
+            values={"satisfaction": score},
+            expect=[Ticket.satisfaction.is_(None)],
+            data={"score": score},
+        )
+    except IllegalTransition:
+        if ticket.satisfaction is not None:
+            raise NotAllowed("rate", "already_rated") from None
+        raise
+    await session.flush()
+    return ticket
+
+
+async def reassign(
+    session: AsyncSession,
+    actor: OfficerActor,
+    ticket_id: int,
+    *,
+    officer_id: int | None = None,
+    queue_key: str | None = None,
+    reason: str | None,
+    now: datetime,
+) -> Ticket:
+    """Give the ticket to another officer and/or queue.
+
+    The new officer must be active and belong to the (new) queue. Moving to a queue
+    without naming an officer picks its least-loaded one, or leaves the ticket unheld.
+    """
+    if officer_id is None and queue_key is None:
+        raise InvalidInput("officer", "required")
+    why = _text("reason", reason, MAX_MESSAGE_LENGTH, required=False) or None
+    _, ticket = await _for_officer(session, actor, ticket_id, "reassign")
+    target_queue = ticket.queue
+    if queue_key is not None:
+        found = await repo.get_queue_by_key(session, queue_key)
+        if found is None:
+            raise InvalidInput("queue", "unknown_queue")
+        target_queue = found
+    target: Officer | None
+    if officer_id is not None:
+        target = await repo.get_officer(session, officer_id)
+        if target is None or not target.active:
+            raise InvalidInput("officer", "officer_inactive")
+        if not officer_serves(target, target_queue.id):
+            raise InvalidInput("officer", "not_in_queue")
+    else:
+        target = await repo.least_loaded_officer(session, target_queue.id)
+    await lifecycle.apply(
+        session,
+        ticket,
+        "assign" if target is not None else "unassign",
+        actor=actor,
+        now=now,
+        reason=why,
+        assignee=target,
+        queue=target_queue,
+        event_name="reassign",
+        data={
+            "from_queue": ticket.queue.key,
+            "to_queue": target_queue.key,
+            "from_officer_id": ticket.assignee_id,
+            "to_officer_id": target.id if target is not None else None,
+        },
+    )
+    await session.flush()
+    return ticket
+
+
+async def list_worker_tickets(
+    session: AsyncSession, actor: WorkerActor, *, limit: int = 50
+) -> list[Ticket]:
+    """The worker's own tickets, newest first."""
+    if not isinstance(actor, WorkerActor):
+        raise NotAllowed("list", "workers_only")
+    return await repo.tickets_of_worker(session, actor.person_id, limit=limit)
+
+
+async def list_queue(
+    session: AsyncSession, actor: OfficerActor, *, limit: int = 20
+) -> list[Ticket]:
+    """Open tickets of my queues (admins: of all queues): urgent, then nearest due."""
+    officer = await active_officer(session, actor, "list")
+    if officer.role == OfficerRole.ADMIN:
+        return await repo.open_tickets_of_queues(session, None, limit=limit)
+    queue_ids = [queue.id for queue in officer.queues]
+    return await repo.open_tickets_of_queues(session, queue_ids, limit=limit)
+
+
+async def list_mine(
+    session: AsyncSession, actor: OfficerActor, *, limit: int = 50
+) -> list[Ticket]:
+    """Open tickets I hold, most urgent first."""
+    officer = await active_officer(session, actor, "list")
+    return await repo.open_tickets_of_assignee(session, officer.id, limit=limit)
+
+
+async def officers_to_notify(session: AsyncSession, ticket: Ticket) -> list[Officer]:
+    """Who must hear about the ticket: its holder if reachable, else the queue's reachable
+    officers, else the reachable admins, else every active admin (nobody is left out)."""
+    if ticket.assignee_id is not None:
+        holder = await repo.get_officer(session, ticket.assignee_id)
+        if (
+            holder is not None
+            and holder.active
+            and holder.person is not None
+            and holder.person.reachable
+        ):
+            return [holder]
+    colleagues = await repo.reachable_officers_of_queue(session, ticket.queue_id)
+    if colleagues:
+        return colleagues
+    admins = await repo.active_admins(session, reachable_only=True)
+    return admins or await repo.active_admins(session, reachable_only=False)
