@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.routing",
 )
 
 

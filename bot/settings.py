@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     webhook_secret: SecretStr | None = None
+    # A worker may reopen a resolved ticket for this many days after it was resolved.
+    reopen_window_days: int = Field(default=7, ge=1)
 
     # A score at or above `faq_answer_score` is answered; between the two, up to three
     # entries are offered as "did you mean"; below `faq_suggest_score`, nothing is guessed.
