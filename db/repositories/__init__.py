@@ -1,0 +1,1 @@
+"""Queries by table: they add, query and flush, and never commit (the caller does)."""

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.models import OutboxMessage, OutboxStatus, Person
+from db.repositories.outbox import (
+    CLAIM_LEASE,
+    claim_due,
+    enqueue,
+    mark_failed,
+    mark_sent,
+    reschedule,
+)
+from handlers.messages import Attachment, Button, Outgoing
+
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def _message(n: int) -> Outgoing:
+    return Outgoing(chat_id=f"chat-{n}", text=f"message {n}")
+
+
+async def _enqueue(session: AsyncSession, count: int, platform: str = "telegram") -> list[int]:
+    rows = [enqueue(session, platform, _message(n), now=NOW) for n in range(count)]
+    await session.commit()
+    return [row.id for row in rows]
+
+
+async def test_a_message_comes_back_as_it_was_written(session: AsyncSession) -> None:
+    person = Person(platform="telegram", platform_user_id="1", chat_id="1", language="zh-CN")
+    session.add(person)
+    await session.flush()
+    message = Outgoing(
+        chat_id="1",
+        text="<b>工单</b> GR-2026-000001 &amp; more",
+        buttons=((Button("认领", "t:claim:1"), Button("回复", "t:reply:1")),),
+        thread_id="77",
+        attachments=(Attachment("photo", "file-1", mime_type="image/jpeg"),),
+    )
+    row = enqueue(session, "telegram", message, person_id=person.id, now=NOW)
+    await session.commit()
+    session.expunge_all()
+
+    (claimed,) = await claim_due(session, NOW, 10)
+    assert claimed.id == row.id
+    assert Outgoing.from_json(claimed.payload) == message
+    assert (claimed.platform, claimed.chat_id, claimed.person_id) == ("telegram", "1", person.id)
+    assert claimed.attempts == 1
+
+
+async def test_claims_take_the_oldest_due_rows_up_to_the_limit(session: AsyncSession) -> None:
+    ids = await _enqueue(session, 5)
+
+    first = await claim_due(session, NOW, 3)
+    second = await claim_due(session, NOW, 3)
+    third = await claim_due(session, NOW, 3)
+
+    assert [r.id for r in first] == ids[:3]
+    assert [r.id for r in second] == ids[3:]
+    assert third == []
+
+
+async def test_a_claimed_row_comes_back_only_after_its_lease(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10)
+    await session.commit()  # a sender that commits its claim before sending
+
+    assert await claim_due(session, NOW + CLAIM_LEASE - timedelta(seconds=1), 10) == []
+    (again,) = await claim_due(session, NOW + CLAIM_LEASE, 10)
+    assert (again.id, again.attempts) == (row_id, 2)
+
+
+async def test_future_rows_wait_and_platforms_are_kept_apart(session: AsyncSession) -> None:
+    enqueue(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
+    wecom = enqueue(session, "wecom", _message(2), now=NOW)
+    telegram = enqueue(session, "telegram", _message(3), now=NOW)
+    await session.commit()
+
+    assert [r.id for r in await claim_due(session, NOW, 10, platform="telegram")] == [telegram.id]
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [wecom.id]
+    assert len(await claim_due(session, NOW + timedelta(minutes=1), 10)) == 1
+
+
+async def test_a_sent_row_is_never_sent_again(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10)
+    sent_at = NOW + timedelta(seconds=1)
+    await mark_sent(session, row_id, "5001", sent_at)
+    await session.commit()
+
+    assert await claim_due(session, NOW + timedelta(days=1), 10) == []
+    row = await session.get(OutboxMessage, row_id)
+    assert row is not None
+    assert (row.status, row.sent_at, row.sent_message_id) == (OutboxStatus.SENT, sent_at, "5001")
+
+
+async def test_a_rescheduled_row_is_retried_at_its_time_with_the_error_kept(
+    session: AsyncSession,
+) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10)
+    retry_at = NOW + timedelta(seconds=30)
+    await reschedule(session, row_id, retry_at, "429: retry after 30")
+    await session.commit()
+
+    assert await claim_due(session, retry_at - timedelta(seconds=1), 10) == []
+    (again,) = await claim_due(session, retry_at, 10)
+    assert (again.id, again.status, again.last_error) == (
+        row_id,
+        OutboxStatus.PENDING,
+        "429: retry after 30",
+    )
+    assert again.attempts == 2
+
+
+async def test_a_failed_row_stays_with_its_error(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10)
+    await mark_failed(session, row_id, "400: chat not found")
+    await session.commit()
+
+    assert await claim_due(session, NOW + timedelta(days=1), 10) == []
+    row = await session.get(OutboxMessage, row_id)
+    assert row is not None
+    assert (row.status, row.last_error) == (OutboxStatus.FAILED, "400: chat not found")
+
+
+def _postgresql_only(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: claimers queue rather than skip rows")
+
+
+async def test_a_second_sender_skips_rows_claimed_by_an_open_transaction(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    _postgresql_only(engine)
+    async with sessionmaker() as session:
+        ids = await _enqueue(session, 5)
+
+    async with sessionmaker() as first, sessionmaker() as second:
+        held = await claim_due(first, NOW, 3)  # transaction stays open, rows locked
+        other = await asyncio.wait_for(claim_due(second, NOW, 10), timeout=5)
+        assert [r.id for r in held] == ids[:3]
+        assert [r.id for r in other] == ids[3:]
+        await first.rollback()  # a crashed sender: its rows are due again at once
+        await second.commit()
+
+    async with sessionmaker() as session:
+        assert [r.id for r in await claim_due(session, NOW, 10)] == ids[:3]
+
+
+async def test_concurrent_senders_never_claim_a_row_twice(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    _postgresql_only(engine)
+    async with sessionmaker() as session:
+        ids = await _enqueue(session, 200)
+
+    async def sender() -> list[int]:
+        claimed: list[int] = []
+        while True:
+            async with sessionmaker() as session:
+                rows = await claim_due(session, NOW, 7)
+                if not rows:
+                    return claimed
+                claimed += [r.id for r in rows]
+                for row in rows:
+                    await mark_sent(session, row.id, None, NOW)
+                await session.commit()
+
+    results = await asyncio.gather(*(sender() for _ in range(4)))
+
+    everything = [row_id for claimed in results for row_id in claimed]
+    assert sorted(everything) == ids  # each row exactly once
+    assert all(results), "every sender got some rows"
+    async with sessionmaker() as session:
+        statuses = set(await session.scalars(select(OutboxMessage.status)))
+    assert statuses == {OutboxStatus.SENT}

@@ -1,0 +1,165 @@
+"""The migrations build exactly the models' schema, on both backends, and re-running them
+changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, make_url, select, text
+from sqlalchemy.exc import IntegrityError
+
+from db.engine import create_engine, create_sessionmaker
+from db.models import Base, Person
+from db.schema import alembic_config, current_revision, ensure_schema, head_revision, upgrade
+
+_UPGRADE_SCRIPT = (
+    "import asyncio, sys\nfrom db.schema import upgrade\nasyncio.run(upgrade(sys.argv[1]))"
+)
+
+
+@pytest.fixture
+async def blank_url(database_url: str) -> AsyncIterator[str]:
+    """A database with nothing in it (SQLite: not even the file or its folder)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        yield f"sqlite+aiosqlite:///{Path(url.database).parent / 'new' / 'workerbot.db'}"
+        return
+    name = f"{url.database}_blank"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _snapshot(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    return {
+        table: (
+            [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
+            sorted(i["name"] or "" for i in inspector.get_indexes(table)),
+            sorted(str(fk["name"]) for fk in inspector.get_foreign_keys(table)),
+        )
+        for table in sorted(inspector.get_table_names())
+    }
+
+
+async def test_migrations_build_exactly_the_models(blank_url: str) -> None:
+    await upgrade(blank_url)
+
+    engine = create_engine(blank_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_differences) == []
+            assert await conn.run_sync(current_revision) == head_revision()
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrading_again_changes_nothing_and_keeps_the_rows(blank_url: str) -> None:
+    await upgrade(blank_url)
+    engine = create_engine(blank_url)
+    try:
+        async with engine.connect() as conn:
+            before = await conn.run_sync(_snapshot)
+        async with create_sessionmaker(engine)() as session:
+            session.add(
+                Person(platform="telegram", platform_user_id="7", chat_id="7", language="en")
+            )
+            await session.commit()
+
+        await upgrade(blank_url)
+        await ensure_schema(engine)
+
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_snapshot) == before
+        async with create_sessionmaker(engine)() as session:
+            assert await session.scalar(select(Person.platform_user_id)) == "7"
+    finally:
+        await engine.dispose()
+
+
+async def test_first_use_creates_the_database_and_keeps_foreign_keys_enforced(
+    blank_url: str,
+) -> None:
+    engine = create_engine(blank_url)
+    try:
+        await ensure_schema(engine)
+        async with create_sessionmaker(engine)() as session:
+            session.add(
+                Person(
+                    platform="telegram",
+                    platform_user_id="1",
+                    chat_id="1",
+                    language="en",
+                    unit_id=9,
+                )
+            )
+            with pytest.raises(IntegrityError):
+                await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_replicas_starting_together_migrate_once(blank_url: str) -> None:
+    async def upgrade_in_own_process() -> int:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _UPGRADE_SCRIPT, blank_url, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await process.communicate()
+        assert process.returncode == 0, err.decode()
+        return process.returncode
+
+    await asyncio.gather(*(upgrade_in_own_process() for _ in range(3)))
+
+    engine = create_engine(blank_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_differences) == []
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        assert versions == [(head_revision(),)]
+    finally:
+        await engine.dispose()
+
+
+def _downgrade_to_base(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, "base")
+
+
+async def test_migrations_can_be_undone_and_redone(blank_url: str) -> None:
+    await upgrade(blank_url)
+    engine = create_engine(blank_url)
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(_downgrade_to_base)
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            assert set(tables) <= {"alembic_version"}
+            assert await conn.run_sync(current_revision) is None
+        await ensure_schema(engine)
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
