@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     faq_answer_score: float = Field(default=70.0, ge=0, le=100)
     faq_suggest_score: float = Field(default=45.0, ge=0, le=100)
 
+    # Telegram's published limits: one message a second per chat, about thirty a second in
+    # all, twenty a minute per group. Failed sends are retried up to the attempt limit.
+    delivery_per_chat_interval: float = Field(default=1.0, ge=0)
+    delivery_global_rate: float = Field(default=30.0, gt=0)
+    delivery_group_per_minute: int = Field(default=20, gt=0)
+    delivery_max_attempts: int = Field(default=5, ge=1)
+    delivery_poll_interval: float = Field(default=1.0, gt=0)
+    scheduler_interval: float = Field(default=60.0, gt=0)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
