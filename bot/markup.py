@@ -133,10 +133,11 @@ def _next_cut(tokens: list[_Token], start: int, stack: _Stack, limit: int) -> _C
         token = tokens[index]
         if token.kind is _Kind.CHAR and index > start:
             if token.raw == "\n":
-                previous = tokens[index - 1]
-                if previous.kind is _Kind.CHAR and previous.raw == "\n" and index - 1 > start:
-                    paragraph = _Cut(index - 1, index + 1, stack)
-                line = _Cut(index, index + 1, stack)
+                # A blank line is a paragraph break even where the limit falls inside it.
+                if _is_newline(tokens, index + 1):
+                    paragraph = _Cut(index, index + 2, stack)
+                elif not _is_newline(tokens, index - 1):
+                    line = _Cut(index, index + 1, stack)
             elif token.raw == " ":
                 space = _Cut(index, index + 1, stack)
         if width + token.width > limit:
@@ -153,6 +154,12 @@ def _next_cut(tokens: list[_Token], start: int, stack: _Stack, limit: int) -> _C
         # A single character wider than the limit (a limit of 1 and an emoji): send it alone.
         return _Cut(index + 1, index + 1, _apply(stack, tokens[index]))
     return _Cut(index, index, stack)
+
+
+def _is_newline(tokens: list[_Token], index: int) -> bool:
+    return (
+        0 <= index < len(tokens) and tokens[index].kind is _Kind.CHAR and tokens[index].raw == "\n"
+    )
 
 
 def plain_text(text: str) -> str:

@@ -1,0 +1,434 @@
+"""Outbox delivery: sends what the core committed, within the messenger's limits.
+
+Rows are claimed in one statement that also pushes their `not_before` past a lease, so a
+second loop (in this process or another replica) skips them while they are in flight, and
+no database lock is held while we talk to the messenger. Only the oldest pending row of each
+chat can be claimed, which keeps every chat in order even across loops and while a row waits
+out a 429. If the process dies mid-send, the lease expires and the row is sent again: a
+message may then arrive twice, but none is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.clock import SYSTEM_CLOCK, Clock
+from bot.markup import as_plain_html, split_html
+from bot.transports.base import (
+    MarkupRejected,
+    PermanentError,
+    RetryAfter,
+    Sender,
+    TransientError,
+    Unreachable,
+)
+from db.models import OutboxMessage, OutboxStatus, Person
+from handlers.core.reachability import person_unreachable
+from handlers.messages import Outgoing
+
+logger = logging.getLogger(__name__)
+
+UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
+
+
+def is_group_chat(chat_id: str) -> bool:
+    # Telegram (and the Bot API clones) give groups and channels negative chat ids.
+    return chat_id.startswith("-")
+
+
+def split_message(message: Outgoing, limit: int) -> list[Outgoing]:
+    """The messages that carry `message` within `limit`: an edit edits with the first part
+    and sends the rest; attachments go with the first part and buttons with the last."""
+    texts = split_html(message.text, limit)
+    if len(texts) == 1:
+        return [message]
+    last = len(texts) - 1
+    return [
+        replace(
+            message,
+            text=text,
+            buttons=message.buttons if number == last else (),
+            edit_message_id=message.edit_message_id if number == 0 else None,
+            attachments=message.attachments if number == 0 else (),
+        )
+        for number, text in enumerate(texts)
+    ]
+
+
+class _RateLimiter:
+    """Per-chat spacing, a global sliding window of one second, and a per-group minute."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        per_chat_interval: float,
+        global_rate: float,
+        group_rate_per_minute: int,
+    ) -> None:
+        self._clock = clock
+        self._per_chat_interval = per_chat_interval
+        self._global_limit = max(1, int(global_rate))
+        self._global_window = 1.0 / global_rate * self._global_limit
+        self._group_limit = group_rate_per_minute
+        self._last_send: dict[str, float] = {}
+        self._recent: deque[float] = deque()
+        self._group_recent: dict[str, deque[float]] = {}
+        self._paused: dict[str, float] = {}
+
+    def pause(self, chat_id: str, seconds: float) -> None:
+        self._paused[chat_id] = self._clock.monotonic() + seconds
+
+    def paused_for(self, chat_id: str) -> float:
+        until = self._paused.get(chat_id)
+        if until is None:
+            return 0.0
+        left = until - self._clock.monotonic()
+        if left <= 0:
+            del self._paused[chat_id]
+            return 0.0
+        return left
+
+    def wait_time(self, chat_id: str) -> float:
+        now = self._clock.monotonic()
+        waits = [0.0]
+        last = self._last_send.get(chat_id)
+        if last is not None:
+            waits.append(last + self._per_chat_interval - now)
+        while self._recent and self._recent[0] <= now - self._global_window:
+            self._recent.popleft()
+        if len(self._recent) >= self._global_limit:
+            waits.append(self._recent[0] + self._global_window - now)
+        group = self._group_recent.get(chat_id)
+        if group is not None:
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            if len(group) >= self._group_limit:
+                waits.append(group[0] + 60.0 - now)
+        return max(waits)
+
+    def record(self, chat_id: str) -> None:
+        now = self._clock.monotonic()
+        self._last_send[chat_id] = now
+        self._recent.append(now)
+        if is_group_chat(chat_id):
+            self._group_recent.setdefault(chat_id, deque()).append(now)
+        if len(self._last_send) > 10_000:
+            # Forget chats whose spacing has long passed, so memory follows active chats.
+            horizon = now - max(self._per_chat_interval, 60.0)
+            for chat, at in list(self._last_send.items()):
+                if at < horizon:
+                    del self._last_send[chat]
+                    self._group_recent.pop(chat, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    id: int
+    platform: str
+    chat_id: str
+    payload: str
+    attempts: int
+    person_id: int | None
+
+
+class _StoppedError(Exception):
+    """Raised inside a row's delivery when stop() came before its next send."""
+
+
+class Delivery:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        senders: Mapping[str, Sender],
+        *,
+        per_chat_interval: float = 1.0,
+        global_rate: float = 30.0,
+        group_rate_per_minute: int = 20,
+        clock: Clock = SYSTEM_CLOCK,
+        max_attempts: int = 5,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 300.0,
+        poll_interval: float = 1.0,
+        batch_size: int = 50,
+        max_in_flight: int = 8,
+        claim_ttl: float = 300.0,
+        send_timeout: float = 60.0,
+        on_unreachable: UnreachableHook = person_unreachable,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._senders = dict(senders)
+        self._clock = clock
+        self._limiter = _RateLimiter(
+            clock,
+            per_chat_interval=per_chat_interval,
+            global_rate=global_rate,
+            group_rate_per_minute=group_rate_per_minute,
+        )
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._poll_interval = poll_interval
+        self._batch_size = batch_size
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._claim_ttl = timedelta(seconds=claim_ttl)
+        self._send_timeout = send_timeout
+        self._on_unreachable = on_unreachable
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._drain_lock = asyncio.Lock()
+
+    def wake(self) -> None:
+        """Something was committed to the outbox: look now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the sends in flight, leave everything else pending, and end `run()`."""
+        self._stop.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                logger.exception("delivery pass failed; retrying at the next poll")
+            await self._wait(self._poll_interval, wake=True)
+
+    async def drain(self) -> int:
+        """Send everything due now; return how many rows were settled (sent or failed)."""
+        settled = 0
+        async with self._drain_lock:
+            while not self._stop.is_set():
+                rows = await self._claim()
+                if not rows:
+                    break
+                settled += await self._deliver_batch(rows)
+        return settled
+
+    async def _wait(self, seconds: float, *, wake: bool = False) -> None:
+        waiters: list[asyncio.Future[object]] = [asyncio.ensure_future(self._stop.wait())]
+        if wake:
+            waiters.append(asyncio.ensure_future(self._wake.wait()))
+        waiters.append(asyncio.ensure_future(self._clock.sleep(seconds)))
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            for waiter in waiters:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+
+    async def _claim(self) -> list[_Claimed]:
+        now = self._clock.now()
+        candidate = aliased(OutboxMessage)
+        earlier = aliased(OutboxMessage)
+        older_pending = (
+            select(earlier.id)
+            .where(
+                earlier.platform == candidate.platform,
+                earlier.chat_id == candidate.chat_id,
+                earlier.status == OutboxStatus.PENDING,
+                earlier.id < candidate.id,
+            )
+            .exists()
+        )
+        due = (
+            select(candidate.id)
+            .where(
+                candidate.status == OutboxStatus.PENDING,
+                candidate.not_before <= now,
+                candidate.platform.in_(self._senders),
+                ~older_pending,
+            )
+            .order_by(candidate.id)
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True, of=candidate)
+        )
+        claim = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .values(not_before=now + self._claim_ttl)
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.platform,
+                OutboxMessage.chat_id,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+                OutboxMessage.person_id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(claim)
+            rows = [_Claimed(*row) for row in result.all()]
+        return sorted(rows, key=lambda row: row.id)
+
+    async def _deliver_batch(self, rows: Sequence[_Claimed]) -> int:
+        outcomes = await asyncio.gather(*(self._guarded(row) for row in rows))
+        return sum(outcomes)
+
+    async def _guarded(self, row: _Claimed) -> bool:
+        async with self._in_flight:
+            try:
+                return await self._deliver(row)
+            except _StoppedError:
+                await self._release(row)
+                return False
+            except Exception:
+                # The row stays claimed; its lease expires and it is tried again.
+                logger.exception("delivering outbox row %s failed", row.id)
+                return False
+
+    async def _turn(self, chat_id: str) -> None:
+        """Wait until this chat may get its next message, then take the slot."""
+        while True:
+            if self._stop.is_set():
+                raise _StoppedError
+            wait = self._limiter.wait_time(chat_id)
+            if wait <= 0:
+                self._limiter.record(chat_id)
+                return
+            await self._wait(wait)
+
+    async def _send(self, sender: Sender, message: Outgoing) -> str | None:
+        try:
+            async with asyncio.timeout(self._send_timeout):
+                return await sender.send(message)
+        except TimeoutError as exc:
+            msg = f"no answer within {self._send_timeout:g}s"
+            raise TransientError(msg) from exc
+
+    async def _send_part(self, sender: Sender, part: Outgoing) -> str | None:
+        await self._turn(part.chat_id)
+        try:
+            return await self._send(sender, part)
+        except MarkupRejected as exc:
+            logger.warning(
+                "markup rejected by %s (%s); resending as plain text", sender.platform, exc
+            )
+        await self._turn(part.chat_id)
+        return await self._send(sender, replace(part, text=as_plain_html(part.text)))
+
+    async def _deliver(self, row: _Claimed) -> bool:
+        """Send one row; return True when it is settled (sent or failed for good)."""
+        sender = self._senders[row.platform]
+        paused = self._limiter.paused_for(row.chat_id)
+        if paused > 0:
+            await self._reschedule(row, paused, None, None, count_attempt=False)
+            return False
+        parts = split_message(Outgoing.from_json(row.payload), sender.max_text_length)
+        message_id: str | None = None
+        for number, part in enumerate(parts):
+            unsent = parts[number:] if number else None
+            if self._stop.is_set() and unsent is not None:
+                await self._reschedule(row, 0.0, None, unsent, count_attempt=False)
+                return False
+            try:
+                message_id = await self._send_part(sender, part)
+            except _StoppedError:
+                if unsent is None:
+                    raise
+                await self._reschedule(row, 0.0, None, unsent, count_attempt=False)
+                return False
+            except RetryAfter as exc:
+                self._limiter.pause(row.chat_id, exc.seconds)
+                await self._reschedule(row, exc.seconds, str(exc), unsent, count_attempt=False)
+                return False
+            except Unreachable as exc:
+                await self._fail(row, str(exc), unreachable=True)
+                return True
+            except (PermanentError, MarkupRejected) as exc:
+                await self._fail(row, f"{type(exc).__name__}: {exc}")
+                return True
+            except Exception as exc:
+                # TransientError, and anything unforeseen from a transport: retry, bounded.
+                error = f"{type(exc).__name__}: {exc}"
+                if not isinstance(exc, TransientError):
+                    logger.exception("unexpected error sending outbox row %s", row.id)
+                if row.attempts + 1 >= self._max_attempts:
+                    await self._fail(row, error)
+                    return True
+                delay = min(self._backoff_cap, self._backoff_base * 2**row.attempts)
+                await self._reschedule(row, delay, error, unsent, count_attempt=True)
+                return False
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=self._clock.now(),
+                    sent_message_id=message_id,
+                    attempts=row.attempts + 1,
+                )
+            )
+        return True
+
+    async def _reschedule(
+        self,
+        row: _Claimed,
+        delay: float,
+        error: str | None,
+        unsent: Sequence[Outgoing] | None,
+        *,
+        count_attempt: bool,
+    ) -> None:
+        values: dict[str, object] = {
+            "not_before": self._clock.now() + timedelta(seconds=delay),
+            "attempts": row.attempts + 1 if count_attempt else row.attempts,
+        }
+        if error is not None:
+            values["last_error"] = error
+        if unsent is not None:
+            # Parts already delivered are not sent again: keep only what is left.
+            values["payload"] = _rejoin(unsent).to_json()
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id).values(values)
+            )
+
+    async def _release(self, row: _Claimed) -> None:
+        await self._reschedule(row, 0.0, None, None, count_attempt=False)
+
+    async def _fail(self, row: _Claimed, error: str, *, unreachable: bool = False) -> None:
+        now = self._clock.now()
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    status=OutboxStatus.FAILED,
+                    last_error=error,
+                    attempts=row.attempts + 1,
+                )
+            )
+            if unreachable and row.person_id is not None:
+                person = await session.get(Person, row.person_id)
+                # Only the first refusal tells the officers; later rows to the same person
+                # fail quietly.
+                if person is not None and person.reachable:
+                    await self._on_unreachable(session, row.person_id, now)
+        logger.info("outbox row %s failed: %s", row.id, error)
+
+
+def _rejoin(parts: Sequence[Outgoing]) -> Outgoing:
+    """One message holding the parts still to send; each part is well-formed on its own."""
+    first, last = parts[0], parts[-1]
+    return replace(
+        first,
+        text="\n\n".join(part.text for part in parts),
+        buttons=last.buttons,
+    )

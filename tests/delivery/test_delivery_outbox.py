@@ -1,0 +1,371 @@
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import SYSTEM_CLOCK
+from bot.delivery import Delivery
+from bot.transports.base import PermanentError, RetryAfter, TransientError, Unreachable
+from db.engine import create_engine, create_sessionmaker
+from db.models import OutboxMessage, OutboxStatus, Person
+from db.repositories.outbox import enqueue
+from handlers.messages import Button, Outgoing
+from tests.delivery.fakes import FakeClock, RecordingSender
+
+
+async def _enqueue(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    messages: Sequence[Outgoing],
+    *,
+    person_id: int | None = None,
+) -> list[int]:
+    async with sessionmaker() as session:
+        rows = [
+            enqueue(session, "telegram", m, person_id=person_id, now=clock.now()) for m in messages
+        ]
+        await session.commit()
+        return [row.id for row in rows]
+
+
+async def _rows(sessionmaker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def _delivery(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    sender: RecordingSender,
+    clock: FakeClock,
+    **options: Any,
+) -> Delivery:
+    settings: dict[str, Any] = {
+        "per_chat_interval": 1.0,
+        "global_rate": 30.0,
+        "group_rate_per_minute": 20,
+    }
+    settings.update(options)
+    return Delivery(sessionmaker, {"telegram": sender}, clock=clock, **settings)
+
+
+async def test_sends_each_row_once_and_records_the_message_id(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    buttons = ((Button("认领", "claim:1"),),)
+    await _enqueue(
+        sessionmaker,
+        clock,
+        [
+            Outgoing("7", "你好 <b>Li</b>", buttons=buttons),
+            Outgoing("8", "已更新", edit_message_id="55"),
+        ],
+    )
+    delivery = _delivery(sessionmaker, sender, clock)
+
+    assert await delivery.drain() == 2
+    assert await delivery.drain() == 0
+
+    assert [s.message for s in sender.sent] == [
+        Outgoing("7", "你好 <b>Li</b>", buttons=buttons),
+        Outgoing("8", "已更新", edit_message_id="55"),
+    ]
+    rows = await _rows(sessionmaker)
+    assert [(r.status, r.sent_message_id) for r in rows] == [
+        (OutboxStatus.SENT, "1000"),
+        (OutboxStatus.SENT, "55"),
+    ]
+
+
+async def test_one_message_a_second_per_chat_in_order_without_holding_up_others(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    await _enqueue(
+        sessionmaker,
+        clock,
+        [Outgoing("7", "one"), Outgoing("7", "two"), Outgoing("8", "other"), Outgoing("7", "3")],
+    )
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    assert sender.texts("7") == ["one", "two", "3"]
+    times = [s.at for s in sender.sent if s.message.chat_id == "7"]
+    assert all(later - earlier >= 1.0 for earlier, later in itertools.pairwise(times))
+    assert [s.at for s in sender.sent if s.message.chat_id == "8"] == [0.0]
+
+
+async def test_about_thirty_a_second_in_all(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    await _enqueue(sessionmaker, clock, [Outgoing(str(chat), "hi") for chat in range(75)])
+    await _delivery(sessionmaker, sender, clock, batch_size=100, max_in_flight=100).drain()
+
+    times = sorted(s.at for s in sender.sent)
+    assert len(times) == 75
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + 1.0) <= 30
+    assert times[-1] >= 2.0  # 75 messages cannot leave in under two seconds
+
+
+async def test_twenty_a_minute_per_group(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    await _enqueue(sessionmaker, clock, [Outgoing("-1001", f"card {n}") for n in range(25)])
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    times = [s.at for s in sender.sent]
+    assert sender.texts() == [f"card {n}" for n in range(25)]
+    assert times[19] < 60.0
+    assert times[20] >= times[0] + 60.0
+
+
+async def test_429_waits_retry_after_then_sends_everything_in_order(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.script.append(RetryAfter(17))
+    await _enqueue(sessionmaker, clock, [Outgoing("7", "first"), Outgoing("7", "second")])
+    delivery = _delivery(sessionmaker, sender, clock)
+
+    await delivery.drain()
+    assert sender.sent == []
+    first, second = await _rows(sessionmaker)
+    assert first.status is OutboxStatus.PENDING
+    assert first.not_before == clock.now() + timedelta(seconds=17)
+    assert first.last_error == "retry after 17s"
+    assert second.status is OutboxStatus.PENDING
+
+    clock.advance(16)
+    await delivery.drain()
+    assert sender.sent == []  # still paused, and the second waits behind the first
+
+    clock.advance(1)
+    await delivery.drain()
+    assert sender.texts() == ["first", "second"]
+    assert sender.sent[0].at >= 17.0
+    assert [r.status for r in await _rows(sessionmaker)] == [OutboxStatus.SENT] * 2
+
+
+async def test_403_marks_the_person_unreachable_and_fails_the_row(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    async with sessionmaker() as session:
+        person = Person(platform="telegram", platform_user_id="7", chat_id="7", language="zh-CN")
+        session.add(person)
+        await session.commit()
+    await _enqueue(
+        sessionmaker, clock, [Outgoing("7", "a"), Outgoing("7", "b")], person_id=person.id
+    )
+    sender.always["7"] = Unreachable("Forbidden: bot was blocked by the user")
+
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    rows = await _rows(sessionmaker)
+    assert [r.status for r in rows] == [OutboxStatus.FAILED] * 2
+    assert rows[0].last_error == "Forbidden: bot was blocked by the user"
+    async with sessionmaker() as session:
+        stored = await session.get(Person, person.id)
+        assert stored is not None
+        assert stored.reachable is False
+
+
+async def test_a_parse_error_is_resent_as_plain_text(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    await _enqueue(sessionmaker, clock, [Outgoing("7", "<b>Wages & hours <i>late</b> &lt;3")])
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    assert len(sender.calls) == 2
+    assert sender.texts() == ["Wages &amp; hours late &lt;3"]
+    assert sender.sent[0].at >= 1.0  # the retry also keeps to the per-chat pace
+    assert [r.status for r in await _rows(sessionmaker)] == [OutboxStatus.SENT]
+
+
+async def test_server_errors_back_off_exponentially_then_fail_after_n_attempts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.always["7"] = TransientError("502 Bad Gateway")
+    await _enqueue(sessionmaker, clock, [Outgoing("7", "hello")])
+    delivery = _delivery(
+        sessionmaker, sender, clock, max_attempts=4, backoff_base=2.0, backoff_cap=5.0
+    )
+
+    delays = []
+    for _ in range(3):
+        await delivery.drain()
+        (row,) = await _rows(sessionmaker)
+        assert row.status is OutboxStatus.PENDING
+        delays.append((row.not_before - clock.now()).total_seconds())
+        clock.advance(delays[-1])
+    assert delays == [2.0, 4.0, 5.0]
+
+    await delivery.drain()
+    (row,) = await _rows(sessionmaker)
+    assert row.status is OutboxStatus.FAILED
+    assert row.attempts == 4
+    assert row.last_error == "TransientError: 502 Bad Gateway"
+    assert len(sender.calls) == 4
+
+
+async def test_other_client_errors_fail_at_once(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.script.append(PermanentError("Bad Request: chat not found"))
+    await _enqueue(sessionmaker, clock, [Outgoing("7", "x"), Outgoing("8", "y")])
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    rows = await _rows(sessionmaker)
+    assert [r.status for r in rows] == [OutboxStatus.FAILED, OutboxStatus.SENT]
+    assert rows[0].last_error == "PermanentError: Bad Request: chat not found"
+
+
+async def test_long_text_is_split_with_buttons_on_the_last_part(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    # 4097 visible characters; the limit falls right after an entity, inside <b>.
+    text = "<b>" + "工" * 4095 + "&amp;&lt;甲</b>\n\n<i>完</i>"
+    buttons = ((Button("OK", "ok"),),)
+    await _enqueue(sessionmaker, clock, [Outgoing("7", text, buttons=buttons, thread_id="9")])
+    await _delivery(sessionmaker, sender, clock).drain()
+
+    messages = [s.message for s in sender.sent]
+    assert [m.text for m in messages] == [
+        "<b>" + "工" * 4095 + "&amp;</b>",
+        "<b>&lt;甲</b>\n\n<i>完</i>",
+    ]
+    assert [m.buttons for m in messages] == [(), buttons]
+    assert {m.thread_id for m in messages} == {"9"}
+    (row,) = await _rows(sessionmaker)
+    assert row.status is OutboxStatus.SENT
+    assert row.sent_message_id == sender.sent[-1].message_id
+
+
+async def test_a_429_in_the_middle_of_a_split_does_not_repeat_the_parts_already_sent(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock, max_text_length=10)
+    sender.script.extend([None, RetryAfter(3)])
+    await _enqueue(sessionmaker, clock, [Outgoing("7", "aaaa\n\nbbbb\n\ncccc dddd eeee")])
+    delivery = _delivery(sessionmaker, sender, clock)
+
+    await delivery.drain()
+    clock.advance(3)
+    await delivery.drain()
+
+    assert sender.texts() == ["aaaa\n\nbbbb", "cccc dddd", "eeee"]
+    assert [r.status for r in await _rows(sessionmaker)] == [OutboxStatus.SENT]
+
+
+async def test_two_delivery_loops_send_every_row_exactly_once_in_order(
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    clock = FakeClock()
+    texts = [(str(n % 12), f"m{n}") for n in range(240)]
+    await _enqueue(sessionmaker, clock, [Outgoing(chat, text) for chat, text in texts])
+
+    # Each loop has its own engine, as two replicas would: separate connections competing
+    # for the same rows.
+    engines = [create_engine(database_url) for _ in range(2)]
+    senders = [RecordingSender(clock), RecordingSender(clock)]
+    try:
+        loops = [
+            Delivery(
+                create_sessionmaker(engine),
+                {"telegram": sender},
+                per_chat_interval=0.0,
+                global_rate=1e6,
+                group_rate_per_minute=20,
+                clock=clock,
+                batch_size=5,
+            )
+            for engine, sender in zip(engines, senders, strict=True)
+        ]
+        await asyncio.gather(*(loop.drain() for loop in loops))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+    sent = [s.message for sender in senders for s in sender.sent]
+    assert sorted(m.text for m in sent) == sorted(text for _, text in texts)
+    assert all(sender.sent for sender in senders), "both loops should have done some work"
+    # Within one chat the sends, merged across loops in time, follow the outbox order.
+    merged = sorted(
+        (s for sender in senders for s in sender.sent), key=lambda s: int(s.message.text[1:])
+    )
+    assert [r.status for r in await _rows(sessionmaker)] == [OutboxStatus.SENT] * 240
+    for chat in {chat for chat, _ in texts}:
+        ids = [int(s.message.text[1:]) for s in merged if s.message.chat_id == chat]
+        assert ids == sorted(ids)
+
+
+async def test_stop_finishes_the_send_in_flight_and_leaves_the_rest_pending(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.gate = asyncio.Event()
+    await _enqueue(sessionmaker, clock, [Outgoing(str(chat), "hi") for chat in range(4)])
+    delivery = _delivery(sessionmaker, sender, clock, max_in_flight=1)
+
+    running = asyncio.create_task(delivery.run())
+    await sender.entered.wait()
+    delivery.stop()
+    sender.gate.set()
+    await running
+
+    rows = await _rows(sessionmaker)
+    assert [r.status for r in rows] == [OutboxStatus.SENT] + [OutboxStatus.PENDING] * 3
+    assert all(r.not_before <= clock.now() for r in rows[1:])  # due again for the next start
+    assert len(sender.calls) == 1
+
+
+async def test_wake_sends_right_after_a_commit(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    # Real time, and a poll so long that only wake() can explain a prompt send.
+    delivery = Delivery(
+        sessionmaker,
+        {"telegram": sender},
+        per_chat_interval=1.0,
+        global_rate=30.0,
+        group_rate_per_minute=20,
+        clock=SYSTEM_CLOCK,
+        poll_interval=3600.0,
+    )
+    running = asyncio.create_task(delivery.run())
+    try:
+        await asyncio.sleep(0.05)
+        await _enqueue(sessionmaker, FakeClock(SYSTEM_CLOCK.now()), [Outgoing("7", "now")])
+        delivery.wake()
+        async with asyncio.timeout(10):
+            await sender.entered.wait()
+    finally:
+        delivery.stop()
+        await running
+    assert sender.texts() == ["now"]
