@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     webhook_secret: SecretStr | None = None
+
+    # Shown at once to a person who writes about self-harm, violence or an injury now.
+    crisis_hotlines: dict[str, str] = {
+        "zh-CN": "报警 110 · 急救 120 · 心理援助热线 12356 · 职工服务热线 12351",
+        "en": "Police 110 · Ambulance 120 · Mental health hotline 12356 · "
+        "Union workers' hotline 12351",
+    }
+    # A resolved ticket closes by itself after this many days unless the worker reopens it.
+    auto_close_days: int = Field(default=7, ge=1)
     # A worker may reopen a resolved ticket for this many days after it was resolved.
     reopen_window_days: int = Field(default=7, ge=1)
 

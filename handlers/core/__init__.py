@@ -1,0 +1,1 @@
+"""The messenger-agnostic conversation core: dispatcher, flows, forms and texts."""

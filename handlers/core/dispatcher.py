@@ -1,0 +1,133 @@
+"""The entry point of the core: one update in, one transaction, messages in the outbox.
+
+For every `Incoming` the dispatcher records the update id (a duplicate stops here), finds
+or creates the person, loads their conversation state, runs the flow the update belongs
+to, saves the state and commits once. Delivery is woken after the commit, so nothing is
+ever sent for work that did not commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.repositories import outbox, people, state, updates
+from handlers import admin
+from handlers.core import router
+from handlers.core.config import CoreConfig
+from handlers.core.texts import language_from_code, t
+from handlers.core.turn import FlowState, Turn
+from handlers.messages import Incoming, Outgoing
+
+if TYPE_CHECKING:
+    from faq.matcher import Matcher
+    from faq.schema import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        matcher: Matcher,
+        config: CoreConfig,
+        *,
+        kb: KnowledgeBase,
+        on_commit: Callable[[], None] | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._matcher = matcher
+        self._kb = kb
+        self._config = config
+        self._clock = clock
+        # Set by the app to wake delivery; called only after a successful commit.
+        self.on_commit = on_commit
+
+    async def handle(self, incoming: Incoming) -> bool:
+        """Runs the update once; False if this update id was processed before."""
+        now = self._clock()
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                if not await updates.record_update(
+                    session, incoming.platform, incoming.update_id, now
+                ):
+                    return False
+                await self._run(session, incoming, now)
+        except Exception:
+            # The flow's work is rolled back; say so instead of leaving the person waiting,
+            # and remember the update so a redelivery does not fail the same way again.
+            log.exception("update %s/%s failed", incoming.platform, incoming.update_id)
+            if not await self._apologise(incoming, now):
+                raise
+        if self.on_commit is not None:
+            self.on_commit()
+        return True
+
+    async def _run(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+        person = await people.get_or_create_person(
+            session,
+            platform=incoming.platform,
+            platform_user_id=incoming.user_id,
+            chat_id=incoming.chat_id,
+            language=language_from_code(incoming.language, self._config.default_language),
+            display_name=incoming.display_name,
+            now=now,
+        )
+        officer = await admin.officer_for_person(session, person.id)
+        saved = await state.load_state(session, person.id)
+        flow_state = (
+            FlowState(flow=saved.flow, step=saved.step, data=dict(saved.data))
+            if saved is not None
+            else None
+        )
+        turn = Turn(
+            session=session,
+            incoming=incoming,
+            person=person,
+            officer=officer,
+            lang=language_from_code(person.language, self._config.default_language),
+            now=now,
+            config=self._config,
+            matcher=self._matcher,
+            kb=self._kb,
+            state=flow_state,
+        )
+        await router.route(turn)
+        if turn.state is None:
+            if saved is not None:
+                await state.clear_state(session, turn.person_id)
+        else:
+            await state.save_state(
+                session, turn.person_id, turn.state.flow, turn.state.step, turn.state.data, now
+            )
+
+    async def _apologise(self, incoming: Incoming, now: datetime) -> bool:
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                if not await updates.record_update(
+                    session, incoming.platform, incoming.update_id, now
+                ):
+                    return True
+                lang = language_from_code(incoming.language, self._config.default_language)
+                message = Outgoing(
+                    chat_id=incoming.chat_id,
+                    text=t(lang, "error.internal"),
+                    thread_id=incoming.thread_id,
+                )
+                outbox.enqueue(session, incoming.platform, message, now=now)
+        except Exception:
+            log.exception("could not record the failure of update %s", incoming.update_id)
+            return False
+        return True

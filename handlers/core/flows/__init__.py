@@ -1,0 +1,1 @@
+"""Conversation flows; each module exports the ACTIONS, COMMANDS and STATES it handles."""

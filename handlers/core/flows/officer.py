@@ -1,0 +1,237 @@
+"""Officers: the queue, their own tickets, one ticket's card and history, and working a
+ticket (claim, reply, ask the worker, note, resolve, reassign).
+
+Every action goes through the ticket use cases with the officer as actor, so a button
+from a ticket of another queue, or a forged id, is refused there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+from db.models import Ticket
+from db.repositories import people
+from handlers import admin
+from handlers.core import notices
+from handlers.core.actions import Action, button
+from handlers.core.flows.common import unknown_action
+from handlers.core.flows.tickets import show_list
+from handlers.core.forms import FieldError, check_text
+from handlers.core.texts import t
+from handlers.core.turn import FlowState, Turn
+from handlers.tickets import service
+from handlers.tickets.authz import OfficerActor
+
+INPUT_FLOW = "officer_input"
+TEXT_MAX_LENGTH = 4000
+# Actions that need a text from the officer, and the catalog text asking for it.
+_PROMPTS = {
+    "reply": "officer.prompt_reply",
+    "ask": "officer.prompt_ask",
+    "note": "officer.prompt_note",
+    "resolve": "officer.prompt_resolve",
+    "rq": "officer.prompt_reassign_reason",
+}
+
+
+def _actor(turn: Turn) -> OfficerActor | None:
+    actor = turn.officer_actor
+    if actor is None:
+        turn.say("officer.not_officer")
+    return actor
+
+
+async def on_queue(turn: Turn, _argument: str = "") -> None:
+    actor = _actor(turn)
+    if actor is not None:
+        tickets = await service.list_queue(turn.session, actor)
+        _show_tickets(turn, tickets, "officer.queue_title", "officer.queue_empty")
+
+
+async def on_mine(turn: Turn, _argument: str = "") -> None:
+    if turn.officer is None:
+        # For a worker, "mine" means their own tickets.
+        await show_list(turn)
+        return
+    actor = _actor(turn)
+    if actor is not None:
+        tickets = await service.list_mine(turn.session, actor)
+        _show_tickets(turn, tickets, "officer.mine_title", "officer.mine_empty")
+
+
+def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str) -> None:
+    if not tickets:
+        turn.say(empty)
+        return
+    lines = [
+        turn.text(
+            "officer.queue_line",
+            urgent="❗" if ticket.urgent else "",
+            reference=ticket.reference or "",
+            category=notices.category_label(turn.lang, ticket.category),
+            status=notices.status_label(turn.lang, ticket.status),
+            due=notices.local_time(ticket.resolution_due, turn.zone),
+        )
+        for ticket in tickets
+    ]
+    turn.reply(
+        turn.text(title) + "\n" + "\n".join(lines),
+        [[button(ticket.reference or str(ticket.id), "o", "t", ticket.id)] for ticket in tickets],
+    )
+
+
+async def on_ticket_command(turn: Turn, argument: str) -> None:
+    actor = _actor(turn)
+    if actor is None:
+        return
+    reference = argument.strip().upper()
+    if not reference:
+        turn.say("officer.ticket_usage")
+        return
+    ticket = await service.get_ticket(turn.session, actor, reference)
+    _show_card(turn, ticket, with_history=True)
+
+
+def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool, edit: bool = False) -> None:
+    text, buttons = notices.officer_card(
+        turn.lang, ticket, turn.zone, heading="officer.card_title"
+    )
+    if with_history:
+        history = notices.officer_history(turn.lang, ticket, turn.zone)
+        if history:
+            text += "\n\n" + turn.text("officer.history") + "\n" + history
+    turn.reply(text, buttons, ticket_id=ticket.id, edit=edit)
+
+
+async def on_action(turn: Turn, action: Action) -> None:
+    verb = action.arg(0)
+    if verb == "queue":
+        await on_queue(turn)
+        return
+    if verb == "mine":
+        await on_mine(turn)
+        return
+    actor = _actor(turn)
+    if actor is None:
+        return
+    ticket_id = action.int_arg(1)
+    if ticket_id is None:
+        await unknown_action(turn)
+        return
+    # Seeing the ticket is checked first, for every verb: a forged id is "not found".
+    ticket = await service.get_ticket(turn.session, actor, ticket_id)
+    if verb == "t":
+        _show_card(turn, ticket, with_history=True)
+    elif verb == "claim":
+        await service.claim(turn.session, actor, ticket.id, turn.now)
+        fresh = await service.get_ticket(turn.session, actor, ticket.id)
+        turn.say("officer.claimed", reference=fresh.reference or "")
+        _show_card(turn, fresh, with_history=False)
+        await _tell_worker(turn, fresh, "worker.claimed")
+    elif verb == "reassign":
+        queues = await admin.list_queues(turn.session)
+        turn.reply(
+            turn.text("officer.reassign_which", reference=ticket.reference or ""),
+            [[button(q.name[:40], "o", "rq", ticket.id, q.id)] for q in queues]
+            + [[button(turn.text("form.cancel"), "x")]],
+        )
+    elif verb in _PROMPTS:
+        data: dict[str, object] = {"action": verb, "ticket_id": ticket.id}
+        if verb == "rq":
+            queue_id = action.int_arg(2)
+            keys = {q.id: q.key for q in await admin.list_queues(turn.session)}
+            if queue_id is None or queue_id not in keys:
+                await unknown_action(turn)
+                return
+            data["queue_key"] = keys[queue_id]
+        turn.state = FlowState(flow=INPUT_FLOW, step=verb, data=data)
+        turn.reply(
+            turn.text(_PROMPTS[verb], reference=ticket.reference or ""),
+            [[button(turn.text("form.cancel"), "x")]],
+        )
+    else:
+        await unknown_action(turn)
+
+
+async def on_input(turn: Turn) -> None:
+    """The text an officer was asked for: a reply, a question, a note, a resolution."""
+    data = turn.current().data
+    actor = _actor(turn)
+    if actor is None:
+        turn.state = None
+        return
+    verb = str(data["action"])
+    ticket_id = int(data["ticket_id"])
+    try:
+        text = check_text(turn.typed, TEXT_MAX_LENGTH)
+    except FieldError as exc:
+        turn.say(exc.key, **exc.params)
+        return
+    turn.state = None
+    if verb == "reply":
+        await service.reply(turn.session, actor, ticket_id, text, turn.now)
+    elif verb == "ask":
+        await service.ask_worker(turn.session, actor, ticket_id, text, turn.now)
+    elif verb == "note":
+        await service.add_note(turn.session, actor, ticket_id, text, turn.now)
+    elif verb == "resolve":
+        await service.resolve(turn.session, actor, ticket_id, text, turn.now)
+    else:
+        await service.reassign(
+            turn.session,
+            actor,
+            ticket_id,
+            queue_key=str(data["queue_key"]),
+            reason=text,
+            now=turn.now,
+        )
+    ticket = await service.get_ticket(turn.session, actor, ticket_id)
+    reference = ticket.reference or ""
+    turn.say(f"officer.done_{verb}", reference=reference)
+    if verb == "reply":
+        await _tell_worker(turn, ticket, "worker.reply", text=text, add=True)
+    elif verb == "ask":
+        await _tell_worker(turn, ticket, "worker.question", text=text, add=True)
+    elif verb == "resolve":
+        await _tell_worker(turn, ticket, "worker.resolved", text=text, resolved=True)
+    elif verb == "rq":
+        notify = await service.officers_to_notify(turn.session, ticket)
+        await turn.send_to_officers(
+            notify,
+            lambda lang: notices.officer_card(
+                lang, ticket, turn.zone, heading="officer.reassigned_ticket"
+            ),
+            ticket_id=ticket.id,
+        )
+    # Notes stay among officers: nothing goes to the worker.
+
+
+async def _tell_worker(
+    turn: Turn,
+    ticket: Ticket,
+    key: str,
+    *,
+    text: str = "",
+    add: bool = False,
+    resolved: bool = False,
+) -> None:
+    worker = await people.get_person(turn.session, ticket.worker_id)
+    if worker is None:
+        return
+    lang = worker.language
+    body = t(lang, key, reference=ticket.reference or "", text=text)
+    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    if add:
+        rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])
+    if resolved:
+        rows = [list(row) for row in notices.worker_buttons(lang, ticket)]
+    turn.send_to(worker, body, rows, ticket_id=ticket.id)
+
+
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"o": on_action}
+COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
+    "queue": on_queue,
+    "mine": on_mine,
+    "ticket": on_ticket_command,
+}
+STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {INPUT_FLOW: on_input}

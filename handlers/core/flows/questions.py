@@ -1,0 +1,198 @@
+"""Free text outside a form: a person in danger first, then an answer a ticket is waiting
+for, else a question for the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from db.models import TicketStatus
+from db.repositories import faq_misses
+from handlers.core import crisis
+from handlers.core.actions import Action, button, fits
+from handlers.core.flows.common import unknown_action
+from handlers.core.flows.requests import announce_opened, start_form
+from handlers.core.flows.tickets import relay_worker_message
+from handlers.core.turn import FlowState, Turn
+from handlers.tickets import service
+
+# Matching looks at the start of a long message; the whole text is kept where it is stored.
+MATCH_CHARS = 500
+QUESTION_FLOW = "question"
+CRISIS_FLOW = "crisis"
+
+
+async def free_input(turn: Turn) -> None:
+    text = turn.typed
+    if not text:
+        if turn.incoming.attachments:
+            # Photos outside a form belong to a ticket that waits for the worker, if any.
+            if await _to_waiting_ticket(turn, ""):
+                return
+            turn.say("question.photo_outside_form")
+            return
+        turn.say("question.empty")
+        return
+    found = crisis.detect(text)
+    if found is not None:
+        offer_crisis_help(turn, text, found)
+        return
+    if await _to_waiting_ticket(turn, text):
+        return
+    await answer_question(turn, text)
+
+
+def offer_crisis_help(turn: Turn, text: str, found: crisis.Crisis) -> None:
+    hotlines = turn.config.crisis_hotlines.get(turn.lang) or next(
+        iter(turn.config.crisis_hotlines.values()), ""
+    )
+    offer = {"text": text, "kind": found.kind}
+    if turn.state is not None:
+        turn.state.data["crisis"] = offer
+    else:
+        turn.state = FlowState(flow=CRISIS_FLOW, step="offer", data={"crisis": offer})
+    turn.reply(
+        turn.text(f"crisis.{found.kind}", hotlines=hotlines),
+        [
+            [
+                button(turn.text("crisis.yes"), "cr", "yes"),
+                button(turn.text("crisis.no"), "cr", "no"),
+            ]
+        ],
+    )
+
+
+async def on_crisis_action(turn: Turn, action: Action) -> None:
+    offer = turn.state.data.get("crisis") if turn.state is not None else None
+    if offer is None:
+        turn.say("crisis.gone")
+        return
+    state = turn.current()
+    state.data.pop("crisis", None)
+    in_form = state.flow != CRISIS_FLOW
+    if not in_form:
+        turn.state = None
+    if action.arg(0) != "yes":
+        turn.say("crisis.declined")
+        return
+    kind, category = crisis.URGENT_CATEGORY[offer["kind"]]
+    opened = await service.open_ticket(
+        turn.session,
+        worker=turn.person,
+        kind=kind,
+        category=category,
+        summary=offer["text"],
+        fields={},
+        anonymous=False,
+        unit_key=None,
+        workplace=turn.person.workplace,
+        language=turn.lang,
+        urgent=True,
+        now=turn.now,
+    )
+    await announce_opened(turn, opened)
+    if in_form:
+        turn.say("crisis.form_kept")
+
+
+async def _to_waiting_ticket(turn: Turn, text: str) -> bool:
+    """While an officer waits for this worker's answer, what they write goes to the ticket."""
+    waiting = [
+        ticket
+        for ticket in await service.list_worker_tickets(turn.session, turn.worker)
+        if ticket.status == TicketStatus.WAITING_WORKER
+    ]
+    if not waiting:
+        return False
+    ticket = max(waiting, key=lambda t: t.updated_at)
+    await relay_worker_message(turn, ticket.id, text)
+    return True
+
+
+async def answer_question(turn: Turn, text: str) -> None:
+    match = turn.matcher.match(text[:MATCH_CHARS], language=turn.lang)
+    if match.band == "answer" and match.entry is not None:
+        entry = match.entry
+        rows = []
+        if fits("fb", "y", entry.id):
+            rows.append(
+                [
+                    button(turn.text("question.helped"), "fb", "y", entry.id),
+                    button(turn.text("question.not_helped"), "fb", "n", entry.id),
+                ]
+            )
+        else:
+            rows.append([button(turn.text("question.not_helped"), "qa", "req")])
+        turn.state = FlowState(flow=QUESTION_FLOW, step="answered", data={"text": text})
+        turn.reply(
+            turn.text("question.answer", question=entry.question, answer=entry.answer), rows
+        )
+        return
+    faq_misses.record_unanswered(
+        turn.session,
+        person_id=turn.person_id,
+        language=turn.lang,
+        text=text,
+        score=match.score,
+        best_entry_id=match.suggestions[0].id if match.suggestions else None,
+        now=turn.now,
+    )
+    turn.state = FlowState(flow=QUESTION_FLOW, step="unanswered", data={"text": text})
+    if match.band == "suggest" and match.suggestions:
+        rows = [
+            [button(entry.question[:60], "q", entry.id)]
+            for entry in match.suggestions
+            if fits("q", entry.id)
+        ]
+        rows.append([button(turn.text("question.none_of_these"), "qa", "req")])
+        turn.reply(turn.text("question.did_you_mean"), rows)
+        return
+    turn.reply(
+        turn.text("question.no_match"),
+        [
+            [button(turn.text("question.open_request"), "qa", "req")],
+            [button(turn.text("menu.title_short"), "m", "menu")],
+        ],
+    )
+
+
+async def on_pick_suggestion(turn: Turn, action: Action) -> None:
+    entry_id = action.arg(0)
+    entry = turn.kb.get(entry_id) if entry_id else None
+    if entry is None:
+        await unknown_action(turn)
+        return
+    turn.reply(
+        turn.text("question.answer", question=entry.question, answer=entry.answer),
+        [
+            [
+                button(turn.text("question.helped"), "fb", "y", entry.id),
+                button(turn.text("question.not_helped"), "fb", "n", entry.id),
+            ]
+        ],
+    )
+
+
+async def on_feedback(turn: Turn, action: Action) -> None:
+    if action.arg(0) == "y":
+        turn.state = None
+        turn.say("question.glad")
+        return
+    turn.reply(
+        turn.text("question.sorry"),
+        [[button(turn.text("question.open_request"), "qa", "req")]],
+    )
+
+
+async def on_open_request(turn: Turn, _action: Action) -> None:
+    question = None
+    if turn.state is not None and turn.state.flow == QUESTION_FLOW:
+        question = turn.state.data.get("text")
+    await start_form(turn, "help", category="other-help", summary=question)
+
+
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
+    "cr": on_crisis_action,
+    "q": on_pick_suggestion,
+    "fb": on_feedback,
+    "qa": on_open_request,
+}

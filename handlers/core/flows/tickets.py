@@ -1,0 +1,171 @@
+"""A worker's own tickets: the list, one ticket with its thread, adding to it while an
+officer waits, confirming or reopening a resolved ticket, and rating it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+
+from db.models import Ticket
+from handlers.core import notices
+from handlers.core.actions import Action, button
+from handlers.core.flows.common import unknown_action
+from handlers.core.forms import FieldError, check_text
+from handlers.core.texts import t
+from handlers.core.turn import FlowState, Turn
+from handlers.tickets import service
+from handlers.tickets.views import officer_view
+
+ADD_FLOW = "ticket_add"
+REOPEN_FLOW = "ticket_reopen"
+MESSAGE_MAX_LENGTH = 4000
+LIST_LIMIT = 10
+
+
+async def show_list(turn: Turn) -> None:
+    tickets = await service.list_worker_tickets(turn.session, turn.worker)
+    if not tickets:
+        turn.say("tickets.none")
+        return
+    shown = sorted(tickets, key=lambda t: t.created_at, reverse=True)[:LIST_LIMIT]
+    lines = [notices.worker_ticket_line(turn.lang, ticket) for ticket in shown]
+    turn.reply(
+        turn.text("tickets.list") + "\n" + "\n".join(lines),
+        [[button(ticket.reference or str(ticket.id), "w", "t", ticket.id)] for ticket in shown],
+    )
+
+
+async def on_list_command(turn: Turn, _argument: str) -> None:
+    await show_list(turn)
+
+
+async def _owned(turn: Turn, action: Action) -> Ticket | None:
+    ticket_id = action.int_arg(1)
+    if ticket_id is None:
+        await unknown_action(turn)
+        return None
+    # get_ticket re-checks that this worker owns the ticket; a forged id is "not found".
+    return await service.get_ticket(turn.session, turn.worker, ticket_id)
+
+
+async def on_action(turn: Turn, action: Action) -> None:
+    verb = action.arg(0)
+    ticket = await _owned(turn, action)
+    if ticket is None:
+        return
+    if verb == "t":
+        text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
+        turn.reply(text, buttons, ticket_id=ticket.id)
+    elif verb == "add":
+        turn.state = FlowState(flow=ADD_FLOW, step="text", data={"ticket_id": ticket.id})
+        turn.reply(
+            turn.text("tickets.add_prompt", reference=ticket.reference or ""),
+            [[button(turn.text("form.cancel"), "x")]],
+        )
+    elif verb == "ok":
+        await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
+        turn.reply(
+            turn.text("tickets.confirmed", reference=ticket.reference or ""),
+            [notices.rating_buttons(ticket.id)] if ticket.satisfaction is None else [],
+        )
+        await _tell_officers(turn, ticket, "officer.worker_confirmed")
+    elif verb == "reopen":
+        turn.state = FlowState(flow=REOPEN_FLOW, step="reason", data={"ticket_id": ticket.id})
+        turn.reply(
+            turn.text("tickets.reopen_prompt", reference=ticket.reference or ""),
+            [[button(turn.text("form.cancel"), "x")]],
+        )
+    elif verb == "rate":
+        score = action.int_arg(2)
+        if score is None or not 1 <= score <= 5:
+            await unknown_action(turn)
+            return
+        await service.rate(turn.session, turn.worker, ticket.id, score, turn.now)
+        turn.reply(turn.text("tickets.thanks_rating", score=score))
+        await _tell_officers(turn, ticket, "officer.worker_rated", score=score)
+    else:
+        await unknown_action(turn)
+
+
+async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object) -> None:
+    fresh = await service.get_ticket(turn.session, turn.worker, ticket.id)
+    officers = await service.officers_to_notify(turn.session, fresh)
+
+    def render(lang: str) -> notices.Rendered:
+        return t(lang, key, reference=fresh.reference or "", **params), [
+            [button(t(lang, "officer.btn.view"), "o", "t", fresh.id)]
+        ]
+
+    await turn.send_to_officers(officers, render, ticket_id=fresh.id)
+
+
+async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
+    """The worker's words (and photos) into the ticket, and on to its officers."""
+    message = await service.worker_message(
+        turn.session, turn.worker, ticket_id, text, turn.incoming.attachments, turn.now
+    )
+    ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
+    turn.say("tickets.added", reference=ticket.reference or "")
+    officers = await service.officers_to_notify(turn.session, ticket)
+    photos = len(turn.incoming.attachments)
+
+    def render(lang: str) -> notices.Rendered:
+        view = officer_view(ticket)
+        body: str = t(
+            lang,
+            "officer.worker_wrote",
+            reference=ticket.reference or "",
+            worker=notices.worker_identity(lang, view),
+            text=message.body if message is not None else text,
+        )
+        if photos:
+            body += "\n" + t(lang, "value.photos", count=photos)
+        return body, notices.officer_buttons(lang, ticket.id, ticket.status)
+
+    await turn.send_to_officers(officers, render, ticket_id=ticket.id)
+
+
+async def on_add_input(turn: Turn) -> None:
+    ticket_id = int(turn.current().data["ticket_id"])
+    try:
+        text = check_text(turn.typed, MESSAGE_MAX_LENGTH) if turn.typed else ""
+    except FieldError as exc:
+        turn.say(exc.key, **exc.params)
+        return
+    if not text and not turn.incoming.attachments:
+        turn.say("form.error.empty")
+        return
+    turn.state = None
+    await relay_worker_message(turn, ticket_id, text)
+
+
+async def on_reopen_input(turn: Turn) -> None:
+    ticket_id = int(turn.current().data["ticket_id"])
+    try:
+        reason = check_text(turn.typed, MESSAGE_MAX_LENGTH)
+    except FieldError as exc:
+        turn.say(exc.key, **exc.params)
+        return
+    turn.state = None
+    await service.reopen(
+        turn.session,
+        turn.worker,
+        ticket_id,
+        reason,
+        turn.now,
+        window=timedelta(days=turn.config.reopen_window_days),
+    )
+    ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
+    turn.say("tickets.reopened", reference=ticket.reference or "")
+    await _tell_officers(turn, ticket, "officer.worker_reopened", reason=reason)
+
+
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"w": on_action}
+COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
+    "tickets": on_list_command,
+    "my": on_list_command,
+}
+STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {
+    ADD_FLOW: on_add_input,
+    REOPEN_FLOW: on_reopen_input,
+}

@@ -1,0 +1,229 @@
+"""Rendering tickets and ticket events as texts and buttons, in a reader's language.
+
+Every function returns (text, buttons) for one reader; callers put them in the outbox.
+Officer-facing texts are built only from `officer_view`, which leaves the worker out of
+anonymous tickets, so nothing here can reveal who filed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from db.models import MessageVisibility, Ticket, TicketStatus
+from handlers.categories import CATEGORIES
+from handlers.core.actions import button
+from handlers.core.texts import Safe, escape, has, t
+from handlers.core.turn import Buttons
+from handlers.tickets.views import OfficerTicketView, officer_view
+
+Rendered = tuple[str, Buttons]
+
+OPEN_STATUSES = frozenset(
+    {
+        TicketStatus.NEW,
+        TicketStatus.ASSIGNED,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.WAITING_WORKER,
+        TicketStatus.REOPENED,
+    }
+)
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def category_label(lang: str, category: str) -> Safe:
+    key = f"category.{category}"
+    return t(lang, key) if has(lang, key) else Safe(escape(category))
+
+
+def status_label(lang: str, status: TicketStatus | str) -> Safe:
+    return t(lang, f"status.{TicketStatus(status).value}")
+
+
+def field_lines(lang: str, category: str, fields: Mapping[str, Any]) -> str:
+    """One line per answered field: label and value, values escaped."""
+    spec_category = CATEGORIES.get(category)
+    lines: list[str] = []
+    for name, value in fields.items():
+        if spec_category is not None and any(s.name == name for s in spec_category.fields):
+            spec = spec_category.field(name)
+            label: str = t(lang, spec_category.field_label_key(name))
+            if spec.type == "choice":
+                shown: str = t(lang, spec_category.choice_label_key(name, str(value)))
+            elif spec.type == "amount":
+                shown = t(lang, "value.amount", amount=value)
+            elif spec.type == "photos":
+                shown = t(lang, "value.photos", count=len(value) if isinstance(value, list) else 0)
+            else:
+                shown = escape(value)
+        else:
+            label, shown = escape(name), escape(value)
+        lines.append(t(lang, "ticket.field_line", label=Safe(label), value=Safe(shown)))
+    return "\n".join(lines)
+
+
+def worker_identity(lang: str, view: OfficerTicketView) -> Safe:
+    if view.worker is None:
+        return t(lang, "officer.worker_anonymous")
+    return t(lang, "officer.worker_named", name=view.worker.display_name or "—")
+
+
+def officer_buttons(lang: str, ticket_id: int, status: TicketStatus) -> Buttons:
+    if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        return [[button(t(lang, "officer.btn.note"), "o", "note", ticket_id)]]
+    first = []
+    if status in (TicketStatus.NEW, TicketStatus.ASSIGNED, TicketStatus.REOPENED):
+        first.append(button(t(lang, "officer.btn.claim"), "o", "claim", ticket_id))
+    first.append(button(t(lang, "officer.btn.reply"), "o", "reply", ticket_id))
+    first.append(button(t(lang, "officer.btn.ask"), "o", "ask", ticket_id))
+    return [
+        first,
+        [
+            button(t(lang, "officer.btn.note"), "o", "note", ticket_id),
+            button(t(lang, "officer.btn.resolve"), "o", "resolve", ticket_id),
+            button(t(lang, "officer.btn.reassign"), "o", "reassign", ticket_id),
+        ],
+    ]
+
+
+def officer_card(lang: str, ticket: Ticket, zone: ZoneInfo, *, heading: str) -> Rendered:
+    """The card an officer works a ticket from."""
+    view = officer_view(ticket)
+    parts: list[str] = [
+        t(lang, heading, reference=view.reference),
+        t(
+            lang,
+            "officer.card",
+            kind=t(lang, f"kind.{view.kind}"),
+            category=category_label(lang, view.category),
+            status=status_label(lang, view.status),
+            worker=worker_identity(lang, view),
+            first_due=local_time(view.first_response_due, zone),
+            resolution_due=local_time(view.resolution_due, zone),
+            summary=view.summary,
+        ),
+    ]
+    if view.urgent:
+        parts.insert(1, t(lang, "officer.card_urgent"))
+    if view.workplace:
+        parts.append(t(lang, "ticket.workplace", workplace=view.workplace))
+    lines = field_lines(lang, view.category, view.fields)
+    if lines:
+        parts.append(lines)
+    if view.files:
+        parts.append(t(lang, "value.photos", count=len(view.files)))
+    if view.escalation_level:
+        parts.append(t(lang, "officer.card_escalated", level=view.escalation_level))
+    return "\n".join(parts), officer_buttons(lang, ticket.id, TicketStatus(view.status))
+
+
+def worker_ticket_line(lang: str, ticket: Ticket) -> str:
+    return t(
+        lang,
+        "tickets.line",
+        reference=ticket.reference or "",
+        category=category_label(lang, ticket.category),
+        status=status_label(lang, ticket.status),
+    )
+
+
+def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
+    rows: list[list[Any]] = []
+    if ticket.status in OPEN_STATUSES:
+        rows.append([button(t(lang, "tickets.btn.add"), "w", "add", ticket.id)])
+    if ticket.status == TicketStatus.RESOLVED:
+        rows.append(
+            [
+                button(t(lang, "tickets.btn.confirm"), "w", "ok", ticket.id),
+                button(t(lang, "tickets.btn.reopen"), "w", "reopen", ticket.id),
+            ]
+        )
+    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and (
+        ticket.satisfaction is None
+    ):
+        rows.append(rating_buttons(ticket.id))
+    return rows
+
+
+def rating_buttons(ticket_id: int) -> list[Any]:
+    return [button("⭐" * score, "w", "rate", ticket_id, score) for score in range(1, 6)]
+
+
+def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
+    """A worker's own ticket: what they sent and the thread; internal notes left out."""
+    parts: list[str] = [
+        t(
+            lang,
+            "tickets.detail",
+            reference=ticket.reference or "",
+            category=category_label(lang, ticket.category),
+            status=status_label(lang, ticket.status),
+            created=local_time(ticket.created_at, zone),
+            summary=ticket.summary,
+        )
+    ]
+    if ticket.anonymous:
+        parts.append(t(lang, "tickets.anonymous"))
+    lines = field_lines(lang, ticket.category, ticket.fields)
+    if lines:
+        parts.append(lines)
+    thread = [m for m in ticket.messages if m.visibility == MessageVisibility.THREAD]
+    if thread:
+        parts.append(t(lang, "tickets.thread"))
+        for message in thread[-20:]:
+            who = "tickets.from_me" if message.author_kind == "worker" else "tickets.from_officer"
+            parts.append(
+                t(
+                    lang,
+                    "tickets.thread_line",
+                    when=local_time(message.created_at, zone),
+                    who=t(lang, who),
+                    body=message.body,
+                )
+            )
+    if ticket.satisfaction is not None:
+        parts.append(t(lang, "tickets.rated", score=ticket.satisfaction))
+    return "\n".join(parts), worker_buttons(lang, ticket)
+
+
+def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
+    """The thread with internal notes, for /ticket REF; authors named by role only."""
+    parts: list[str] = []
+    for message in ticket.messages[-30:]:
+        if message.visibility == MessageVisibility.INTERNAL:
+            who = t(lang, "officer.history_note")
+        elif message.author_kind == "worker":
+            who = t(lang, "officer.history_worker")
+        else:
+            who = t(lang, "officer.history_officer")
+        parts.append(
+            t(
+                lang,
+                "tickets.thread_line",
+                when=local_time(message.created_at, zone),
+                who=who,
+                body=message.body,
+            )
+        )
+    return "\n".join(parts)
+
+
+def event_lines(lang: str, ticket: Ticket, zone: ZoneInfo, limit: int = 15) -> Sequence[str]:
+    return [
+        t(
+            lang,
+            "officer.event_line",
+            when=local_time(event.at, zone),
+            event=event.event,
+            status=status_label(lang, event.to_status) if event.to_status else "",
+            reason=event.reason or "",
+        )
+        for event in ticket.events[-limit:]
+    ]

@@ -1,0 +1,162 @@
+"""One update being handled: who wrote, in what language, where they are in a flow, and
+the messages the answer will send (written to the outbox, never sent from here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Officer, OfficerRole, Person
+from db.repositories import outbox, people
+from handlers.core.config import CoreConfig
+from handlers.core.forms import clean_text
+from handlers.core.texts import Safe, t
+from handlers.messages import Button, Incoming, Outgoing
+from handlers.tickets.authz import OfficerActor, WorkerActor
+
+if TYPE_CHECKING:
+    from faq.matcher import Matcher
+    from faq.schema import KnowledgeBase
+
+Buttons = Sequence[Sequence[Button]]
+
+
+@dataclass
+class FlowState:
+    """Where a person is in a multi-step flow; saved in the database between updates."""
+
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    session: AsyncSession
+    incoming: Incoming
+    person: Person
+    officer: Officer | None
+    lang: str
+    now: datetime
+    config: CoreConfig
+    matcher: Matcher
+    kb: KnowledgeBase
+    state: FlowState | None
+    sent: list[Outgoing] = field(default_factory=list)
+    # Kept apart from `person`, which a rolled-back savepoint may expire.
+    person_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.person_id = self.person.id
+
+    @property
+    def typed(self) -> str:
+        """What the person typed, without control characters; '' for a button or photo."""
+        return clean_text(self.incoming.text or "")
+
+    @property
+    def worker(self) -> WorkerActor:
+        return WorkerActor(person_id=self.person_id)
+
+    @property
+    def officer_actor(self) -> OfficerActor | None:
+        if self.officer is None:
+            return None
+        return OfficerActor(
+            officer_id=self.officer.id, is_admin=self.officer.role == OfficerRole.ADMIN
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone)
+
+    def text(self, key: str, **params: object) -> Safe:
+        return t(self.lang, key, **params)
+
+    def reply(
+        self,
+        text: str,
+        buttons: Buttons = (),
+        *,
+        ticket_id: int | None = None,
+        edit: bool = False,
+    ) -> None:
+        """A message to the chat this update came from (or an edit of the pressed one)."""
+        message = Outgoing(
+            chat_id=self.incoming.chat_id,
+            text=text,
+            buttons=tuple(tuple(row) for row in buttons),
+            thread_id=self.incoming.thread_id,
+            edit_message_id=self.incoming.message_id if edit else None,
+        )
+        self.sent.append(message)
+        outbox.enqueue(
+            self.session,
+            self.incoming.platform,
+            message,
+            person_id=self.person_id,
+            ticket_id=ticket_id,
+            now=self.now,
+        )
+
+    def say(self, key: str, /, **params: object) -> None:
+        self.reply(self.text(key, **params))
+
+    def current(self) -> FlowState:
+        """The saved state of a flow that is known to be running."""
+        if self.state is None:
+            msg = "no flow is running for this person"
+            raise LookupError(msg)
+        return self.state
+
+    def send_to(
+        self,
+        person: Person,
+        text: str,
+        buttons: Buttons = (),
+        *,
+        ticket_id: int | None = None,
+    ) -> None:
+        """A message to somebody else (an officer, the worker of a ticket)."""
+        message = Outgoing(
+            chat_id=person.chat_id, text=text, buttons=tuple(tuple(row) for row in buttons)
+        )
+        self.sent.append(message)
+        outbox.enqueue(
+            self.session,
+            person.platform,
+            message,
+            person_id=person.id,
+            ticket_id=ticket_id,
+            now=self.now,
+        )
+
+    async def send_to_officers(
+        self,
+        officers: Sequence[Officer],
+        render: Callable[[str], tuple[str, Buttons]],
+        *,
+        ticket_id: int | None = None,
+        skip_self: bool = True,
+    ) -> int:
+        """Renders a notice in each officer's language and queues it; returns how many."""
+        count = 0
+        seen: set[int] = set()
+        for officer in officers:
+            if officer.person_id is None or officer.person_id in seen:
+                continue
+            if skip_self and officer.person_id == self.person_id:
+                continue
+            seen.add(officer.person_id)
+            person = await people.get_person(self.session, officer.person_id)
+            if person is None:
+                continue
+            text, buttons = render(person.language)
+            self.send_to(person, text, buttons, ticket_id=ticket_id)
+            count += 1
+        return count
