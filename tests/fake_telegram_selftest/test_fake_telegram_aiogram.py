@@ -7,6 +7,8 @@ import io
 
 import pytest
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
@@ -18,9 +20,6 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-
 from tests.fake_telegram import Delay, FakeTelegram, RetryAfter, ServerError, tiny_png
 
 
@@ -31,7 +30,9 @@ def aiogram_bot(tg: FakeTelegram, token: str, timeout: float) -> Bot:
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=f"b{i}", callback_data=d)] for i, d in enumerate(data)]
+        inline_keyboard=[
+            [InlineKeyboardButton(text=f"b{i}", callback_data=d)] for i, d in enumerate(data)
+        ]
     )
 
 
@@ -57,7 +58,9 @@ async def test_updates_are_redelivered_until_an_offset_confirms_them(
     updates = await aio.get_updates(timeout=0)
     assert [u.update_id for u in updates] == [first, second]
     start = updates[0].message
-    assert start is not None and start.from_user is not None and start.entities is not None
+    assert start is not None
+    assert start.from_user is not None
+    assert start.entities is not None
     assert start.from_user.language_code == "zh-hans"
     assert start.entities[0].type == "bot_command"
 
@@ -188,7 +191,10 @@ async def test_edits(tg: FakeTelegram, aio: Bot) -> None:
     sent = await aio.send_message(worker.id, "card", reply_markup=keyboard("claim"))
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await aio.edit_message_text(
-            text="card", chat_id=worker.id, message_id=sent.message_id, reply_markup=keyboard("claim")
+            text="card",
+            chat_id=worker.id,
+            message_id=sent.message_id,
+            reply_markup=keyboard("claim"),
         )
     edited = await aio.edit_message_text(
         text="<i>claimed</i>", chat_id=worker.id, message_id=sent.message_id, parse_mode="HTML"
@@ -210,8 +216,10 @@ async def test_answer_callback_query_once(tg: FakeTelegram, aio: Bot) -> None:
     (update,) = await aio.get_updates(timeout=0)
     assert update.update_id == update_id
     query = update.callback_query
-    assert query is not None and query.data == "rate:5"
-    assert query.message is not None and query.message.message_id == sent.message_id
+    assert query is not None
+    assert query.data == "rate:5"
+    assert query.message is not None
+    assert query.message.message_id == sent.message_id
     with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
         await aio.answer_callback_query(query.id, text="x" * 201)
     assert await aio.answer_callback_query(query.id, text="Thanks")
@@ -227,14 +235,19 @@ async def test_photo_upload_and_download(tg: FakeTelegram, aio: Bot) -> None:
     worker = tg.user(started=True)
     picture = tiny_png(3, 2)
     sent = await aio.send_photo(
-        worker.id, BufferedInputFile(picture, "receipt.png"), caption="<b>收据</b>", parse_mode="HTML"
+        worker.id,
+        BufferedInputFile(picture, "receipt.png"),
+        caption="<b>收据</b>",
+        parse_mode="HTML",
     )
-    assert sent.photo is not None and sent.caption == "收据"
+    assert sent.photo is not None
+    assert sent.caption == "收据"
     assert (sent.photo[-1].width, sent.photo[-1].height) == (3, 2)
     file = await aio.get_file(sent.photo[-1].file_id)
     assert file.file_path is not None
-    downloaded = await aio.download_file(file.file_path, io.BytesIO())
-    assert downloaded is not None and downloaded.getvalue() == picture
+    downloaded = io.BytesIO()
+    await aio.download_file(file.file_path, downloaded)
+    assert downloaded.getvalue() == picture
     again = await aio.send_photo(worker.id, sent.photo[-1].file_id)  # resend by file_id
     assert again.photo is not None
     with pytest.raises(TelegramBadRequest, match="IMAGE_PROCESS_FAILED"):
@@ -252,17 +265,23 @@ async def test_document_from_a_user_is_downloadable_and_copyable(
     officers = tg.supergroup("Officers")
     tg.user_sends_document(worker, content=b"%PDF-1.4 bill", file_name="bill.pdf")
     (update,) = await aio.get_updates(timeout=0)
-    assert update.message is not None and update.message.document is not None
+    assert update.message is not None
+    assert update.message.document is not None
     document = update.message.document
-    assert document.file_name == "bill.pdf" and document.mime_type == "application/pdf"
+    assert document.file_name == "bill.pdf"
+    assert document.mime_type == "application/pdf"
     file = await aio.get_file(document.file_id)
     assert file.file_path is not None
-    data = await aio.download_file(file.file_path, io.BytesIO())
-    assert data is not None and data.getvalue() == b"%PDF-1.4 bill"
+    data = io.BytesIO()
+    await aio.download_file(file.file_path, data)
+    assert data.getvalue() == b"%PDF-1.4 bill"
 
     topic = await aio.create_forum_topic(officers.id, "GR-2026-000001")
     copied = await aio.copy_message(
-        officers.id, worker.id, update.message.message_id, message_thread_id=topic.message_thread_id
+        officers.id,
+        worker.id,
+        update.message.message_id,
+        message_thread_id=topic.message_thread_id,
     )
     (card,) = tg.sent_to(officers.id, thread_id=topic.message_thread_id)
     assert card["message_id"] == copied.message_id
@@ -278,7 +297,8 @@ async def test_forum_topics(tg: FakeTelegram, aio: Bot) -> None:
     officer = tg.user("Wang")
     topic = await aio.create_forum_topic(officers.id, "GR-2026-000123")
     sent = await aio.send_message(officers.id, "card", message_thread_id=topic.message_thread_id)
-    assert sent.is_topic_message and sent.message_thread_id == topic.message_thread_id
+    assert sent.is_topic_message
+    assert sent.message_thread_id == topic.message_thread_id
     with pytest.raises(TelegramBadRequest, match="message thread not found"):
         await aio.send_message(officers.id, "x", message_thread_id=99999)
     with pytest.raises(TelegramBadRequest, match="the chat is not a forum"):
@@ -287,8 +307,10 @@ async def test_forum_topics(tg: FakeTelegram, aio: Bot) -> None:
     tg.user_sends_text(officer, "请补充材料", chat=officers, thread_id=topic.message_thread_id)
     (update,) = await aio.get_updates(timeout=0)
     message = update.message
-    assert message is not None and message.chat.id == officers.id
-    assert message.is_topic_message and message.message_thread_id == topic.message_thread_id
+    assert message is not None
+    assert message.chat.id == officers.id
+    assert message.is_topic_message
+    assert message.message_thread_id == topic.message_thread_id
 
 
 async def test_delete_and_commands(tg: FakeTelegram, aio: Bot) -> None:
@@ -301,7 +323,9 @@ async def test_delete_and_commands(tg: FakeTelegram, aio: Bot) -> None:
 
     from aiogram.types import BotCommand
 
-    assert await aio.set_my_commands([BotCommand(command="start", description="开始")], language_code="zh")
+    assert await aio.set_my_commands(
+        [BotCommand(command="start", description="开始")], language_code="zh"
+    )
     assert [c.command for c in await aio.get_my_commands(language_code="zh")] == ["start"]
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
         await aio.set_my_commands([BotCommand(command="Bad-Name", description="x")])

@@ -8,7 +8,9 @@ from tests.fake_telegram import HtmlParseError, parse_html, utf16_len
 
 
 def test_markup_becomes_entities_with_utf16_offsets() -> None:
-    text, entities = parse_html('😀 <b>bold <i>both</i></b> <a href="https://x.org/?a=1&amp;b=2">link</a>')
+    text, entities = parse_html(
+        '😀 <b>bold <i>both</i></b> <a href="https://x.org/?a=1&amp;b=2">link</a>'
+    )
     assert text == "😀 bold both link"
     assert entities == [
         {"type": "bold", "offset": 3, "length": 9},
