@@ -7,11 +7,14 @@ command, so a forged or replayed token can do no more than its presser may do an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.messages import MAX_ACTION_BYTES, Button
 
 SEPARATOR = ":"
+
+Buttons = Sequence[Sequence[Button]]
 
 
 @dataclass(frozen=True, slots=True)

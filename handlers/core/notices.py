@@ -7,16 +7,19 @@ anonymous tickets, so nothing here can reveal who filed one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from db.models import MessageVisibility, Ticket, TicketStatus
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import MessageVisibility, Officer, Person, Ticket, TicketStatus
+from db.repositories import outbox, people
 from handlers.categories import CATEGORIES
-from handlers.core.actions import button
+from handlers.core.actions import Buttons, button
 from handlers.core.texts import Safe, escape, has, t
-from handlers.core.turn import Buttons
+from handlers.messages import Outgoing
 from handlers.tickets.views import OfficerTicketView, officer_view
 
 Rendered = tuple[str, Buttons]
@@ -227,3 +230,45 @@ def event_lines(lang: str, ticket: Ticket, zone: ZoneInfo, limit: int = 15) -> S
         )
         for event in ticket.events[-limit:]
     ]
+
+
+def enqueue_to(
+    session: AsyncSession,
+    person: Person,
+    rendered: Rendered,
+    *,
+    ticket_id: int | None,
+    now: datetime,
+) -> None:
+    text, buttons = rendered
+    message = Outgoing(
+        chat_id=person.chat_id, text=text, buttons=tuple(tuple(row) for row in buttons)
+    )
+    outbox.enqueue(
+        session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
+    )
+
+
+async def enqueue_to_officers(
+    session: AsyncSession,
+    officers: Sequence[Officer],
+    render: Callable[[str], Rendered],
+    *,
+    ticket_id: int | None,
+    now: datetime,
+    skip_person_id: int | None = None,
+) -> int:
+    """A notice to each officer, in their own language; returns how many were queued."""
+    count = 0
+    seen: set[int] = set()
+    for officer in officers:
+        person_id = officer.person_id
+        if person_id is None or person_id in seen or person_id == skip_person_id:
+            continue
+        seen.add(person_id)
+        person = await people.get_person(session, person_id)
+        if person is None:
+            continue
+        enqueue_to(session, person, render(person.language), ticket_id=ticket_id, now=now)
+        count += 1
+    return count

@@ -12,18 +12,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Officer, OfficerRole, Person
-from db.repositories import outbox, people
+from db.repositories import outbox
+from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
 from handlers.core.forms import clean_text
+from handlers.core.notices import enqueue_to_officers
 from handlers.core.texts import Safe, t
-from handlers.messages import Button, Incoming, Outgoing
+from handlers.messages import Incoming, Outgoing
 from handlers.tickets.authz import OfficerActor, WorkerActor
 
 if TYPE_CHECKING:
     from faq.matcher import Matcher
     from faq.schema import KnowledgeBase
-
-Buttons = Sequence[Sequence[Button]]
 
 
 @dataclass
@@ -145,18 +145,11 @@ class Turn:
         skip_self: bool = True,
     ) -> int:
         """Renders a notice in each officer's language and queues it; returns how many."""
-        count = 0
-        seen: set[int] = set()
-        for officer in officers:
-            if officer.person_id is None or officer.person_id in seen:
-                continue
-            if skip_self and officer.person_id == self.person_id:
-                continue
-            seen.add(officer.person_id)
-            person = await people.get_person(self.session, officer.person_id)
-            if person is None:
-                continue
-            text, buttons = render(person.language)
-            self.send_to(person, text, buttons, ticket_id=ticket_id)
-            count += 1
-        return count
+        return await enqueue_to_officers(
+            self.session,
+            officers,
+            render,
+            ticket_id=ticket_id,
+            now=self.now,
+            skip_person_id=self.person_id if skip_self else None,
+        )

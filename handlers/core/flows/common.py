@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.core.actions import button
-from handlers.core.turn import Buttons, Turn
+from handlers.core.actions import Buttons, button
+from handlers.core.turn import Turn
 
 FORM_FLOW = "form"
 

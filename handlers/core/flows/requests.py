@@ -16,10 +16,10 @@ from db.models import TicketKind, UnitKind
 from handlers import admin
 from handlers.categories import CATEGORIES, Category, FieldSpec, categories_of, get_category
 from handlers.core import notices
-from handlers.core.actions import Action, button
+from handlers.core.actions import Action, Buttons, button
 from handlers.core.flows.common import FORM_FLOW
 from handlers.core.forms import FieldError, check_answer, check_text
-from handlers.core.turn import Buttons, FlowState, Turn
+from handlers.core.turn import FlowState, Turn
 from handlers.messages import Attachment
 from handlers.tickets import service
 

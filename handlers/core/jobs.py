@@ -1,0 +1,65 @@
+"""Scheduled ticket work (escalation of overdue tickets, auto-close) and the notices it
+owes people, written into the outbox in the scheduler's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Ticket
+from db.repositories import people
+from handlers.core import notices
+from handlers.core.actions import button
+from handlers.core.config import CoreConfig
+from handlers.core.texts import t
+from handlers.tickets import jobs, service
+from handlers.tickets.authz import SystemActor
+
+
+@dataclass(frozen=True, slots=True)
+class JobsResult:
+    escalated: int
+    closed: int
+
+
+async def run_due_jobs(session: AsyncSession, now: datetime, config: CoreConfig) -> JobsResult:
+    zone = ZoneInfo(config.timezone)
+    escalations = await jobs.escalate_overdue(session, now)
+    for escalation in escalations:
+        ticket = await service.get_ticket(session, SystemActor(), escalation.ticket.id)
+        await notices.enqueue_to_officers(
+            session,
+            escalation.notify,
+            lambda lang, ticket=ticket: notices.officer_card(  # type: ignore[misc]
+                lang, ticket, zone, heading="officer.escalated_ticket"
+            ),
+            ticket_id=ticket.id,
+            now=now,
+        )
+        await _tell_worker(session, ticket, "worker.escalated", now)
+    closed = await jobs.auto_close(session, now, timedelta(days=config.auto_close_days))
+    for ticket in closed:
+        await _tell_worker(session, ticket, "worker.auto_closed", now, rate=True)
+    return JobsResult(escalated=len(escalations), closed=len(closed))
+
+
+async def _tell_worker(
+    session: AsyncSession, ticket: Ticket, key: str, now: datetime, *, rate: bool = False
+) -> None:
+    worker = await people.get_person(session, ticket.worker_id)
+    if worker is None or not worker.reachable:
+        return
+    lang = worker.language
+    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    if rate and ticket.satisfaction is None:
+        rows.insert(0, notices.rating_buttons(ticket.id))
+    notices.enqueue_to(
+        session,
+        worker,
+        (t(lang, key, reference=ticket.reference or ""), rows),
+        ticket_id=ticket.id,
+        now=now,
+    )

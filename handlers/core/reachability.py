@@ -1,0 +1,39 @@
+"""A person who can no longer be reached (they blocked the bot): remember it, and tell the
+officers of their open tickets, who would otherwise wait for an answer that cannot come."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.repositories import people
+from handlers.core import notices
+from handlers.core.actions import button
+from handlers.core.texts import t
+from handlers.tickets import service
+from handlers.tickets.authz import SystemActor, WorkerActor
+
+
+async def person_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
+    """Called by delivery on a 403, inside its transaction; writes notices, never commits."""
+    await people.mark_unreachable(session, person_id)
+    tickets = await service.list_worker_tickets(session, WorkerActor(person_id=person_id))
+    for ticket in tickets:
+        if ticket.status not in notices.OPEN_STATUSES:
+            continue
+        loaded = await service.get_ticket(session, SystemActor(), ticket.id)
+        officers = await service.officers_to_notify(session, loaded)
+        reference = loaded.reference or ""
+        ticket_id = loaded.id
+
+        def render(
+            lang: str, reference: str = reference, ticket_id: int = ticket_id
+        ) -> notices.Rendered:
+            return t(lang, "officer.worker_unreachable", reference=reference), [
+                [button(t(lang, "officer.btn.view"), "o", "t", ticket_id)]
+            ]
+
+        await notices.enqueue_to_officers(
+            session, officers, render, ticket_id=loaded.id, now=now, skip_person_id=person_id
+        )
