@@ -1,0 +1,316 @@
+"""Telegram through aiogram 3: updates in as `Incoming`, `Outgoing` out as Bot API calls.
+
+No flow logic: what to answer is the core's business. This module only reads aiogram's
+objects, calls aiogram's methods and turns aiogram's exceptions into delivery errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    AiogramError,
+    ClientDecodeError,
+    RestartingTelegram,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from pydantic import SecretStr
+
+from bot.transports.base import (
+    DeliveryError,
+    MarkupRejected,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+    Unreachable,
+)
+from bot.transports.telegram import (
+    ALLOWED_UPDATES,
+    GROUP_CHAT_TYPES,
+    MAX_TEXT_LENGTH,
+    PLATFORM,
+    Handle,
+    SendStep,
+    UpdateGate,
+    api_chat_id,
+    command_text,
+    is_forbidden_description,
+    is_not_modified,
+    is_parse_error,
+    send_steps,
+)
+from handlers.messages import Attachment, Incoming, Outgoing
+
+log = logging.getLogger(__name__)
+
+HTML = "HTML"
+
+
+class AiogramTransport:
+    """One bot account through aiogram: receives (polling or webhook) and sends."""
+
+    platform = PLATFORM
+    max_text_length = MAX_TEXT_LENGTH
+
+    def __init__(
+        self,
+        *,
+        token: SecretStr,
+        api_base: str,
+        handle: Handle,
+        concurrency: int = 1,
+        request_timeout: float = 30.0,
+        polling_timeout: int = 10,
+    ) -> None:
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
+        )
+        self.bot = Bot(token.get_secret_value(), session=session)
+        self._handle = handle
+        self._gate = UpdateGate(concurrency)
+        self._polling_timeout = polling_timeout
+        self._concurrency = concurrency
+        self._username: str | None = None
+        self._polling: asyncio.Task[None] | None = None
+        self.dispatcher = Dispatcher()
+        self.dispatcher.message.register(self._on_message)
+        self.dispatcher.callback_query.register(self._on_callback)
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the token with getMe and learn the bot's username (for group commands)."""
+        me = await self.bot.me()
+        self._username = me.username
+
+    async def start_polling(self) -> None:
+        # A webhook left over from an earlier run would make getUpdates fail with 409.
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=self._polling_timeout,
+                handle_as_tasks=True,
+                tasks_concurrency_limit=self._concurrency,
+                allowed_updates=list(ALLOWED_UPDATES),
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        )
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+
+    async def feed_webhook(self, update: dict[str, Any]) -> None:
+        """Handle one update posted to our webhook; raises if the core failed on it."""
+        await self.dispatcher.feed_webhook_update(self.bot, update)
+
+    async def stop_receiving(self) -> None:
+        """Stop taking updates and wait for those already taken to be handled."""
+        if self._polling is not None:
+            await self.dispatcher.stop_polling()
+            await self._polling
+            self._polling = None
+        await self._gate.wait_idle()
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    # -- updates in --------------------------------------------------------------------
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        incoming = self.incoming_from_message(event_update.update_id, message)
+        if incoming is not None:
+            await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+
+    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
+        incoming = self.incoming_from_callback(event_update.update_id, query)
+        try:
+            if incoming is not None:
+                await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+        finally:
+            # Stops the button's spinner; a late or failed answer changes nothing else.
+            try:
+                await query.answer()
+            except (TelegramAPIError, AiogramError) as exc:
+                log.warning("could not answer a button press: %s", exc)
+
+    def incoming_from_message(self, update_id: int, message: Message) -> Incoming | None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return None
+        text = message.text if message.text is not None else message.caption
+        attachments: tuple[Attachment, ...] = ()
+        if message.photo:
+            largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+            attachments = (Attachment("photo", largest.file_id, size=largest.file_size),)
+        elif message.document is not None:
+            doc = message.document
+            attachments = (
+                Attachment(
+                    "document",
+                    doc.file_id,
+                    file_name=doc.file_name,
+                    mime_type=doc.mime_type,
+                    size=doc.file_size,
+                ),
+            )
+        if text is None and not attachments:
+            return None  # service messages, stickers and the like carry nothing to read
+        return Incoming(
+            platform=PLATFORM,
+            update_id=str(update_id),
+            chat_id=str(message.chat.id),
+            user_id=str(user.id),
+            language=user.language_code,
+            display_name=user.full_name,
+            text=None if text is None else command_text(text, self._username),
+            message_id=str(message.message_id),
+            thread_id=_thread_id(message),
+            is_group=message.chat.type in GROUP_CHAT_TYPES,
+            attachments=attachments,
+        )
+
+    def incoming_from_callback(self, update_id: int, query: CallbackQuery) -> Incoming | None:
+        message = query.message
+        if query.data is None or message is None or query.from_user.is_bot:
+            return None
+        thread_id = _thread_id(message) if isinstance(message, Message) else None
+        return Incoming(
+            platform=PLATFORM,
+            update_id=str(update_id),
+            chat_id=str(message.chat.id),
+            user_id=str(query.from_user.id),
+            language=query.from_user.language_code,
+            display_name=query.from_user.full_name,
+            action=query.data,
+            message_id=str(message.message_id),
+            thread_id=thread_id,
+            is_group=message.chat.type in GROUP_CHAT_TYPES,
+        )
+
+    # -- messages out (the Sender) -----------------------------------------------------
+
+    async def send(self, message: Outgoing) -> str | None:
+        try:
+            if message.edit_message_id is not None:
+                return await self._edit(message, message.edit_message_id)
+            sent_id: str | None = None
+            for step in send_steps(message):
+                sent = await self._send_step(message, step)
+                if step.with_buttons:
+                    sent_id = str(sent.message_id)
+            return sent_id
+        except (AiogramError, TimeoutError) as exc:
+            raise delivery_error(exc) from exc
+
+    async def create_topic(self, chat_id: str, name: str) -> str:
+        """Open a forum topic in an officers' group; returns its message_thread_id."""
+        try:
+            topic = await self.bot.create_forum_topic(api_chat_id(chat_id), name)
+        except (AiogramError, TimeoutError) as exc:
+            raise delivery_error(exc) from exc
+        return str(topic.message_thread_id)
+
+    async def _edit(self, message: Outgoing, message_id: str) -> str:
+        try:
+            await self.bot.edit_message_text(
+                text=message.text,
+                chat_id=api_chat_id(message.chat_id),
+                message_id=int(message_id),
+                parse_mode=HTML,
+                reply_markup=_markup(message),
+            )
+        except TelegramBadRequest as exc:
+            if not is_not_modified(exc.message):
+                raise
+        return message_id
+
+    async def _send_step(self, message: Outgoing, step: SendStep) -> Message:
+        chat = api_chat_id(message.chat_id)
+        thread = None if message.thread_id is None else int(message.thread_id)
+        markup = _markup(message) if step.with_buttons else None
+        if step.attachment is None:
+            return await self.bot.send_message(
+                chat,
+                step.text or "",
+                parse_mode=HTML,
+                reply_markup=markup,
+                message_thread_id=thread,
+            )
+        caption = step.text or None
+        if step.method == "sendPhoto":
+            return await self.bot.send_photo(
+                chat,
+                step.attachment.file_id,
+                caption=caption,
+                parse_mode=HTML,
+                reply_markup=markup,
+                message_thread_id=thread,
+            )
+        return await self.bot.send_document(
+            chat,
+            step.attachment.file_id,
+            caption=caption,
+            parse_mode=HTML,
+            reply_markup=markup,
+            message_thread_id=thread,
+        )
+
+
+def delivery_error(exc: BaseException) -> DeliveryError:
+    """What delivery should do about an aiogram failure."""
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(float(exc.retry_after))
+    if isinstance(exc, TelegramForbiddenError):
+        return Unreachable(exc.message)
+    if isinstance(exc, TelegramBadRequest):
+        if is_parse_error(exc.message):
+            return MarkupRejected(exc.message)
+        return PermanentError(exc.message)
+    if isinstance(
+        exc,
+        TelegramServerError | RestartingTelegram | TelegramNetworkError | TimeoutError,
+    ):
+        return TransientError(str(exc))
+    if isinstance(exc, ClientDecodeError):
+        # Telegram's front end answers some 502/504 with an HTML page, not JSON.
+        return TransientError(f"unreadable answer from the Bot API: {exc.message}")
+    if isinstance(exc, TelegramAPIError) and is_forbidden_description(exc.message):
+        return Unreachable(exc.message)
+    return PermanentError(str(exc))
+
+
+def _thread_id(message: Message) -> str | None:
+    # In a forum every message names a thread; only topic messages belong to a ticket's topic.
+    if message.is_topic_message and message.message_thread_id is not None:
+        return str(message.message_thread_id)
+    return None
+
+
+def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row]
+            for row in message.buttons
+        ]
+    )

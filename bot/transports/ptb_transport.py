@@ -1,0 +1,366 @@
+"""Telegram through python-telegram-bot 22: updates in as `Incoming`, `Outgoing` out.
+
+No flow logic: what to answer is the core's business. This module only reads PTB's
+objects, calls PTB's methods and turns PTB's exceptions into delivery errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    TelegramError,
+)
+from telegram.error import RetryAfter as PtbRetryAfter
+from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.transports.base import (
+    DeliveryError,
+    MarkupRejected,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+    Unreachable,
+)
+from bot.transports.telegram import (
+    ALLOWED_UPDATES,
+    GROUP_CHAT_TYPES,
+    MAX_TEXT_LENGTH,
+    PLATFORM,
+    Handle,
+    SendStep,
+    UpdateGate,
+    api_chat_id,
+    command_text,
+    is_not_modified,
+    is_parse_error,
+    send_steps,
+)
+from handlers.messages import Attachment, Incoming, Outgoing
+
+log = logging.getLogger(__name__)
+
+HTML = "HTML"
+
+PtbApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class CoreFailedError(Exception):
+    """The core failed on a webhook update; the webhook answers 500 so Telegram retries."""
+
+
+class PtbTransport:
+    """One bot account through python-telegram-bot: receives (polling or webhook), sends."""
+
+    platform = PLATFORM
+    max_text_length = MAX_TEXT_LENGTH
+
+    def __init__(
+        self,
+        *,
+        token: SecretStr,
+        api_base: str,
+        handle: Handle,
+        concurrency: int = 1,
+        request_timeout: float = 30.0,
+        polling_timeout: int = 10,
+    ) -> None:
+        base = api_base.rstrip("/")
+        # Our own request objects, so they can be closed even when start() failed half-way.
+        self._requests = (
+            HTTPXRequest(
+                read_timeout=request_timeout,
+                write_timeout=request_timeout,
+                connect_timeout=request_timeout,
+                pool_timeout=request_timeout,
+            ),
+            HTTPXRequest(
+                connection_pool_size=1,
+                read_timeout=request_timeout + polling_timeout,
+                connect_timeout=request_timeout,
+                pool_timeout=request_timeout,
+            ),
+        )
+        self.application: PtbApplication = (
+            Application.builder()
+            .token(token.get_secret_value())
+            .base_url(f"{base}/bot")
+            .base_file_url(f"{base}/file/bot")
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
+            # Ordering per chat and the overall bound are the gate's job.
+            .concurrent_updates(True)
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self._handle = handle
+        self._gate = UpdateGate(concurrency)
+        self._polling_timeout = polling_timeout
+        # Webhook updates being fed, and whether the core failed on them.
+        self._webhook_failed: dict[int, bool] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """getMe (checks the token), then start processing updates."""
+        await self.application.initialize()
+        await self.application.start()
+
+    async def start_polling(self) -> None:
+        updater = self.application.updater
+        if updater is None:
+            msg = "this application was built without an updater"
+            raise RuntimeError(msg)
+        # Starting the updater also removes a webhook left over from an earlier run.
+        await updater.start_polling(
+            timeout=timedelta(seconds=self._polling_timeout),
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=False,
+        )
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
+        )
+
+    async def feed_webhook(self, update: dict[str, Any]) -> None:
+        """Handle one update posted to our webhook; raises if the core failed on it."""
+        parsed = Update.de_json(update, self.application.bot)
+        self._webhook_failed[parsed.update_id] = False
+        try:
+            await self.application.process_update(parsed)
+        finally:
+            failed = self._webhook_failed.pop(parsed.update_id)
+        if failed:
+            msg = f"update {parsed.update_id} was not handled"
+            raise CoreFailedError(msg)
+
+    async def stop_receiving(self) -> None:
+        """Stop taking updates and wait for those already taken to be handled."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self._gate.wait_idle()
+
+    async def close(self) -> None:
+        await self.application.shutdown()
+        # After a failed start PTB considers itself never started and closes nothing.
+        for request in self._requests:
+            await request.shutdown()
+
+    # -- updates in --------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming: Incoming | None = None
+        if update.message is not None:
+            incoming = self.incoming_from_message(update.update_id, update.message)
+        elif update.callback_query is not None:
+            await self._on_callback(update.update_id, update.callback_query)
+            return
+        if incoming is not None:
+            await self._run(update.update_id, incoming)
+
+    async def _on_callback(self, update_id: int, query: CallbackQuery) -> None:
+        incoming = self.incoming_from_callback(update_id, query)
+        try:
+            if incoming is not None:
+                await self._run(update_id, incoming)
+        finally:
+            # Stops the button's spinner; a late or failed answer changes nothing else.
+            try:
+                await query.answer()
+            except TelegramError as exc:
+                log.warning("could not answer a button press: %s", exc)
+
+    async def _run(self, update_id: int, incoming: Incoming) -> None:
+        try:
+            await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+        except Exception:
+            if update_id in self._webhook_failed:
+                self._webhook_failed[update_id] = True
+            raise
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=context.error)
+
+    def incoming_from_message(self, update_id: int, message: Message) -> Incoming | None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return None
+        text = message.text if message.text is not None else message.caption
+        attachments: tuple[Attachment, ...] = ()
+        if message.photo:
+            largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+            attachments = (Attachment("photo", largest.file_id, size=largest.file_size),)
+        elif message.document is not None:
+            doc = message.document
+            attachments = (
+                Attachment(
+                    "document",
+                    doc.file_id,
+                    file_name=doc.file_name,
+                    mime_type=doc.mime_type,
+                    size=doc.file_size,
+                ),
+            )
+        if text is None and not attachments:
+            return None  # service messages, stickers and the like carry nothing to read
+        return Incoming(
+            platform=PLATFORM,
+            update_id=str(update_id),
+            chat_id=str(message.chat.id),
+            user_id=str(user.id),
+            language=user.language_code,
+            display_name=user.full_name,
+            text=None if text is None else command_text(text, self.application.bot.username),
+            message_id=str(message.message_id),
+            thread_id=_thread_id(message),
+            is_group=message.chat.type in GROUP_CHAT_TYPES,
+            attachments=attachments,
+        )
+
+    def incoming_from_callback(self, update_id: int, query: CallbackQuery) -> Incoming | None:
+        message = query.message
+        if query.data is None or message is None or query.from_user.is_bot:
+            return None
+        thread_id = _thread_id(message) if isinstance(message, Message) else None
+        return Incoming(
+            platform=PLATFORM,
+            update_id=str(update_id),
+            chat_id=str(message.chat.id),
+            user_id=str(query.from_user.id),
+            language=query.from_user.language_code,
+            display_name=query.from_user.full_name,
+            action=query.data,
+            message_id=str(message.message_id),
+            thread_id=thread_id,
+            is_group=message.chat.type in GROUP_CHAT_TYPES,
+        )
+
+    # -- messages out (the Sender) -----------------------------------------------------
+
+    async def send(self, message: Outgoing) -> str | None:
+        try:
+            if message.edit_message_id is not None:
+                return await self._edit(message, message.edit_message_id)
+            sent_id: str | None = None
+            for step in send_steps(message):
+                sent = await self._send_step(message, step)
+                if step.with_buttons:
+                    sent_id = str(sent.message_id)
+            return sent_id
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+
+    async def create_topic(self, chat_id: str, name: str) -> str:
+        """Open a forum topic in an officers' group; returns its message_thread_id."""
+        try:
+            topic = await self.application.bot.create_forum_topic(api_chat_id(chat_id), name)
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return str(topic.message_thread_id)
+
+    async def _edit(self, message: Outgoing, message_id: str) -> str:
+        try:
+            await self.application.bot.edit_message_text(
+                text=message.text,
+                chat_id=api_chat_id(message.chat_id),
+                message_id=int(message_id),
+                parse_mode=HTML,
+                reply_markup=_markup(message),
+            )
+        except BadRequest as exc:
+            if not is_not_modified(exc.message):
+                raise
+        return message_id
+
+    async def _send_step(self, message: Outgoing, step: SendStep) -> Message:
+        bot: ExtBot[None] = self.application.bot
+        chat = api_chat_id(message.chat_id)
+        thread = None if message.thread_id is None else int(message.thread_id)
+        markup = _markup(message) if step.with_buttons else None
+        if step.attachment is None:
+            return await bot.send_message(
+                chat,
+                step.text or "",
+                parse_mode=HTML,
+                reply_markup=markup,
+                message_thread_id=thread,
+            )
+        caption = step.text or None
+        if step.method == "sendPhoto":
+            return await bot.send_photo(
+                chat,
+                step.attachment.file_id,
+                caption=caption,
+                parse_mode=HTML,
+                reply_markup=markup,
+                message_thread_id=thread,
+            )
+        return await bot.send_document(
+            chat,
+            step.attachment.file_id,
+            caption=caption,
+            parse_mode=HTML,
+            reply_markup=markup,
+            message_thread_id=thread,
+        )
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError:
+    """What delivery should do about a python-telegram-bot failure."""
+    if isinstance(exc, PtbRetryAfter):
+        with warnings.catch_warnings():
+            # PTB warns that retry_after will become a timedelta; both forms are read here.
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return RetryAfter(seconds)
+    if isinstance(exc, Forbidden):
+        return Unreachable(exc.message)
+    # BadRequest is a NetworkError in PTB, so it is sorted out first.
+    if isinstance(exc, BadRequest):
+        if is_parse_error(exc.message):
+            return MarkupRejected(exc.message)
+        return PermanentError(exc.message)
+    if isinstance(exc, NetworkError):  # 5xx, HTML error pages, timeouts, broken connections
+        return TransientError(exc.message)
+    return PermanentError(exc.message)
+
+
+def _thread_id(message: Message) -> str | None:
+    # In a forum every message names a thread; only topic messages belong to a ticket's topic.
+    if message.is_topic_message and message.message_thread_id is not None:
+        return str(message.message_thread_id)
+    return None
+
+
+def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.action) for b in row]
+            for row in message.buttons
+        ]
+    )

@@ -1,0 +1,164 @@
+"""Telegram rules both Telegram transports (aiogram, python-telegram-bot) share.
+
+Only what is about Telegram itself lives here: how an `Outgoing` becomes Bot API calls,
+how commands addressed to the bot in a group are read, which error descriptions mean what,
+and the order in which updates are handed to the core. The frameworks differ only in how
+they make the calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypeVar
+
+from handlers.messages import Attachment, Incoming, Outgoing
+
+PLATFORM = "telegram"
+MAX_TEXT_LENGTH = 4096
+# Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
+# caption whose markup fits is sure to fit.
+MAX_CAPTION_LENGTH = 1024
+# Update kinds the transports map; asking Telegram for only these keeps polling light.
+ALLOWED_UPDATES = ("message", "callback_query")
+GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
+
+Handle = Callable[[Incoming], Awaitable[object]]
+T = TypeVar("T")
+
+
+def command_text(text: str, bot_username: str | None) -> str:
+    """`/queue@OurBot 12` as typed in a group becomes `/queue 12`, as in a private chat.
+
+    A command addressed to another bot is left as it is, so the core does not take it for
+    one of ours.
+    """
+    if not text.startswith("/") or bot_username is None:
+        return text
+    head, sep, rest = text.partition(" ")
+    command, at, target = head.partition("@")
+    if not at or target.lower() != bot_username.lower():
+        return text
+    return command + sep + rest
+
+
+def api_chat_id(chat_id: str) -> int | str:
+    """Numeric chat ids go to the Bot API as numbers; "@channelname" stays text."""
+    with contextlib.suppress(ValueError):
+        return int(chat_id)
+    return chat_id
+
+
+def is_parse_error(description: str) -> bool:
+    return "can't parse entities" in description.lower()
+
+
+def is_not_modified(description: str) -> bool:
+    # Editing a message into what it already says is a no-op for the person, not a failure.
+    return "message is not modified" in description.lower()
+
+
+def is_forbidden_description(description: str) -> bool:
+    return description.lower().startswith("forbidden")
+
+
+@dataclass(frozen=True, slots=True)
+class SendStep:
+    """One Bot API call of a send: a text, or a file by its Telegram file_id."""
+
+    method: Literal["sendMessage", "sendPhoto", "sendDocument"]
+    text: str | None
+    attachment: Attachment | None = None
+    # The buttons go on one call only; its message id is what the core may edit later.
+    with_buttons: bool = False
+
+
+def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
+    """The calls that deliver `message` (not an edit), in order.
+
+    One file and a short text travel together as a captioned file with the buttons;
+    otherwise the text (with the buttons) goes first and the files follow, uncaptioned.
+    """
+    files = message.attachments
+    if len(files) == 1 and len(message.text) <= MAX_CAPTION_LENGTH:
+        return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
+    steps = [SendStep("sendMessage", message.text, with_buttons=True)]
+    steps.extend(SendStep(_file_method(f), None, f) for f in files)
+    return tuple(steps)
+
+
+def _file_method(attachment: Attachment) -> Literal["sendPhoto", "sendDocument"]:
+    return "sendPhoto" if attachment.kind == "photo" else "sendDocument"
+
+
+class UpdateGate:
+    """Hands updates to the core in order per chat, a bounded number at a time.
+
+    Updates of one chat are handled one after the other, in the order they arrived, so a
+    form answered quickly is never read out of order; different chats may run side by
+    side up to `concurrency` (1 on SQLite, which has a single writer). The gate also
+    knows what is in flight, so a stop can wait for it to finish.
+    """
+
+    def __init__(self, concurrency: int) -> None:
+        if concurrency < 1:
+            msg = "concurrency must be at least 1"
+            raise ValueError(msg)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def run(self, chat_key: str, work: Callable[[], Awaitable[T]]) -> T:
+        self._in_flight += 1
+        self._idle.clear()
+        lock, users = self._chats.get(chat_key, (asyncio.Lock(), 0))
+        self._chats[chat_key] = (lock, users + 1)
+        try:
+            async with lock, self._slots:
+                return await work()
+        finally:
+            lock, users = self._chats[chat_key]
+            if users == 1:
+                del self._chats[chat_key]
+            else:
+                self._chats[chat_key] = (lock, users - 1)
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+
+class TelegramTransport(Protocol):
+    """What `workerbot run` needs from a Telegram transport; both frameworks provide it.
+
+    A transport is also the delivery `Sender` for the platform "telegram".
+    """
+
+    platform: str
+    max_text_length: int
+
+    async def start(self) -> None: ...
+
+    async def start_polling(self) -> None: ...
+
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def feed_webhook(self, update: dict[str, Any]) -> None: ...
+
+    async def stop_receiving(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def send(self, message: Outgoing) -> str | None: ...
+
+    async def create_topic(self, chat_id: str, name: str) -> str: ...
