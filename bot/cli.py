@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from importlib import import_module
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.chat",
     "bot.commands.routing",
+    "bot.commands.db",
+    "bot.commands.admin",
 )
 
 

@@ -1,0 +1,88 @@
+"""Assembling the bot from its settings: database, routing, knowledge base, core and
+delivery. Shared by `workerbot chat` and `workerbot run`; a transport adds its Sender."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import SYSTEM_CLOCK, Clock
+from bot.delivery import Delivery
+from bot.settings import Settings
+from bot.transports.base import Sender
+from db.engine import create_engine, create_sessionmaker
+from db.schema import ensure_schema
+from faq.loader import load_knowledge_base
+from faq.matcher import Matcher
+from faq.schema import KnowledgeBase
+from handlers.core.dispatcher import Dispatcher
+from handlers.routing import RoutingConfig, apply_routing, load_routing
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    routing: RoutingConfig
+    kb: KnowledgeBase
+    matcher: Matcher
+    dispatcher: Dispatcher
+    delivery: Delivery
+
+    async def close(self) -> None:
+        self.delivery.stop()
+        await self.engine.dispose()
+
+
+async def build_app(
+    settings: Settings,
+    senders: Mapping[str, Sender],
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    per_chat_interval: float | None = None,
+) -> App:
+    """Everything but the transport's own loop; the database is created or upgraded."""
+    # Read the files first: a broken knowledge base or routing file stops start-up before
+    # anything touches the database.
+    kb = load_knowledge_base(settings.faq_path)
+    routing = load_routing(settings.routing_path)
+    matcher = Matcher(
+        kb, answer_score=settings.faq_answer_score, suggest_score=settings.faq_suggest_score
+    )
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_schema(engine)
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin():
+            await apply_routing(session, routing)
+    except BaseException:
+        await engine.dispose()
+        raise
+    delivery = Delivery(
+        sessionmaker,
+        senders,
+        per_chat_interval=(
+            settings.delivery_per_chat_interval if per_chat_interval is None else per_chat_interval
+        ),
+        global_rate=settings.delivery_global_rate,
+        group_rate_per_minute=settings.delivery_group_per_minute,
+        max_attempts=settings.delivery_max_attempts,
+        poll_interval=settings.delivery_poll_interval,
+        clock=clock,
+    )
+    dispatcher = Dispatcher(
+        sessionmaker, matcher, settings, kb=kb, on_commit=delivery.wake, clock=clock.now
+    )
+    return App(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        routing=routing,
+        kb=kb,
+        matcher=matcher,
+        dispatcher=dispatcher,
+        delivery=delivery,
+    )

@@ -1,0 +1,111 @@
+"""The terminal as a messenger: one person types lines, the bot's messages are printed.
+
+A line that is a number presses that button of the last message sent to this person;
+anything else is text. Messages to other people (an officer's ticket card while you play
+the worker) are printed too, marked with who they are for, so a newcomer sees the whole
+exchange.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import uuid
+from html import unescape
+from typing import TextIO
+
+from handlers.messages import Button, Incoming, Outgoing
+
+PLATFORM = "terminal"
+_TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a)(?:\s[^>]*)?>")
+
+
+def plain(html_text: str) -> str:
+    """The small HTML subset of Outgoing, shown as plain terminal text."""
+    return unescape(_TAG.sub("", html_text))
+
+
+class TerminalSender:
+    """Prints outbox messages; remembers the buttons of the last one for the chat user."""
+
+    platform = PLATFORM
+    max_text_length = 100_000
+
+    def __init__(self, chat_id: str, out: TextIO) -> None:
+        self.chat_id = chat_id
+        self._out = out
+        # Who each other chat belongs to, for the header of messages addressed to them.
+        self.names: dict[str, str] = {}
+        self._ids = itertools.count(1)
+        self.last_buttons: tuple[Button, ...] = ()
+        self.last_message_id: str | None = None
+
+    async def send(self, message: Outgoing) -> str:
+        message_id = str(next(self._ids))
+        mine = message.chat_id == self.chat_id
+        if mine:
+            header = "── bot" + (" (updated)" if message.edit_message_id else "")
+        else:
+            who = self.names.get(message.chat_id, message.chat_id)
+            header = f"── to {who}"
+        lines = [header, plain(message.text)]
+        flat = [button for row in message.buttons for button in row]
+        for number, button in enumerate(flat, start=1):
+            lines.append(f"  [{number}] {plain(button.label)}" if mine else f"  · {button.label}")
+        lines.extend(
+            f"  ({attachment.kind}: {attachment.file_name or attachment.file_id})"
+            for attachment in message.attachments
+        )
+        self._out.write("\n".join(lines) + "\n\n")
+        self._out.flush()
+        if mine:
+            self.last_buttons = tuple(flat)
+            self.last_message_id = message_id
+        return message_id
+
+
+class TerminalInput:
+    """Turns typed lines into updates for one terminal user."""
+
+    def __init__(self, sender: TerminalSender, user_id: str, language: str | None) -> None:
+        self._sender = sender
+        self._user_id = user_id
+        self._language = language
+        # Update ids must stay unique across runs: processed ids are kept in the database.
+        self._run = uuid.uuid4().hex[:12]
+        self._count = itertools.count(1)
+
+    def incoming(self, line: str) -> Incoming | str:
+        """The update for a typed line, or a message explaining why there is none."""
+        text = line.rstrip("\r\n")
+        update_id = f"{self._run}-{next(self._count)}"
+        stripped = text.strip()
+        if stripped.isdigit() and stripped.isascii():
+            number = int(stripped)
+            buttons = self._sender.last_buttons
+            if not 1 <= number <= len(buttons):
+                if not buttons:
+                    return "(the last message has no buttons; type text instead)"
+                return f"(no button {number}; choose 1-{len(buttons)})"
+            return Incoming(
+                platform=PLATFORM,
+                update_id=update_id,
+                chat_id=self._user_id,
+                user_id=self._user_id,
+                language=self._language,
+                action=buttons[number - 1].action,
+                message_id=self._sender.last_message_id,
+            )
+        return Incoming(
+            platform=PLATFORM,
+            update_id=update_id,
+            chat_id=self._user_id,
+            user_id=self._user_id,
+            language=self._language,
+            text=text,
+        )
+
+
+def is_interactive(stream: TextIO = sys.stdin) -> bool:
+    return stream.isatty()
