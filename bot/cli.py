@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.routing",
     "bot.commands.db",
     "bot.commands.admin",
+    "bot.commands.run",
 )
 
 

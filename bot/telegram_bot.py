@@ -1,20 +1,27 @@
-"""Receiving Telegram updates with either transport, by long polling or by webhook.
+"""The bot on Telegram: either transport, by long polling or by webhook, with the core.
 
-`build_transport` picks the framework; `Receiver` starts and stops the flow of updates in
-the order a clean shutdown needs: stop taking updates, finish those in flight, and only
-then let the caller stop delivery and close the HTTP sessions.
+`build_transport` picks the framework; `Receiver` starts and stops the flow of updates;
+`TelegramBot` runs them with the core, delivery and the scheduler, and stops in the order
+a clean shutdown needs: stop taking updates, finish those in flight, stop delivery (what
+was not sent stays in the outbox), close the HTTP sessions and the database.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 from pydantic import SecretStr
+from sqlalchemy import make_url
 
+from bot.app import App, build_app
+from bot.scheduler import Scheduler
+from bot.settings import Settings
 from bot.transports.aiogram_transport import AiogramTransport
 from bot.transports.ptb_transport import PtbTransport
-from bot.transports.telegram import Handle, TelegramTransport
+from bot.transports.telegram import PLATFORM, Handle, TelegramTransport
 from bot.webhook import WebhookServer, listen_address, webhook_path
+from handlers.messages import Incoming
 
 TransportName = Literal["aiogram", "ptb"]
 
@@ -88,3 +95,99 @@ class Receiver:
         if self.webhook is not None:
             await self.webhook.stop()
         await self.transport.stop_receiving()
+
+
+class TelegramBot:
+    """The running bot: updates in through a transport, the core, and delivery out."""
+
+    def __init__(self, app: App, transport: TelegramTransport, receiver: Receiver) -> None:
+        self.app = app
+        self.transport = transport
+        self.receiver = receiver
+        self.scheduler = Scheduler(
+            app.sessionmaker,
+            app.settings,
+            interval=app.settings.scheduler_interval,
+            on_commit=app.delivery.wake,
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        *,
+        transport_name: TransportName,
+        webhook_url: str | None = None,
+        listen: str | None = None,
+        concurrency: int | None = None,
+        polling_timeout: int = 10,
+        per_chat_interval: float | None = None,
+    ) -> TelegramBot:
+        """Assemble everything; raises ValueError for a missing token or webhook secret."""
+        if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+            msg = "WORKERBOT_TELEGRAM_TOKEN is not set"
+            raise ValueError(msg)
+        if concurrency is None:
+            # SQLite has one writer: concurrent updates would only queue for its lock.
+            sqlite = make_url(settings.database_url).get_backend_name() == "sqlite"
+            concurrency = 1 if sqlite else 4
+        app: App | None = None
+
+        async def handle(incoming: Incoming) -> bool:
+            if app is None:  # the transport receives only after start()
+                msg = "an update arrived before the bot was assembled"
+                raise RuntimeError(msg)
+            return await app.dispatcher.handle(incoming)
+
+        transport = build_transport(
+            transport_name,
+            token=settings.telegram_token,
+            api_base=settings.telegram_api_base,
+            handle=handle,
+            concurrency=concurrency,
+            polling_timeout=polling_timeout,
+        )
+        try:
+            receiver = Receiver(
+                transport,
+                webhook_url=webhook_url,
+                webhook_secret=settings.webhook_secret,
+                listen=listen,
+            )
+            app = await build_app(
+                settings, {PLATFORM: transport}, per_chat_interval=per_chat_interval
+            )
+        except BaseException:
+            await transport.close()
+            raise
+        return cls(app, transport, receiver)
+
+    async def start(self) -> None:
+        try:
+            await self.receiver.start()
+        except BaseException:
+            await self.close()
+            raise
+        # Whatever an earlier run left in the outbox goes out now.
+        self._tasks = [
+            asyncio.create_task(self.app.delivery.run()),
+            asyncio.create_task(self.scheduler.run()),
+        ]
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in flight, stop delivery, close sessions.
+
+        Messages not yet sent stay in the outbox for the next start.
+        """
+        try:
+            await self.receiver.stop()
+        finally:
+            self.scheduler.stop()
+            self.app.delivery.stop()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self.close()
+
+    async def close(self) -> None:
+        await self.transport.close()
+        await self.app.close()

@@ -1,0 +1,112 @@
+"""`workerbot run`: the Telegram bot, by long polling or behind a webhook.
+
+`--transport aiogram|ptb` picks the framework (default WORKERBOT_TRANSPORT); `--webhook URL`
+registers URL with Telegram (with WORKERBOT_WEBHOOK_SECRET as its secret token) and serves
+it, on the URL's port on all interfaces unless `--listen HOST:PORT` says otherwise.
+SIGINT or SIGTERM stops it cleanly; what was not sent yet stays in the outbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+
+from bot.commands import Subcommands
+from bot.settings import Settings
+from bot.telegram_bot import TelegramBot, TransportName
+
+log = logging.getLogger("workerbot")
+
+EXIT_USAGE = 2
+
+
+def register(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("run", help="run the Telegram bot")
+    parser.add_argument(
+        "--transport",
+        choices=("aiogram", "ptb"),
+        help="bot framework (default: WORKERBOT_TRANSPORT, else aiogram)",
+    )
+    parser.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="serve a webhook at this public URL instead of long polling",
+    )
+    parser.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook server listens (default: all interfaces, the URL's port)",
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.listen is not None and args.webhook is None:
+        print("workerbot run: --listen needs --webhook", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"workerbot run: bad settings:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        print(
+            "workerbot run: WORKERBOT_TELEGRAM_TOKEN is not set; put the bot token from "
+            "@BotFather in the environment or in .env",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.webhook is not None and (
+        settings.webhook_secret is None or not settings.webhook_secret.get_secret_value()
+    ):
+        print(
+            "workerbot run: --webhook needs WORKERBOT_WEBHOOK_SECRET (1-256 characters of "
+            "A-Z, a-z, 0-9, _ and -), which Telegram sends with every update",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        asyncio.run(
+            serve(settings, args.transport or settings.transport, args.webhook, args.listen)
+        )
+    except ValueError as exc:
+        print(f"workerbot run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+async def serve(
+    settings: Settings, transport: str, webhook: str | None, listen: str | None
+) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly."""
+    name: TransportName = "ptb" if transport == "ptb" else "aiogram"
+    bot = await TelegramBot.create(
+        settings, transport_name=name, webhook_url=webhook, listen=listen
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await bot.start()
+    if webhook is None:
+        log.info("running with %s, long polling", name)
+    else:
+        log.info("running with %s, webhook %s", name, webhook)
+    try:
+        await stop.wait()
+        log.info("stopping: finishing the updates in flight")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await bot.stop()
+    log.info("stopped")
