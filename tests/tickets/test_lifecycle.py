@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ActorKind, TicketStatus
 from handlers.tickets import service
+from handlers.tickets.authz import OfficerActor
 from handlers.tickets.errors import IllegalTransition, InvalidInput, NotAllowed, OutsideWindow
 from handlers.tickets.jobs import auto_close
 from tests.tickets.conftest import NOW, World, events_of, open_ticket, snapshot
@@ -46,6 +47,36 @@ async def ticket_in(session: AsyncSession, world: World, status: TicketStatus) -
         await session.commit()
     assert (await snapshot(session, ticket_id))["status"] is status
     return ticket_id
+
+
+async def act(
+    session: AsyncSession, world: World, officer: OfficerActor, action: str, ticket_id: int
+) -> None:
+    """Do `action` through its use case, as the officer or as the ticket's worker."""
+    match action:
+        case "claim":
+            await service.claim(session, officer, ticket_id, LATER)
+        case "reply":
+            await service.reply(session, officer, ticket_id, "我们在处理", LATER)
+        case "ask_worker":
+            await service.ask_worker(session, officer, ticket_id, "几点发现的？", LATER)
+        case "worker_message":
+            await service.worker_message(session, world.me, ticket_id, "昨晚八点", (), LATER)
+        case "resolve":
+            await service.resolve(session, officer, ticket_id, "已修好", LATER)
+        case "confirm":
+            await service.confirm(session, world.me, ticket_id, LATER)
+        case "reopen":
+            await service.reopen(session, world.me, ticket_id, "没修好", LATER)
+        case "rate":
+            await service.rate(session, world.me, ticket_id, 5, LATER)
+        case "reassign":
+            other = world.officer("acme2").officer_id
+            await service.reassign(
+                session, officer, ticket_id, officer_id=other, reason="换人", now=LATER
+            )
+        case "auto_close":
+            await auto_close(session, NOW + timedelta(days=8), timedelta(days=7))
 
 
 async def test_a_new_ticket_is_created_then_assigned_and_both_are_recorded(
@@ -91,23 +122,7 @@ async def test_transition(
 ) -> None:
     ticket_id = await ticket_in(session, world, start)
     officer = world.officer("acme1") if start is not S.NEW else world.officer("admin")
-    match action:
-        case "claim":
-            await service.claim(session, officer, ticket_id, LATER)
-        case "reply":
-            await service.reply(session, officer, ticket_id, "我们在处理", LATER)
-        case "ask_worker":
-            await service.ask_worker(session, officer, ticket_id, "几点发现的？", LATER)
-        case "worker_message":
-            await service.worker_message(session, world.me, ticket_id, "昨晚八点", (), LATER)
-        case "resolve":
-            await service.resolve(session, officer, ticket_id, "已修好", LATER)
-        case "confirm":
-            await service.confirm(session, world.me, ticket_id, LATER)
-        case "reopen":
-            await service.reopen(session, world.me, ticket_id, "没修好", LATER)
-        case "auto_close":
-            await auto_close(session, NOW + timedelta(days=8), timedelta(days=7))
+    await act(session, world, officer, action, ticket_id)
     await session.commit()
     after = await snapshot(session, ticket_id)
     assert after["status"] is expected
@@ -148,32 +163,7 @@ async def test_refused_transition_changes_nothing(
     before = await snapshot(session, ticket_id)
     acme1 = world.officer("acme1") if start is not S.NEW else world.officer("admin")
     with pytest.raises(IllegalTransition) as refused:
-        match action:
-            case "claim":
-                await service.claim(session, acme1, ticket_id, LATER)
-            case "reply":
-                await service.reply(session, acme1, ticket_id, "x", LATER)
-            case "ask_worker":
-                await service.ask_worker(session, acme1, ticket_id, "x", LATER)
-            case "worker_message":
-                await service.worker_message(session, world.me, ticket_id, "x", (), LATER)
-            case "resolve":
-                await service.resolve(session, acme1, ticket_id, "x", LATER)
-            case "confirm":
-                await service.confirm(session, world.me, ticket_id, LATER)
-            case "reopen":
-                await service.reopen(session, world.me, ticket_id, "x", LATER)
-            case "rate":
-                await service.rate(session, world.me, ticket_id, 5, LATER)
-            case "reassign":
-                await service.reassign(
-                    session,
-                    acme1,
-                    ticket_id,
-                    officer_id=world.officer("acme2").officer_id,
-                    reason="x",
-                    now=LATER,
-                )
+        await act(session, world, acme1, action, ticket_id)
     assert refused.value.from_status is start
     await session.commit()
     assert await snapshot(session, ticket_id) == before
