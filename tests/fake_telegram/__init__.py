@@ -1,6 +1,14 @@
 """A fake Telegram Bot API server for tests and benchmarks (see ``server.FakeTelegram``)."""
 
-from tests.fake_telegram.faults import BadRequest, Delay, Fault, Forbidden, RetryAfter, ServerError
+from tests.fake_telegram.faults import (
+    BadRequest,
+    Delay,
+    Fault,
+    Forbidden,
+    RateLimits,
+    RetryAfter,
+    ServerError,
+)
 from tests.fake_telegram.html import HtmlParseError, parse_html, utf16_len
 from tests.fake_telegram.params import Upload
 from tests.fake_telegram.server import Call, FakeTelegram, WebhookAttempt
@@ -17,6 +25,7 @@ __all__ = [
     "Fault",
     "Forbidden",
     "HtmlParseError",
+    "RateLimits",
     "RetryAfter",
     "ServerError",
     "Upload",

@@ -79,6 +79,18 @@ def fault_error(fault: RetryAfter | ServerError | Forbidden | BadRequest) -> Api
     return ApiError(400, fault.description)
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """Flood control as Telegram applies it to sends; ``None`` leaves a limit off.
+
+    Exceeding one answers 429 with the retry_after that would have avoided it.
+    """
+
+    per_chat_per_second: float | None = 1.0
+    per_group_per_minute: int | None = 20
+    global_per_second: float | None = 30.0
+
+
 @dataclass
 class FaultRule:
     method: str | None

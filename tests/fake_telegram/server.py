@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import re
 import time
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
@@ -20,7 +22,15 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from tests.fake_telegram.faults import ApiError, Delay, Fault, FaultRule, bad_request, fault_error
+from tests.fake_telegram.faults import (
+    ApiError,
+    Delay,
+    Fault,
+    FaultRule,
+    RateLimits,
+    bad_request,
+    fault_error,
+)
 from tests.fake_telegram.methods import BotApi
 from tests.fake_telegram.params import Params, read_params
 from tests.fake_telegram.world import JSON, World
@@ -37,6 +47,8 @@ _NGINX_PAGE = (
     "</body>\r\n</html>\r\n"
 )
 _DEFAULT_UPDATES = {"message", "edited_message", "callback_query", "channel_post"}
+_SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "copyMessage"}
+_RATE_SLACK = 0.05  # seconds of timer jitter forgiven before flood control answers 429
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,7 @@ class FakeTelegram(World):
         webhook_retry_delay: float = 0.05,
         webhook_max_attempts: int = 20,
         webhook_timeout: float = 10.0,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(token, bot_username)
         self.calls: list[Call] = []
@@ -99,6 +112,9 @@ class FakeTelegram(World):
         self._allowed_updates: set[str] = set(_DEFAULT_UPDATES)
         self._poll_generation = 0
         self._faults: list[FaultRule] = []
+        self.rate_limits = rate_limits  # None: no flood control (the default)
+        self._sends: dict[int, deque[float]] = defaultdict(deque)
+        self._all_sends: deque[float] = deque()
         self._closing = False
         self._api = BotApi(self)
         self._methods: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {
@@ -234,7 +250,30 @@ class FakeTelegram(World):
                 await asyncio.sleep(rule.fault.seconds)
                 continue
             raise fault_error(rule.fault)
+        if name in _SEND_METHODS and self.rate_limits is not None and chat_id is not None:
+            self._flood_control(self.rate_limits, chat_id)
         return await handler(params)
+
+    def _flood_control(self, limits: RateLimits, chat_id: int) -> None:
+        now = time.monotonic()
+        checks: list[tuple[deque[float], float, float]] = []
+        if chat_id < 0 and limits.per_group_per_minute is not None:
+            checks.append((self._sends[chat_id], limits.per_group_per_minute, 60.0))
+        elif chat_id > 0 and limits.per_chat_per_second is not None:
+            checks.append((self._sends[chat_id], limits.per_chat_per_second, 1.0))
+        if limits.global_per_second is not None:
+            checks.append((self._all_sends, limits.global_per_second, 1.0))
+        for times, allowed, window in checks:
+            while times and times[0] <= now - window + _RATE_SLACK:
+                times.popleft()
+            if len(times) >= allowed:
+                wait = times[0] + window - _RATE_SLACK - now
+                seconds = max(1, math.ceil(wait))
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+                )
+        self._sends[chat_id].append(now)
+        self._all_sends.append(now)
 
     def _reply_error(
         self, name: str, params: dict[str, Any], at: float, exc: ApiError

@@ -535,7 +535,7 @@ class World:
         query: JSON = {
             "id": query_id,
             "from": user.to_api(),
-            "message": current,
+            "message": dict(current),  # as the user saw it when pressing
             "chat_instance": str(abs(chat_id) * 7 + 13),
             "data": callback_data,
         }
