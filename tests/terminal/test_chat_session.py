@@ -8,9 +8,6 @@ import sys
 from pathlib import Path
 
 
-REPO = Path(__file__).resolve().parents[2]
-
-
 def chat(database: Path, lines: list[str], *extra: str) -> str:
     env = {**os.environ, "WORKERBOT_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
     done = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
@@ -64,7 +61,7 @@ def test_worker_files_officer_answers_worker_rates(tmp_path: Path) -> None:
 
 def test_unknown_officer_is_refused(tmp_path: Path) -> None:
     env = {**os.environ, "WORKERBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"}
-    done = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+    done = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--as-officer", "99"],
         input="",
         capture_output=True,
