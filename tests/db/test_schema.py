@@ -130,7 +130,7 @@ async def test_replicas_starting_together_migrate_once(blank_url: str) -> None:
         assert process.returncode == 0, err.decode()
         return process.returncode
 
-    await asyncio.gather(*(upgrade_in_own_process() for _ in range(3)))
+    await asyncio.gather(upgrade_in_own_process(), upgrade_in_own_process())
 
     engine = create_engine(blank_url)
     try:

@@ -1,0 +1,242 @@
+"""`workerbot unit|queue|officer ...`: set up the union's units, queues and officers.
+
+Each command is one unit of work: it brings the schema up to date, runs the use case
+from handlers.admin and commits; what it prints comes after the commit, so an invite
+code shown is an invite code stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands import Subcommands
+from bot.settings import Settings
+from db.engine import create_engine, create_sessionmaker
+from db.models import Officer, UnitKind
+from db.schema import ensure_schema
+from handlers import admin
+from handlers.routing import DEFAULT_QUEUE_KEY
+
+TELEGRAM = "telegram"
+
+Action = Callable[[AsyncSession, datetime], Awaitable[list[str]]]
+
+
+def register(subcommands: Subcommands) -> None:
+    _register_units(subcommands)
+    _register_queues(subcommands)
+    _register_officers(subcommands)
+
+
+def _register_units(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("unit", help="union units (enterprise, park, district, city)")
+    actions = parser.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a unit")
+    add.add_argument("key", help="short stable key, e.g. nanshan-district")
+    add.add_argument("--name", required=True, help="name shown to people")
+    add.add_argument("--kind", required=True, choices=[k.value for k in UnitKind])
+    add.add_argument("--parent", metavar="KEY", help="key of the unit above this one")
+    add.set_defaults(run=lambda args: _run(_unit_add(args)))
+    listing = actions.add_parser("list", help="list units")
+    listing.set_defaults(run=lambda _args: _run(_unit_list))
+
+
+def _register_queues(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("queue", help="ticket queues of units")
+    actions = parser.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a queue to a unit")
+    add.add_argument("key", help="short stable key, used in routing rules")
+    add.add_argument("--name", required=True)
+    add.add_argument("--unit", required=True, metavar="KEY", help="unit the queue belongs to")
+    add.set_defaults(run=lambda args: _run(_queue_add(args)))
+    listing = actions.add_parser("list", help="list queues")
+    listing.set_defaults(run=lambda _args: _run(_queue_list))
+    members = actions.add_parser("members", help="list the officers of a queue")
+    members.add_argument("key")
+    members.set_defaults(run=lambda args: _run(_queue_members(args)))
+
+
+def _telegram_id(value: str) -> str:
+    if not value.isascii() or not value.isdigit() or len(value) > 20:
+        msg = f"not a Telegram user id: {value!r} (digits only)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _register_officers(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("officer", help="union officers and admins")
+    actions = parser.add_subparsers(dest="officer_command", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="add an officer",
+        description="Add an officer. Without --telegram-id a one-time invite code is "
+        "printed; the officer sends `/start CODE` to the bot to link their account.",
+    )
+    add.add_argument("--name", required=True)
+    add.add_argument("--telegram-id", type=_telegram_id, metavar="ID")
+    add.add_argument(
+        "--queue",
+        action="append",
+        dest="queues",
+        metavar="KEY",
+        help=f"queue to work (repeatable; default: {DEFAULT_QUEUE_KEY})",
+    )
+    add.add_argument("--admin", action="store_true", help="may act on every ticket")
+    add.set_defaults(run=lambda args: _run(_officer_add(args)))
+    listing = actions.add_parser("list", help="list officers")
+    listing.set_defaults(run=lambda _args: _run(_officer_list))
+    deactivate = actions.add_parser("deactivate", help="stop routing tickets to an officer")
+    deactivate.add_argument("officer_id", type=int, metavar="ID")
+    deactivate.set_defaults(run=lambda args: _run(_officer_deactivate(args)))
+
+
+def _run(action: Action) -> int:
+    try:
+        lines = asyncio.run(_in_transaction(action))
+    except admin.AdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
+async def _in_transaction(action: Action) -> list[str]:
+    engine = create_engine(Settings().database_url)
+    try:
+        await ensure_schema(engine)
+        async with create_sessionmaker(engine)() as session:
+            lines = await action(session, datetime.now(UTC))
+            await session.commit()
+            return lines
+    finally:
+        await engine.dispose()
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _unit_add(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, _now: datetime) -> list[str]:
+        unit = await admin.add_unit(
+            session, args.key, args.name, UnitKind(args.kind), parent_key=args.parent
+        )
+        return [f"Unit {unit.key} added."]
+
+    return action
+
+
+async def _unit_list(session: AsyncSession, _now: datetime) -> list[str]:
+    units = await admin.list_units(session)
+    if not units:
+        return ["No units yet; add one with `workerbot unit add`."]
+    return _table(
+        ("KEY", "KIND", "PARENT", "NAME"),
+        [(u.key, u.kind.value, u.parent.key if u.parent else "-", u.name) for u in units],
+    )
+
+
+def _queue_add(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, _now: datetime) -> list[str]:
+        queue = await admin.add_queue(session, args.key, args.name, args.unit)
+        return [f"Queue {queue.key} added."]
+
+    return action
+
+
+async def _queue_list(session: AsyncSession, _now: datetime) -> list[str]:
+    queues = await admin.list_queues(session)
+    if not queues:
+        return ["No queues yet; add one with `workerbot queue add`."]
+    return _table(
+        ("KEY", "UNIT", "ACTIVE OFFICERS", "NAME"),
+        [(q.key, q.unit.key, str(sum(o.active for o in q.officers)), q.name) for q in queues],
+    )
+
+
+def _queue_members(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        members = await admin.queue_members(session, args.key)
+        if not members.officers:
+            return [f"Queue {members.queue.key} has no officers."]
+        return _table(
+            ("ID", "ROLE", "STATUS", "ACCOUNT", "NAME"),
+            [(*_officer_row(o, now), o.name) for o in members.officers],
+        )
+
+    return action
+
+
+def _officer_add(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        queue_keys = args.queues or [DEFAULT_QUEUE_KEY]
+        officer, code = await admin.add_officer(
+            session,
+            name=args.name,
+            queue_keys=queue_keys,
+            is_admin=args.admin,
+            platform=TELEGRAM if args.telegram_id else None,
+            platform_user_id=args.telegram_id,
+            now=now,
+        )
+        lines = [f"Officer #{officer.id} {officer.name} added to: {', '.join(queue_keys)}."]
+        if code is not None and officer.invite_expires_at is not None:
+            lines += [
+                f"One-time invite code (shown only now, valid until "
+                f"{officer.invite_expires_at:%Y-%m-%d %H:%M} UTC): {code}",
+                f"The officer links their account by sending the bot: /start {code}",
+            ]
+        return lines
+
+    return action
+
+
+def _account(officer: Officer, now: datetime) -> str:
+    if officer.person is not None:
+        return f"{officer.person.platform}:{officer.person.platform_user_id}"
+    if officer.invite_expires_at is None:
+        return "-"
+    if officer.invite_expires_at <= now:
+        return "invite expired"
+    return f"invite until {officer.invite_expires_at:%Y-%m-%d}"
+
+
+def _officer_row(officer: Officer, now: datetime) -> tuple[str, str, str, str]:
+    return (
+        str(officer.id),
+        officer.role.value,
+        "active" if officer.active else "inactive",
+        _account(officer, now),
+    )
+
+
+async def _officer_list(session: AsyncSession, now: datetime) -> list[str]:
+    officers = await admin.list_officers(session)
+    if not officers:
+        return ["No officers yet; add one with `workerbot officer add`."]
+    return _table(
+        ("ID", "ROLE", "STATUS", "ACCOUNT", "QUEUES", "NAME"),
+        [
+            (*_officer_row(o, now), ",".join(sorted(q.key for q in o.queues)) or "-", o.name)
+            for o in officers
+        ],
+    )
+
+
+def _officer_deactivate(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, _now: datetime) -> list[str]:
+        officer = await admin.deactivate_officer(session, args.officer_id)
+        return [f"Officer #{officer.id} {officer.name} deactivated."]
+
+    return action

@@ -1,0 +1,306 @@
+"""Administration use cases: units, queues, officers and their invite codes.
+
+Like every use case they flush but never commit; the CLI (or whoever calls) commits.
+Invite codes are shown once and only their SHA-256 is stored, so a copy of the database
+hands out no working code. A code is 16 characters from an alphabet without look-alikes
+(about 79 bits), which makes guessing hopeless without a slow hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.models import Officer, OfficerRole, Person, Queue, Unit, UnitKind
+from db.repositories.people import find_person
+
+INVITE_VALID_FOR = timedelta(days=7)
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 16
+# An officer added by messenger id before they ever wrote to the bot gets a person row
+# now; its language follows the messenger from their first message on.
+NEW_PERSON_LANGUAGE = "zh-CN"
+
+# The same keys as in the routing file, so units and queues made here can be routed to.
+_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_NAME_MAX = 200
+# Lowest first: a unit's parent is always of a higher kind (enterprise < ... < city).
+_UNIT_RANK = (UnitKind.ENTERPRISE, UnitKind.PARK, UnitKind.DISTRICT, UnitKind.CITY)
+_PLATFORM_USER_ID = re.compile(r"[0-9A-Za-z_@.:-]{1,64}")
+
+
+class AdminError(Exception):
+    """A request an admin can correct; the message says what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMembers:
+    queue: Queue
+    officers: list[Officer]
+
+
+def _check_key(what: str, key: str) -> None:
+    if not _KEY.fullmatch(key):
+        msg = (
+            f"invalid {what} key {key!r}: use 1-64 lowercase letters, digits or '-', "
+            "starting with a letter or digit"
+        )
+        raise AdminError(msg)
+
+
+def _check_name(what: str, name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > _NAME_MAX:
+        msg = f"{what} name must be 1-{_NAME_MAX} characters"
+        raise AdminError(msg)
+    return name
+
+
+async def _unit_by_key(session: AsyncSession, key: str) -> Unit:
+    unit = await session.scalar(select(Unit).where(Unit.key == key))
+    if unit is None:
+        msg = f"unknown unit {key!r} (see `workerbot unit list`)"
+        raise AdminError(msg)
+    return unit
+
+
+async def _queue_by_key(session: AsyncSession, key: str) -> Queue:
+    queue = await session.scalar(select(Queue).where(Queue.key == key))
+    if queue is None:
+        msg = f"unknown queue {key!r} (see `workerbot queue list`)"
+        raise AdminError(msg)
+    return queue
+
+
+async def add_unit(
+    session: AsyncSession, key: str, name: str, kind: UnitKind, parent_key: str | None = None
+) -> Unit:
+    _check_key("unit", key)
+    name = _check_name("unit", name)
+    if await session.scalar(select(Unit.id).where(Unit.key == key)) is not None:
+        msg = f"unit {key!r} exists already"
+        raise AdminError(msg)
+    kind = UnitKind(kind)
+    parent = await _unit_by_key(session, parent_key) if parent_key is not None else None
+    if parent is not None and _UNIT_RANK.index(parent.kind) <= _UNIT_RANK.index(kind):
+        msg = f"a {kind.value} unit cannot belong to {parent.key!r}, a {parent.kind.value} unit"
+        raise AdminError(msg)
+    unit = Unit(key=key, name=name, kind=kind, parent_id=parent.id if parent else None)
+    session.add(unit)
+    await session.flush()
+    return unit
+
+
+async def list_units(session: AsyncSession) -> list[Unit]:
+    """Every unit with its parent loaded, in the order they were added."""
+    return list(
+        await session.scalars(select(Unit).options(selectinload(Unit.parent)).order_by(Unit.id))
+    )
+
+
+async def add_queue(session: AsyncSession, key: str, name: str, unit_key: str) -> Queue:
+    _check_key("queue", key)
+    name = _check_name("queue", name)
+    if await session.scalar(select(Queue.id).where(Queue.key == key)) is not None:
+        msg = f"queue {key!r} exists already"
+        raise AdminError(msg)
+    unit = await _unit_by_key(session, unit_key)
+    queue = Queue(key=key, name=name, unit_id=unit.id)
+    session.add(queue)
+    await session.flush()
+    return queue
+
+
+async def list_queues(session: AsyncSession) -> list[Queue]:
+    """Every queue with its unit and officers loaded."""
+    return list(
+        await session.scalars(
+            select(Queue)
+            .options(selectinload(Queue.unit), selectinload(Queue.officers))
+            .order_by(Queue.id)
+        )
+    )
+
+
+async def queue_members(session: AsyncSession, queue_key: str) -> QueueMembers:
+    """The queue and its officers (active or not, with their accounts), by id."""
+    queue = await _queue_by_key(session, queue_key)
+    officers = await session.scalars(
+        select(Officer)
+        .where(Officer.queues.any(Queue.id == queue.id))
+        .options(selectinload(Officer.person))
+        .order_by(Officer.id)
+    )
+    return QueueMembers(queue=queue, officers=list(officers))
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def _normalise_code(code: str) -> str | None:
+    # People retype codes: tolerate case, spaces and dashes, refuse anything else.
+    cleaned = re.sub(r"[\s-]", "", code).upper()
+    if len(cleaned) != INVITE_LENGTH or any(c not in INVITE_ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+async def _person_for_messenger_id(
+    session: AsyncSession, platform: str, platform_user_id: str, now: datetime
+) -> Person:
+    if not _PLATFORM_USER_ID.fullmatch(platform_user_id):
+        msg = f"invalid {platform} id {platform_user_id!r}"
+        raise AdminError(msg)
+    person = await find_person(session, platform, platform_user_id)
+    if person is None:
+        # In a private chat the chat id is the user id, so messages can reach them at once.
+        person = Person(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            chat_id=platform_user_id,
+            language=NEW_PERSON_LANGUAGE,
+            created_at=now,
+            last_seen_at=now,
+        )
+        session.add(person)
+        await session.flush()
+        return person
+    linked = await session.scalar(select(Officer).where(Officer.person_id == person.id))
+    if linked is not None:
+        msg = f"{platform} id {platform_user_id} is already officer #{linked.id} ({linked.name})"
+        raise AdminError(msg)
+    return person
+
+
+async def add_officer(
+    session: AsyncSession,
+    *,
+    name: str,
+    queue_keys: list[str],
+    is_admin: bool = False,
+    platform: str | None = None,
+    platform_user_id: str | None = None,
+    now: datetime,
+    invite_valid_for: timedelta = INVITE_VALID_FOR,
+) -> tuple[Officer, str | None]:
+    """Add an officer to the given queues; the second value is their invite code, if any.
+
+    With a messenger id the officer is linked to that account right away and no code is
+    made. Without one, the returned code (shown once, valid `invite_valid_for`) links
+    whoever sends it to the bot (`/start CODE`).
+    """
+    name = _check_name("officer", name)
+    if (platform is None) != (platform_user_id is None):
+        msg = "give both the platform and the messenger id, or neither"
+        raise AdminError(msg)
+    queues = [await _queue_by_key(session, key) for key in dict.fromkeys(queue_keys)]
+    person = (
+        await _person_for_messenger_id(session, platform, platform_user_id, now)
+        if platform is not None and platform_user_id is not None
+        else None
+    )
+    officer = Officer(
+        name=name,
+        role=OfficerRole.ADMIN if is_admin else OfficerRole.OFFICER,
+        active=True,
+        created_at=now,
+        person_id=person.id if person is not None else None,
+        queues=queues,
+    )
+    code: str | None = None
+    if person is None:
+        code = new_invite_code()
+        officer.invite_code_hash = _hash_code(code)
+        officer.invite_expires_at = now + invite_valid_for
+    session.add(officer)
+    await session.flush()
+    return officer, code
+
+
+async def redeem_invite(
+    session: AsyncSession, code: str, person: Person, now: datetime
+) -> Officer | None:
+    """Link `person` to the officer whose invite `code` this is; None if it does not work.
+
+    Wrong, expired, used or deactivated codes all give None alike, so a guesser learns
+    nothing. The link is one conditional UPDATE, so two people racing with one code
+    cannot both win.
+    """
+    cleaned = _normalise_code(code)
+    if cleaned is None:
+        return None
+    presented = _hash_code(cleaned)
+    officer = await session.scalar(select(Officer).where(Officer.invite_code_hash == presented))
+    if (
+        officer is None
+        or officer.invite_code_hash is None
+        or not hmac.compare_digest(officer.invite_code_hash, presented)
+        or not officer.active
+        or officer.person_id is not None
+        or officer.invite_expires_at is None
+        or officer.invite_expires_at <= now
+    ):
+        return None
+    if await session.scalar(select(Officer.id).where(Officer.person_id == person.id)) is not None:
+        return None  # one messenger account is one officer
+    linked = await session.scalar(
+        update(Officer)
+        .where(
+            Officer.id == officer.id,
+            Officer.invite_code_hash == presented,
+            Officer.person_id.is_(None),
+        )
+        .values(person_id=person.id, invite_code_hash=None, invite_expires_at=None)
+        .returning(Officer.id),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    if linked is None:
+        return None
+    await session.refresh(officer)
+    return officer
+
+
+async def deactivate_officer(session: AsyncSession, officer_id: int) -> Officer:
+    """Stop routing to the officer and revoke any unused invite; history stays."""
+    officer = await session.get(Officer, officer_id)
+    if officer is None:
+        msg = f"unknown officer #{officer_id} (see `workerbot officer list`)"
+        raise AdminError(msg)
+    officer.active = False
+    officer.invite_code_hash = None
+    officer.invite_expires_at = None
+    await session.flush()
+    return officer
+
+
+async def list_officers(session: AsyncSession) -> list[Officer]:
+    """Every officer, active or not, with their queues and messenger account loaded."""
+    return list(
+        await session.scalars(
+            select(Officer)
+            .options(selectinload(Officer.queues), selectinload(Officer.person))
+            .order_by(Officer.id)
+        )
+    )
+
+
+async def officer_for_person(session: AsyncSession, person_id: int) -> Officer | None:
+    """The active officer behind this messenger account, with their queues loaded."""
+    return await session.scalar(
+        select(Officer)
+        .where(Officer.person_id == person_id, Officer.active.is_(True))
+        .options(selectinload(Officer.queues))
+    )

@@ -1,0 +1,172 @@
+"""The admin commands, run in-process as `workerbot ...` against a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from bot.cli import main
+from db.engine import create_engine
+from db.models import Base
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """WORKERBOT_DATABASE_URL for the commands: on SQLite a file that does not exist yet
+    (the first command creates it), on PostgreSQL the run's database, emptied."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'workerbot.db'}"
+    else:
+        asyncio.run(_truncate(database_url))
+        url = database_url
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setenv("WORKERBOT_DATABASE_URL", url)
+    return url
+
+
+def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, ""), err
+    return out
+
+
+def _fails(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    return err
+
+
+def _setup(capsys: pytest.CaptureFixture[str]) -> None:
+    _ok(capsys, "unit", "add", "city", "--name", "市总工会", "--kind", "city")
+    _ok(capsys, "unit", "add", "nanshan", "--name", "南山区总工会", "--kind", "district",
+        "--parent", "city")  # fmt: skip
+    _ok(capsys, "queue", "add", "default", "--name", "综合", "--unit", "city")
+    _ok(capsys, "queue", "add", "nanshan-help", "--name", "南山帮扶", "--unit", "nanshan")
+
+
+def test_db_upgrade_creates_the_database(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _ok(capsys, "db", "upgrade")
+    assert "is at revision 0001 (newest)" in out
+    assert "is at revision 0001" in _ok(capsys, "db", "upgrade")
+
+
+def test_units_and_queues_are_listed(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "No units yet" in _ok(capsys, "unit", "list")
+    _setup(capsys)
+
+    units = _ok(capsys, "unit", "list").splitlines()
+    assert units[0].split() == ["KEY", "KIND", "PARENT", "NAME"]
+    assert [line.split() for line in units[1:]] == [
+        ["city", "city", "-", "市总工会"],
+        ["nanshan", "district", "city", "南山区总工会"],
+    ]
+    queues = _ok(capsys, "queue", "list").splitlines()
+    assert [line.split() for line in queues[1:]] == [
+        ["default", "city", "0", "综合"],
+        ["nanshan-help", "nanshan", "0", "南山帮扶"],
+    ]
+
+
+def test_unknown_keys_fail_with_a_message_and_change_nothing(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    err = _fails(capsys, "unit", "add", "p", "--name", "P", "--kind", "park", "--parent", "nope")
+    assert "unknown unit 'nope'" in err
+    assert "unknown unit 'nope'" in _fails(
+        capsys, "queue", "add", "q", "--name", "Q", "--unit", "nope"
+    )
+    assert "unknown queue 'nope'" in _fails(capsys, "queue", "members", "nope")
+    assert "unknown queue 'nope'" in _fails(
+        capsys, "officer", "add", "--name", "X", "--queue", "default", "--queue", "nope"
+    )
+    assert "unknown officer #42" in _fails(capsys, "officer", "deactivate", "42")
+    assert "unit 'city' exists already" in _fails(
+        capsys, "unit", "add", "city", "--name", "C", "--kind", "city"
+    )
+
+    assert len(_ok(capsys, "unit", "list").splitlines()) == 3
+    assert "No officers yet" in _ok(capsys, "officer", "list")
+
+
+def test_officer_add_prints_a_one_time_invite_code_for_the_default_queue(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    out = _ok(capsys, "officer", "add", "--name", "李伟")
+
+    assert "Officer #1 李伟 added to: default." in out
+    match = re.search(r"/start ([A-Z0-9]{16})$", out.strip())
+    assert match is not None, out
+    members = _ok(capsys, "queue", "members", "default").splitlines()
+    assert members[1].split()[:4] == ["1", "officer", "active", "invite"]
+
+
+def test_officer_add_with_a_telegram_id_links_at_once(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    out = _ok(
+        capsys, "officer", "add", "--name", "王芳", "--telegram-id", "12345",
+        "--queue", "nanshan-help", "--queue", "default", "--admin",
+    )  # fmt: skip
+
+    assert "/start" not in out
+    listing = _ok(capsys, "officer", "list").splitlines()
+    assert listing[1].split() == [
+        "1", "admin", "active", "telegram:12345", "default,nanshan-help", "王芳",
+    ]  # fmt: skip
+    assert "already officer #1" in _fails(
+        capsys, "officer", "add", "--name", "again", "--telegram-id", "12345"
+    )
+
+
+def test_a_bad_telegram_id_is_a_usage_error(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["officer", "add", "--name", "X", "--telegram-id", "@someone"])
+    assert exit_info.value.code == 2
+    assert "not a Telegram user id" in capsys.readouterr().err
+
+
+def test_a_deactivated_officer_is_listed_as_inactive(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    _ok(capsys, "officer", "add", "--name", "李伟")
+    assert "Officer #1 李伟 deactivated." in _ok(capsys, "officer", "deactivate", "1")
+
+    (row,) = _ok(capsys, "officer", "list").splitlines()[1:]
+    assert row.split() == ["1", "officer", "inactive", "-", "default", "李伟"]
+    queues = _ok(capsys, "queue", "list").splitlines()
+    assert queues[1].split() == ["default", "city", "0", "综合"]
+
+
+def test_without_the_default_queue_the_error_says_what_to_do(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _fails(capsys, "officer", "add", "--name", "李伟")
+    assert "unknown queue 'default'" in err
+    assert "workerbot queue list" in err
