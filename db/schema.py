@@ -81,7 +81,11 @@ def _upgrade_to_head(connection: Connection) -> None:
 
 
 async def ensure_schema(engine: AsyncEngine) -> None:
-    """Create or upgrade the database behind `engine` to the newest revision."""
+    """Create or upgrade the database behind `engine` to the newest revision.
+
+    Replicas may call this at the same moment (each is its own process); within one
+    process, call it once at a time: Alembic keeps its running context in module globals.
+    """
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
