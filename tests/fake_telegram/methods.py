@@ -22,6 +22,9 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_LIMIT = 200
+PHOTO_UPLOAD_LIMIT = 10 * 1024 * 1024
+DOCUMENT_UPLOAD_LIMIT = 50 * 1024 * 1024
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files
 _TOPIC_COLORS = {7322096, 16766590, 13338331, 9367192, 16749490, 16478047}
 _COMMAND_NAME_RE = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_ACTIONS = {
@@ -251,6 +254,9 @@ class BotApi:
         if isinstance(value, Upload):
             if not value.content:
                 raise bad_request("file must be non-empty")
+            limit = PHOTO_UPLOAD_LIMIT if kind == "photo" else DOCUMENT_UPLOAD_LIMIT
+            if len(value.content) > limit:
+                raise ApiError(413, "Request Entity Too Large")
             if kind == "photo":
                 if image_size(value.content) is None:
                     raise bad_request("IMAGE_PROCESS_FAILED")
@@ -389,6 +395,8 @@ class BotApi:
         stored = self.world.files.get(p.str_("file_id") or "")
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.content) > DOWNLOAD_LIMIT:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -423,7 +431,6 @@ class BotApi:
         message_id = p.required_int("message_id", "message identifier is not specified")
         if state.messages.pop(message_id, None) is None:
             raise bad_request("message to delete not found")
-        state.deleted.add(message_id)
         return True
 
     async def send_chat_action(self, p: Params) -> Any:

@@ -15,7 +15,7 @@ import math
 import re
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
@@ -32,7 +32,7 @@ from tests.fake_telegram.faults import (
     fault_error,
 )
 from tests.fake_telegram.methods import BotApi
-from tests.fake_telegram.params import Params, read_params
+from tests.fake_telegram.params import Params, Upload, read_params
 from tests.fake_telegram.world import JSON, World
 
 if TYPE_CHECKING:
@@ -56,11 +56,12 @@ class Call:
     """One Bot API request as the fake received and answered it."""
 
     method: str  # canonical spelling, e.g. "sendMessage"
-    params: dict[str, Any]  # as sent: form values are strings; uploads are Upload objects
+    params: dict[str, Any]  # as sent: form values are strings, JSON bodies keep their types
     at: float  # time.monotonic() when the request arrived
     status: int  # HTTP status of the answer
     result: Any  # the result on success, else None
     description: str | None  # the error description, else None
+    uploads: dict[str, Upload] = field(default_factory=dict)  # multipart files by part name
 
     @property
     def ok(self) -> bool:
@@ -98,6 +99,7 @@ class FakeTelegram(World):
     ) -> None:
         super().__init__(token, bot_username)
         self.calls: list[Call] = []
+        self.internal_errors: list[Exception] = []  # bugs of the fake itself; tests expect none
         self.webhook_attempts: list[WebhookAttempt] = []
         self.dropped_updates: list[JSON] = []  # given up after webhook_max_attempts
         self.webhook_retry_delay = webhook_retry_delay
@@ -213,6 +215,7 @@ class FakeTelegram(World):
         token = request.match_info["token"]
         method = request.match_info["method"]
         params: dict[str, Any] = {}
+        files: dict[str, Upload] = {}
         name = method
         try:
             if token != self.token:
@@ -226,8 +229,12 @@ class FakeTelegram(World):
             params, files = await read_params(request)
             result = await self._execute(name, handler, Params(params, files))
         except ApiError as exc:
-            return self._reply_error(name, params, at, exc)
-        self.calls.append(Call(name, params, at, 200, result, None))
+            return self._reply_error(name, params, files, at, exc)
+        except Exception as exc:
+            # A bug in the fake must not pass for a Telegram outage the bot would retry.
+            self.internal_errors.append(exc)
+            raise
+        self.calls.append(Call(name, params, at, 200, result, None, files))
         self.changed()
         body: JSON = {"ok": True, "result": result}
         return web.Response(
@@ -276,9 +283,14 @@ class FakeTelegram(World):
         self._all_sends.append(now)
 
     def _reply_error(
-        self, name: str, params: dict[str, Any], at: float, exc: ApiError
+        self,
+        name: str,
+        params: dict[str, Any],
+        files: dict[str, Upload],
+        at: float,
+        exc: ApiError,
     ) -> web.Response:
-        self.calls.append(Call(name, params, at, exc.status, None, exc.description))
+        self.calls.append(Call(name, params, at, exc.status, None, exc.description, files))
         self.changed()
         if exc.html:
             page = _NGINX_PAGE.format(status=f"{exc.status} {exc.description}")

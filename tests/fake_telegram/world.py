@@ -154,7 +154,6 @@ class ChatState:
     chat: FakeChat
     next_message_id: int = 1
     messages: dict[int, JSON] = field(default_factory=dict)
-    deleted: set[int] = field(default_factory=set)
     topics: dict[int, str] = field(default_factory=dict)
     started: bool = False  # private chats: the user has written to the bot
     blocked: bool = False

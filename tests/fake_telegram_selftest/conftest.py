@@ -17,6 +17,7 @@ from tests.fake_telegram import FakeTelegram
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as fake:
         yield fake
+    assert fake.internal_errors == []
 
 
 @pytest.fixture
