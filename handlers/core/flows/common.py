@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from handlers.core import crisis
 from handlers.core.actions import Buttons, button
-from handlers.core.turn import Turn
+from handlers.core.turn import FlowState, Turn
 
 FORM_FLOW = "form"
+CRISIS_FLOW = "crisis"
 
 
 def main_menu(turn: Turn) -> Buttons:
@@ -38,3 +40,23 @@ def show_menu(turn: Turn, key: str = "menu.title") -> None:
 async def unknown_action(turn: Turn) -> None:
     """A button we never issued, or one from a flow that has since moved on."""
     show_menu(turn, "error.unknown_action")
+
+
+def offer_crisis_help(turn: Turn, text: str, found: crisis.Crisis) -> None:
+    hotlines = turn.config.crisis_hotlines.get(turn.lang) or next(
+        iter(turn.config.crisis_hotlines.values()), ""
+    )
+    offer = {"text": text, "kind": found.kind}
+    if turn.state is not None:
+        turn.state.data["crisis"] = offer
+    else:
+        turn.state = FlowState(flow=CRISIS_FLOW, step="offer", data={"crisis": offer})
+    turn.reply(
+        turn.text(f"crisis.{found.kind}", hotlines=hotlines),
+        [
+            [
+                button(turn.text("crisis.yes"), "cr", "yes"),
+                button(turn.text("crisis.no"), "cr", "no"),
+            ]
+        ],
+    )

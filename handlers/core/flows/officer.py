@@ -20,7 +20,7 @@ from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import t
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets import service
-from handlers.tickets.authz import OfficerActor
+from handlers.tickets.authz import OfficerActor, SystemActor
 
 INPUT_FLOW = "officer_input"
 TEXT_MAX_LENGTH = 4000
@@ -185,9 +185,16 @@ async def on_input(turn: Turn) -> None:
             reason=text,
             now=turn.now,
         )
-    ticket = await service.get_ticket(turn.session, actor, ticket_id)
+    # The use case above checked the officer; after a reassignment they may no longer see
+    # the ticket, so the reload for the notices is the system's.
+    ticket = await service.get_ticket(turn.session, SystemActor(), ticket_id)
     reference = ticket.reference or ""
-    turn.say(f"officer.done_{verb}", reference=reference)
+    # The confirmation carries the ticket's buttons, so the next step is one press away.
+    turn.reply(
+        turn.text(f"officer.done_{verb}", reference=reference),
+        notices.officer_buttons(turn.lang, ticket.id, ticket.status),
+        ticket_id=ticket.id,
+    )
     if verb == "reply":
         await _tell_worker(turn, ticket, "worker.reply", text=text, add=True)
     elif verb == "ask":

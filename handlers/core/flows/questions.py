@@ -9,7 +9,7 @@ from db.models import TicketStatus
 from db.repositories import faq_misses
 from handlers.core import crisis
 from handlers.core.actions import Action, button, fits
-from handlers.core.flows.common import unknown_action
+from handlers.core.flows.common import CRISIS_FLOW, offer_crisis_help, unknown_action
 from handlers.core.flows.requests import announce_opened, start_form
 from handlers.core.flows.tickets import relay_worker_message
 from handlers.core.turn import FlowState, Turn
@@ -18,7 +18,6 @@ from handlers.tickets import service
 # Matching looks at the start of a long message; the whole text is kept where it is stored.
 MATCH_CHARS = 500
 QUESTION_FLOW = "question"
-CRISIS_FLOW = "crisis"
 
 
 async def free_input(turn: Turn) -> None:
@@ -39,26 +38,6 @@ async def free_input(turn: Turn) -> None:
     if await _to_waiting_ticket(turn, text):
         return
     await answer_question(turn, text)
-
-
-def offer_crisis_help(turn: Turn, text: str, found: crisis.Crisis) -> None:
-    hotlines = turn.config.crisis_hotlines.get(turn.lang) or next(
-        iter(turn.config.crisis_hotlines.values()), ""
-    )
-    offer = {"text": text, "kind": found.kind}
-    if turn.state is not None:
-        turn.state.data["crisis"] = offer
-    else:
-        turn.state = FlowState(flow=CRISIS_FLOW, step="offer", data={"crisis": offer})
-    turn.reply(
-        turn.text(f"crisis.{found.kind}", hotlines=hotlines),
-        [
-            [
-                button(turn.text("crisis.yes"), "cr", "yes"),
-                button(turn.text("crisis.no"), "cr", "no"),
-            ]
-        ],
-    )
 
 
 async def on_crisis_action(turn: Turn, action: Action) -> None:

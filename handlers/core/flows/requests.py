@@ -15,9 +15,9 @@ from typing import Any
 from db.models import TicketKind, UnitKind
 from handlers import admin
 from handlers.categories import CATEGORIES, Category, FieldSpec, categories_of, get_category
-from handlers.core import notices
+from handlers.core import crisis, notices
 from handlers.core.actions import Action, Buttons, button
-from handlers.core.flows.common import FORM_FLOW
+from handlers.core.flows.common import FORM_FLOW, offer_crisis_help
 from handlers.core.forms import FieldError, check_answer, check_text
 from handlers.core.turn import FlowState, Turn
 from handlers.messages import Attachment
@@ -207,6 +207,10 @@ async def on_input(turn: Turn) -> None:
         await _on_attachments(turn, step)
         return
     raw = turn.typed
+    found = crisis.detect(raw)
+    if found is not None:
+        # Safety first; the form stays open and goes on below.
+        offer_crisis_help(turn, raw, found)
     if step in ("category", "anonymous", "confirm") or (
         step.startswith("f.") and _field_spec(data, step).type == "choice"
     ):
@@ -262,7 +266,13 @@ async def _on_attachments(turn: Turn, step: str) -> None:
     target.extend(asdict(p) for p in photos[: max(room, 0)])
     if len(photos) > room:
         turn.say("form.error.too_many_photos", limit=limit)
-    turn.say("form.photo_received", count=len(target))
+    turn.reply(
+        turn.text("form.photo_received", count=len(target)),
+        [
+            [button(turn.text("form.photos_done"), "f", "done")],
+            [button(turn.text("form.cancel"), "x")],
+        ],
+    )
 
 
 async def on_action(turn: Turn, action: Action) -> None:

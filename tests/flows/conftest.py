@@ -1,0 +1,133 @@
+"""A conversation harness: the real dispatcher on a real database, read back from the outbox."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from db.models import OutboxMessage
+from faq import SAMPLE_KB_PATH
+from faq.loader import load_knowledge_base
+from faq.matcher import Matcher
+from faq.schema import KnowledgeBase
+from handlers import SAMPLE_ROUTING_PATH, admin
+from handlers.core.dispatcher import Dispatcher
+from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.routing import apply_routing, load_routing
+
+PLATFORM = "test"
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@cache
+def knowledge() -> tuple[KnowledgeBase, Matcher]:
+    kb = load_knowledge_base(SAMPLE_KB_PATH)
+    settings = Settings(_env_file=None)
+    matcher = Matcher(
+        kb, answer_score=settings.faq_answer_score, suggest_score=settings.faq_suggest_score
+    )
+    return kb, matcher
+
+
+class Chat:
+    """People talking to the bot; each call returns the messages it produced, to anyone."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+        self.now = NOW
+        kb, matcher = knowledge()
+        self.dispatcher = Dispatcher(
+            sessionmaker, matcher, Settings(_env_file=None), kb=kb, clock=lambda: self.now
+        )
+        self._ids = itertools.count(1)
+        self._seen = 0
+        self.last: dict[str, Outgoing] = {}
+        self.languages: dict[str, str] = {}
+
+    async def send(
+        self,
+        user: str,
+        text: str | None = None,
+        *,
+        action: str | None = None,
+        attachments: Sequence[Attachment] = (),
+        update_id: str | None = None,
+    ) -> list[Outgoing]:
+        incoming = Incoming(
+            platform=PLATFORM,
+            update_id=update_id or str(next(self._ids)),
+            chat_id=user,
+            user_id=user,
+            language=self.languages.get(user, "zh-CN"),
+            display_name=f"Name of {user}",
+            text=text,
+            action=action,
+            attachments=tuple(attachments),
+        )
+        await self.dispatcher.handle(incoming)
+        return await self.new_messages()
+
+    async def new_messages(self) -> list[Outgoing]:
+        async with self.sessionmaker() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id > self._seen)
+                    .order_by(OutboxMessage.id)
+                )
+            ).all()
+        messages = [Outgoing.from_json(row.payload) for row in rows]
+        if rows:
+            self._seen = rows[-1].id
+        for message in messages:
+            self.last[message.chat_id] = message
+        return messages
+
+    async def press(self, user: str, label: str) -> list[Outgoing]:
+        """Presses the button whose label contains `label` on the last message to `user`."""
+        message = self.last[user]
+        for row in message.buttons:
+            for button in row:
+                if label in button.label:
+                    return await self.send(user, action=button.action)
+        labels = [b.label for row in message.buttons for b in row]
+        raise AssertionError(f"no button {label!r} in {labels} of {message.text!r}")
+
+
+def to(messages: Sequence[Outgoing], user: str) -> str:
+    """Everything that went to `user`, as one text."""
+    return "\n".join(m.text for m in messages if m.chat_id == user)
+
+
+@pytest.fixture
+async def chat(sessionmaker: async_sessionmaker[AsyncSession]) -> Chat:
+    """Sample routing, an officer for every queue ("officer"), and an admin ("admin")."""
+    routing = load_routing(SAMPLE_ROUTING_PATH)
+    async with sessionmaker() as session, session.begin():
+        await apply_routing(session, routing)
+        keys = [q.key for q in routing.queues] + ["default"]
+        await admin.add_officer(
+            session,
+            name="Officer One",
+            queue_keys=keys,
+            platform=PLATFORM,
+            platform_user_id="officer",
+            now=NOW,
+        )
+        await admin.add_officer(
+            session,
+            name="Admin",
+            queue_keys=[],
+            is_admin=True,
+            platform=PLATFORM,
+            platform_user_id="admin",
+            now=NOW,
+        )
+    return Chat(sessionmaker)
