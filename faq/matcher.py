@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -42,7 +43,10 @@ MAX_SUGGESTIONS = 3
 _CANDIDATE_VARIANTS = 40  # variants read from the index before entries are scored in full
 _SUGGESTION_SPREAD = 30.0  # suggestions further than this below the best one are noise
 _SOUND_CREDIT = 0.8  # a word matched only by sound is probably, not surely, the same word
-_CLOSE_SECOND = 8.0  # a runner-up this close means the message is ambiguous
+_CLOSE_SECOND = 15.0  # a runner-up this close means the message is ambiguous
+_UNKNOWN_PENALTY = 20.0  # points lost when every key word of the message is unknown and rare
+_EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare words)
+_NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,8 @@ class Match:
 class _Text:
     """One way of asking an entry's question, prepared for comparison."""
 
-    compact: str  # normalised, without spaces
+    normalized: str
+    compact: str  # normalised, spaces kept only between Latin words
     words: frozenset[str]
     key_words: tuple[tuple[str, float], ...]  # content words with their weight
     sorted_words: str
@@ -80,7 +85,7 @@ class _Query:
 
     def __init__(self, text: str, segmenter: Segmenter) -> None:
         self.normalized = normalize(text)
-        self.compact = self.normalized.replace(" ", "")
+        self.compact = _compact(self.normalized)
         words = segmenter.words(self.normalized)
         self.words = frozenset(words)
         self.key_words = [(w, _weight(w, segmenter)) for w in dict.fromkeys(content_words(words))]
@@ -127,16 +132,19 @@ class Matcher:
             kb_pairs.update(pairs)
 
             entry_terms: set[str] = set()
-            sources = [t.compact for t in texts]
+            sources = [t.normalized for t in texts]
             if keywords:
                 sources.append(" ".join(k for k, _ in keywords))
             for source in sources:
-                terms = _terms(normalize(source), self._segmenter)
+                terms = _terms(source, self._segmenter)
                 variant_terms.append(terms)
                 variant_entry.append(index)
                 entry_terms.update(terms)
             document_frequency.update(entry_terms)
         self._kb_words = frozenset(kb_words)
+        self._kb_sound_pairs = frozenset(
+            term[1:] for term in document_frequency if term.startswith("~")
+        )
         self._kb_pairs = frozenset(kb_pairs)
 
         # Character TF-IDF, L2-normalised, as an inverted index: term -> (variants, weights).
@@ -173,8 +181,9 @@ class Matcher:
         normalized = normalize(text)
         words = self._segmenter.words(normalized)
         keys = tuple((w, _weight(w, self._segmenter)) for w in dict.fromkeys(content_words(words)))
-        compact = normalized.replace(" ", "")
+        compact = _compact(normalized)
         return _Text(
+            normalized=normalized,
             compact=compact,
             words=frozenset(words),
             key_words=keys,
@@ -219,13 +228,14 @@ class Matcher:
         similarity = self._similarities(query, language)
         if similarity is None:
             return []
-        top = np.argpartition(-similarity, min(_CANDIDATE_VARIANTS, len(similarity) - 1))
+        cosine = similarity[0]
+        top = np.argpartition(-cosine, min(_CANDIDATE_VARIANTS, len(cosine) - 1))
         candidates = list(
             dict.fromkeys(
-                int(self._variant_entry[v]) for v in top[:_CANDIDATE_VARIANTS] if similarity[v] > 0
+                int(self._variant_entry[v]) for v in top[:_CANDIDATE_VARIANTS] if cosine[v] > 0
             )
         )
-        unknown = self._unknown_rarity(query)
+        unknown = self._unknown_share(query)
         raw = sorted(
             ((i, self._score(query, i, similarity, unknown)) for i in candidates),
             key=lambda item: -item[1],
@@ -246,54 +256,66 @@ class Matcher:
             t: (1 + math.log(tf)) * self._idf.get(t, self._unknown_idf) for t, tf in terms.items()
         }
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        similarity = np.zeros(len(self._variant_entry), dtype=np.float32)
+        similarity = np.zeros((2, len(self._variant_entry)), dtype=np.float32)
         for term, weight in weights.items():
             posting = self._postings.get(term)
             if posting is not None:
-                similarity[posting[0]] += posting[1] * np.float32(weight / norm)
+                similarity[0, posting[0]] += posting[1] * np.float32(weight / norm)
+                similarity[1, posting[0]] += posting[1] * posting[1]
         wanted = script_language(query.normalized) or language
         mask = self._language_mask.get(wanted) if wanted else None
         if mask is not None:
-            similarity *= mask
+            similarity *= mask[np.newaxis, :]
         return similarity
 
-    def _unknown_rarity(self, query: _Query) -> float:
-        """How much rare vocabulary the message has that no entry ever uses."""
-        total = 0.0
-        for word, _ in query.key_words:
-            if word in self._kb_words or not any(is_cjk(c) for c in word):
+    def _unknown_share(self, query: _Query) -> float:
+        """Share of the message's key-word weight in rare words no entry ever uses.
+
+        A word counts as used when the knowledge base has it, has all its character
+        pairs, or has all its sound pairs (a typo by sound is not a new topic).
+        """
+        total = unknown = 0.0
+        for word, weight in query.key_words:
+            total += weight
+            if word in self._kb_words or len(word) < 2:
                 continue
-            if len(word) >= 2 and all(p in self._kb_pairs for p in _char_pairs(word)):
+            if not is_cjk(word[0]):
+                unknown += weight * self._segmenter.rarity(word)
                 continue
-            total += self._segmenter.rarity(word) if len(word) >= 2 else 0.0
-        return total
+            if all(p in self._kb_pairs for p in _char_pairs(word)):
+                continue
+            sounds = syllables(word)
+            if all(f"{a} {b}" in self._kb_sound_pairs for a, b in itertools.pairwise(sounds)):
+                continue
+            unknown += weight * self._segmenter.rarity(word)
+        return unknown / total if total else 0.0
 
     def _score(
         self, query: _Query, index: int, similarity: NDArray[np.float32], unknown: float
     ) -> float:
+        return _combine(self._features(query, index, similarity), unknown)
+
+    def _features(self, query: _Query, index: int, similarity: NDArray[np.float32]) -> _Features:
         texts = self._texts[index]
-        cosine = float(similarity[self._entry_variants[index]].max())
-        token_sort = max(fuzz.ratio(query.sorted_words, t.sorted_words) for t in texts) / 100
-        entry_coverage = max(_coverage(t.key_words, query) for t in texts)
         keyword = max(
             (
                 1.0
                 if k in query.compact
                 else _SOUND_CREDIT
-                if len(k) >= 2 and sound and sound in query.sound
+                if len(k) >= 2 and sound.strip() and sound in query.sound
                 else 0.0
                 for k, sound in self._keywords[index]
             ),
             default=0.0,
         )
-        query_coverage = self._explained(query, index)
-        score = (
-            0.30 * cosine
-            + 0.15 * token_sort
-            + 0.35 * max(entry_coverage, 0.8 * keyword)
-            + 0.20 * query_coverage
+        return _Features(
+            cosine=float(similarity[0, self._entry_variants[index]].max()),
+            containment=float(similarity[1, self._entry_variants[index]].max()),
+            token_sort=max(fuzz.ratio(query.sorted_words, t.sorted_words) for t in texts) / 100,
+            entry_coverage=max(_coverage(t.key_words, query) for t in texts),
+            keyword=keyword,
+            query_coverage=self._explained(query, index),
         )
-        return min(100.0, max(0.0, 100 * score - 15 * min(1.0, unknown)))
 
     def _explained(self, query: _Query, index: int) -> float:
         """Weighted share of the message's key words that this entry knows."""
@@ -303,12 +325,42 @@ class Matcher:
             total += weight
             if word in words or word in compact:
                 known += weight
-            elif len(word) >= 3:
-                word_pairs = _char_pairs(word)
+            elif word_pairs := _char_pairs(word):
                 known += weight * sum(p in pairs for p in word_pairs) / len(word_pairs)
             elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in sound:
                 known += weight * _SOUND_CREDIT
-        return known / total if total else 0.0
+        # A long message is not expected to be explained word by word: the entry has to
+        # explain about as much as a short question holds.
+        return min(1.0, known / min(total, _EXPLAINED_ENOUGH)) if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """How one entry relates to one message, each from 0 to 1."""
+
+    cosine: float  # character TF-IDF, best way of asking
+    containment: float  # share of the best way of asking's TF-IDF mass found in the message
+    token_sort: float  # sorted key words, best way of asking
+    entry_coverage: float  # share of the best way of asking's key words in the message
+    keyword: float  # a keyword of the entry appears in the message (by sound: less)
+    query_coverage: float  # share of the message's key words the entry knows
+
+
+def _combine(features: _Features, unknown: float) -> float:
+    """The 0-100 score of an entry for a message, from its features.
+
+    Key-word coverage in both directions carries most weight: character similarity
+    ranks well but cannot tell "丧假" from "年假". Rare words no entry knows pull the
+    score down whichever entry it is.
+    """
+    score = (
+        0.20 * features.cosine
+        + 0.10 * features.containment
+        + 0.10 * features.token_sort
+        + 0.30 * max(features.entry_coverage, _SOUND_CREDIT * features.keyword)
+        + 0.30 * features.query_coverage
+    )
+    return min(100.0, max(0.0, 100 * score - _UNKNOWN_PENALTY * unknown))
 
 
 def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
@@ -318,8 +370,7 @@ def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
         total += weight
         if word in query.words or word in query.compact:
             covered += weight
-        elif len(word) >= 3 and is_cjk(word[0]):
-            word_pairs = _char_pairs(word)
+        elif len(word) >= 3 and (word_pairs := _char_pairs(word)):
             covered += weight * sum(p in query.pairs for p in word_pairs) / len(word_pairs)
         elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in query.sound:
             covered += weight * _SOUND_CREDIT
@@ -329,6 +380,11 @@ def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
 def _weight(word: str, segmenter: Segmenter) -> float:
     """Importance of a key word: rare words decide more, everyday words still count."""
     return 0.25 + segmenter.rarity(word)
+
+
+def _compact(normalized: str) -> str:
+    """Spaces only matter between Latin words; Chinese is written without them."""
+    return _NEEDLESS_SPACE.sub("", normalized)
 
 
 def _char_pairs(text: str) -> set[str]:

@@ -200,7 +200,7 @@ class Segmenter:
         words: list[str] = []
         for piece in normalized.split():
             if piece.isascii():
-                words.append(stem(piece))
+                words.append(piece if piece in STOP_WORDS else stem(piece))
             else:
                 words.extend(stem(word) for word in tokenizer.cut(piece, HMM=True) if word.strip())
         return words
@@ -214,7 +214,9 @@ class Segmenter:
         tokenizer = self._tokenizer
         assert tokenizer is not None  # noqa: S101 - set in __init__
         if not _CJK.search(word):
-            return 0.5
+            # No frequency list for English here; longer words are rarer (Zipf), which is
+            # enough to tell "bereavement" from "leave".
+            return min(1.0, max(0.0, (len(word) - 4) / 6))
         frequency = tokenizer.FREQ.get(word, 0)
         information = math.log(tokenizer.total / (frequency + 1))
         return min(1.0, max(0.0, (information - 9.0) / 5.0))
