@@ -250,7 +250,7 @@ class Delivery:
             .where(
                 candidate.status == OutboxStatus.PENDING,
                 candidate.not_before <= now,
-                candidate.platform.in_(self._senders),
+                candidate.platform.in_(list(self._senders)),
                 ~older_pending,
             )
             .order_by(candidate.id)

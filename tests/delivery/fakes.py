@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,8 +57,19 @@ class RecordingSender:
 
     platform = "telegram"
 
-    def __init__(self, clock: FakeClock, *, max_text_length: int = 4096) -> None:
+    def __init__(
+        self,
+        clock: FakeClock,
+        *,
+        max_text_length: int = 4096,
+        journal: list[Outgoing] | None = None,
+        jitter: random.Random | None = None,
+    ) -> None:
         self.clock = clock
+        # Shared by several senders, it shows the order in which Telegram got the messages.
+        self.journal = journal if journal is not None else []
+        # Random network latency (up to 20 real milliseconds), to shuffle concurrent sends.
+        self.jitter = jitter
         self.max_text_length = max_text_length
         self.calls: list[Outgoing] = []
         self.sent: list[Sent] = []
@@ -73,7 +85,7 @@ class RecordingSender:
         self.entered.set()
         if self.gate is not None:
             await self.gate.wait()
-        await asyncio.sleep(0)
+        await asyncio.sleep(self.jitter.uniform(0, 0.02) if self.jitter else 0)
         if message.chat_id in self.always:
             raise self.always[message.chat_id]
         if self.script and (error := self.script.popleft()) is not None:
@@ -86,6 +98,7 @@ class RecordingSender:
             raise AssertionError(f"message too long: {utf16_len(visible)}")
         message_id = message.edit_message_id or str(1000 + len(self.sent))
         self.sent.append(Sent(self.clock.monotonic(), message, message_id))
+        self.journal.append(message)
         return message_id
 
     def texts(self, chat_id: str | None = None) -> list[str]:
