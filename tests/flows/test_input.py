@@ -185,8 +185,10 @@ async def test_questions_answer_suggest_and_miss(chat: Chat) -> None:
         kept = (await session.scalars(select(UnansweredQuestion))).all()
     assert [q.text for q in kept] == ["火星上的停车位怎么申请"]
     # From a miss, straight into a request to an officer with the question kept.
-    await chat.press("w", "提交给工会干部")
-    assert "火星上的停车位怎么申请" in chat.last["w"].text or "单位" in chat.last["w"].text
+    assert "哪个单位" in to(await chat.press("w", "提交给工会干部"), "w")
+    summary = to(await chat.press("w", "不方便透露"), "w")
+    assert "内容：火星上的停车位怎么申请" in summary
+    assert "其他求助" in summary
 
 
 async def test_english_question_and_language_switch(chat: Chat) -> None:

@@ -1,0 +1,67 @@
+"""Notices from delivery (an unreachable worker) and from the scheduler's jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.settings import Settings
+from db.models import Person, Ticket, TicketStatus
+from handlers.core.jobs import run_due_jobs
+from handlers.core.reachability import person_unreachable
+from tests.flows.conftest import Chat, to
+
+
+async def file(chat: Chat) -> Ticket:
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "其他问题")
+    await chat.send("w", "停车场没有照明")
+    await chat.press("w", "不方便透露")
+    await chat.press("w", "完成")
+    await chat.press("w", "匿名提交")
+    await chat.press("w", "确认提交")
+    async with chat.sessionmaker() as session:
+        ticket: Ticket = (await session.scalars(select(Ticket))).one()
+    return ticket
+
+
+async def test_unreachable_worker_is_told_to_the_officer(chat: Chat) -> None:
+    ticket = await file(chat)
+    async with chat.sessionmaker() as session, session.begin():
+        await person_unreachable(session, ticket.worker_id, chat.now)
+    notices = await chat.new_messages()
+    assert "GR-2026-000001 的职工已无法接收消息" in to(notices, "officer")
+    assert to(notices, "w") == ""
+    async with chat.sessionmaker() as session:
+        worker = await session.get(Person, ticket.worker_id)
+    assert worker is not None
+    assert not worker.reachable
+
+
+async def test_overdue_ticket_escalates_and_resolved_ticket_closes(chat: Chat) -> None:
+    ticket = await file(chat)
+    settings = Settings(_env_file=None)
+    async with chat.sessionmaker() as session, session.begin():
+        result = await run_due_jobs(session, chat.now + timedelta(days=30), settings)
+    assert result.escalated == 1
+    notices = await chat.new_messages()
+    assert "已转交上级工会" in to(notices, "w")
+    assert "超时升级 GR-2026-000001" in to(notices, "officer") + to(notices, "admin")
+
+    await chat.send("officer", f"/ticket {ticket.reference}")
+    await chat.press("officer", "受理")
+    await chat.press("officer", "办结")
+    await chat.send("officer", "已安装新灯")
+    later = chat.now + timedelta(days=settings.auto_close_days + 1)
+    async with chat.sessionmaker() as session, session.begin():
+        result = await run_due_jobs(session, later, settings)
+    assert result.closed == 1
+    closed = await chat.new_messages()
+    assert "已自动关闭" in to(closed, "w")
+    assert "⭐⭐⭐⭐⭐" in str(chat.last["w"].buttons)  # the worker can still rate
+    async with chat.sessionmaker() as session:
+        fresh = await session.get(Ticket, ticket.id)
+    assert fresh is not None
+    assert fresh.status == TicketStatus.CLOSED
