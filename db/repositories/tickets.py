@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from db.models import (
     Officer,
@@ -38,11 +38,12 @@ ESCALATABLE_STATUSES: tuple[TicketStatus, ...] = (
     TicketStatus.REOPENED,
 )
 
+# Many-to-one parts in the same query (one round trip per listing); collections by selectin.
 _CARD = (
-    selectinload(Ticket.worker),
-    selectinload(Ticket.queue).selectinload(Queue.unit),
-    selectinload(Ticket.assignee),
-    selectinload(Ticket.unit),
+    joinedload(Ticket.worker, innerjoin=True),
+    joinedload(Ticket.queue, innerjoin=True).joinedload(Queue.unit, innerjoin=True),
+    joinedload(Ticket.assignee),
+    joinedload(Ticket.unit),
 )
 _DETAIL = (
     *_CARD,
