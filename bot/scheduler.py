@@ -19,15 +19,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.settings import Settings
 from db.repositories.leases import try_acquire
+from handlers.core.config import CoreConfig
 from handlers.core.jobs import run_due_jobs
 
 logger = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduled-jobs"
 
-Jobs = Callable[[AsyncSession, datetime, Settings], Awaitable[object]]
+Jobs = Callable[[AsyncSession, datetime, CoreConfig], Awaitable[object]]
 
 
 def default_holder() -> str:
@@ -38,7 +38,7 @@ class Scheduler:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        config: Settings,
+        config: CoreConfig,
         *,
         interval: float = 60.0,
         lease_ttl: float | None = None,

@@ -11,6 +11,7 @@ from bot.scheduler import LEASE_NAME, Scheduler
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.models import JobLease
+from handlers.core.config import CoreConfig
 from tests.delivery.fakes import FakeClock
 
 
@@ -30,7 +31,7 @@ class JobsForReplica:
         self.log = log
         self.name = name
 
-    async def __call__(self, session: AsyncSession, now: datetime, config: Settings) -> None:
+    async def __call__(self, session: AsyncSession, now: datetime, config: CoreConfig) -> None:
         # Yield while holding the lease, so the other replica really asks meanwhile.
         await asyncio.sleep(0.01)
         self.log.runs.append((self.name, now))
