@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.faq",
     "bot.commands.chat",
     "bot.commands.routing",
     "bot.commands.db",

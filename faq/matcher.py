@@ -45,6 +45,7 @@ _SUGGESTION_SPREAD = 30.0  # suggestions further than this below the best one ar
 _SOUND_CREDIT = 0.8  # a word matched only by sound is probably, not surely, the same word
 _CLOSE_SECOND = 15.0  # a runner-up this close means the message is ambiguous
 _UNKNOWN_PENALTY = 20.0  # points lost when every key word of the message is unknown and rare
+_ANSWER_CREDIT = 0.5  # a message word the entry's answer uses, but none of its questions
 _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare words)
 _NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 
@@ -108,7 +109,7 @@ class Matcher:
         # Per entry: its ways of asking (question and alternates) and its keywords.
         self._texts: list[tuple[_Text, ...]] = []
         self._keywords: list[tuple[tuple[str, str], ...]] = []
-        self._vocabulary: list[tuple[frozenset[str], str, frozenset[str], str]] = []
+        self._vocabulary: list[_Vocabulary] = []
         kb_words: set[str] = set()
         kb_pairs: set[str] = set()
 
@@ -127,9 +128,15 @@ class Matcher:
             words = frozenset().union(*(t.words for t in texts), (k for k, _ in keywords))
             compact = " ".join([*(t.compact for t in texts), *(k for k, _ in keywords)])
             pairs = frozenset(_char_pairs(compact))
-            self._vocabulary.append((words, compact, pairs, _sound(compact)))
+            answer = _compact(normalize(entry.answer))
+            self._vocabulary.append(
+                _Vocabulary(
+                    words=words, compact=compact, pairs=pairs, sound=_sound(compact), answer=answer
+                )
+            )
             kb_words.update(words)
             kb_pairs.update(pairs)
+            kb_pairs.update(_char_pairs(answer))
 
             entry_terms: set[str] = set()
             sources = [t.normalized for t in texts]
@@ -319,19 +326,30 @@ class Matcher:
 
     def _explained(self, query: _Query, index: int) -> float:
         """Weighted share of the message's key words that this entry knows."""
-        words, compact, pairs, sound = self._vocabulary[index]
+        vocabulary = self._vocabulary[index]
         total = known = 0.0
         for word, weight in query.key_words:
             total += weight
-            if word in words or word in compact:
-                known += weight
-            elif word_pairs := _char_pairs(word):
-                known += weight * sum(p in pairs for p in word_pairs) / len(word_pairs)
-            elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in sound:
-                known += weight * _SOUND_CREDIT
+            credit = _credit(
+                word, vocabulary.words, vocabulary.compact, vocabulary.pairs, vocabulary.sound
+            )
+            if credit < _ANSWER_CREDIT and word in vocabulary.answer:
+                credit = _ANSWER_CREDIT
+            known += weight * credit
         # A long message is not expected to be explained word by word: the entry has to
         # explain about as much as a short question holds.
         return min(1.0, known / min(total, _EXPLAINED_ENOUGH)) if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """What an entry knows: the words and text of its questions, and its answer."""
+
+    words: frozenset[str]
+    compact: str
+    pairs: frozenset[str]
+    sound: str
+    answer: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,13 +386,22 @@ def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
     total = covered = 0.0
     for word, weight in key_words:
         total += weight
-        if word in query.words or word in query.compact:
-            covered += weight
-        elif len(word) >= 3 and (word_pairs := _char_pairs(word)):
-            covered += weight * sum(p in query.pairs for p in word_pairs) / len(word_pairs)
-        elif len(word) == 2 and is_cjk(word[0]) and _sound(word) in query.sound:
-            covered += weight * _SOUND_CREDIT
+        covered += weight * _credit(word, query.words, query.compact, query.pairs, query.sound)
     return covered / total if total else 0.0
+
+
+def _credit(
+    word: str, words: frozenset[str], compact: str, pairs: frozenset[str] | set[str], sound: str
+) -> float:
+    """How surely `word` occurs in a text: whole, by most of its character pairs, by sound."""
+    if word in words or word in compact:
+        return 1.0
+    credit = 0.0
+    if len(word) >= 3 and (word_pairs := _char_pairs(word)):
+        credit = sum(p in pairs for p in word_pairs) / len(word_pairs)
+    if len(word) >= 2 and is_cjk(word[0]) and _sound(word) in sound:
+        credit = max(credit, _SOUND_CREDIT)
+    return credit
 
 
 def _weight(word: str, segmenter: Segmenter) -> float:
