@@ -1,0 +1,205 @@
+"""Updates handled per second through the whole bot, against a bare echo bot.
+
+For aiogram and python-telegram-bot, on SQLite and PostgreSQL: many workers each ask the
+bot a question by long polling from the fake Bot API server (tests/fake_telegram); the
+clock stops when every answer has reached its chat. The whole stack is transport, core
+(FAQ matching, one transaction per update), database and outbox delivery. The baseline is
+an echo bot written directly on the same framework, in the same run, against the same
+fake server. The fake server runs in the same process and takes its share of the CPU in
+every row alike.
+
+    python benchmarks/e2e.py [--updates N] [--users N] [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiogram import Bot as AiogramBot
+from aiogram import Dispatcher as AiogramDispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+from pydantic import SecretStr
+from sqlalchemy import make_url, text
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.settings import Settings
+from bot.telegram_bot import TelegramBot, TransportName
+from db.engine import create_engine
+from tests.fake_telegram import FakeTelegram, FakeUser
+
+POSTGRES_URL = os.environ.get(
+    "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+QUESTION = "职工医疗互助保障是什么？"
+
+Runner = Callable[[FakeTelegram], Awaitable[Callable[[], Awaitable[None]]]]
+
+
+async def _measure(tg: FakeTelegram, users: list[FakeUser], per_user: int) -> float:
+    """Queue every question at once; seconds until each has its answer in its chat."""
+    expected = {u.id: len(tg.sent_to(u.id)) + per_user for u in users}
+    started = time.perf_counter()
+    for n in range(per_user):
+        for user in users:
+            tg.user_sends_text(user, f"{QUESTION} {n}" if n else QUESTION)
+    await tg.wait_for(
+        lambda: all(len(tg.sent_to(u)) >= count for u, count in expected.items()),
+        timeout=600,
+        what="every answer",
+    )
+    return time.perf_counter() - started
+
+
+async def _aiogram_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    bot = AiogramBot(tg.token, session=session)
+    dispatcher = AiogramDispatcher()
+
+    async def echo(message: Message) -> None:
+        await message.answer(html.escape(message.text or ""), parse_mode="HTML")
+
+    dispatcher.message.register(echo)
+    task = asyncio.create_task(
+        dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
+    )
+
+    async def stop() -> None:
+        await dispatcher.stop_polling()
+        await task
+
+    return stop
+
+
+async def _ptb_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+    app = (
+        Application.builder()
+        .token(tg.token)
+        .base_url(f"{tg.base_url}/bot")
+        .base_file_url(f"{tg.base_url}/file/bot")
+        .build()
+    )
+
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None:
+            await update.message.reply_text(html.escape(update.message.text or ""), "HTML")
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    updater = app.updater
+    if updater is None:
+        msg = "PTB application built without an updater"
+        raise RuntimeError(msg)
+    await app.initialize()
+    await app.start()
+    await updater.start_polling()
+
+    async def stop() -> None:
+        await updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+    return stop
+
+
+def _full_stack(name: TransportName, url: str) -> Runner:
+    async def start(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+        settings = Settings(
+            _env_file=None,
+            telegram_token=SecretStr(tg.token),
+            telegram_api_base=tg.base_url,
+            database_url=url,
+            # Telegram's own limits are not what is measured here.
+            delivery_global_rate=100_000,
+            delivery_group_per_minute=100_000,
+        )
+        bot = await TelegramBot.create(
+            settings, transport_name=name, polling_timeout=1, per_chat_interval=0
+        )
+        await bot.start()
+        return bot.stop
+
+    return start
+
+
+async def _run(runner: Runner, users: int, per_user: int) -> float:
+    async with FakeTelegram() as tg:
+        people = [tg.user(f"Worker {n}") for n in range(users)]
+        stop = await runner(tg)
+        try:
+            await _measure(tg, people[:1], 1)  # warm-up: connections, caches, first queries
+            seconds = await _measure(tg, people, per_user)
+        finally:
+            await stop()
+    return users * per_user / seconds
+
+
+async def _scratch_postgres() -> str:
+    name = f"workerbot_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_postgres(url: str) -> None:
+    name = make_url(url).database
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+async def main(updates: int, users: int, backends: list[str]) -> None:
+    per_user = max(1, updates // users)
+    total = per_user * users
+    rows: list[tuple[str, str, float, float]] = []
+    echoes: dict[str, Runner] = {"aiogram": _aiogram_echo, "ptb": _ptb_echo}
+    echo_rate = {name: await _run(runner, users, per_user) for name, runner in echoes.items()}
+    for backend in backends:
+        for name in ("aiogram", "ptb"):
+            transport: TransportName = "aiogram" if name == "aiogram" else "ptb"
+            with tempfile.TemporaryDirectory() as folder:
+                if backend == "sqlite":
+                    url = f"sqlite+aiosqlite:///{folder}/bench.db"
+                else:
+                    url = await _scratch_postgres()
+                try:
+                    rate = await _run(_full_stack(transport, url), users, per_user)
+                finally:
+                    if backend != "sqlite":
+                        await _drop_postgres(url)
+            rows.append((name, backend, rate, echo_rate[name]))
+    print(f"{total} questions from {users} workers, long polling, fake Bot API on 127.0.0.1\n")
+    print("| framework | database | whole bot (updates/s) | echo bot (updates/s) | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for name, backend, rate, echo in rows:
+        label = "aiogram" if name == "aiogram" else "python-telegram-bot"
+        print(f"| {label} | {backend} | {rate:.0f} | {echo:.0f} | {rate / echo:.2f} |")
+
+
+def _parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--updates", type=int, default=400, help="questions per run")
+    parser.add_argument("--users", type=int, default=20, help="workers asking at once")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    args = _parse()
+    asyncio.run(main(args.updates, args.users, [b.strip() for b in args.backends.split(",")]))
