@@ -1,11 +1,11 @@
 """Outbox delivery: sends what the core committed, within the messenger's limits.
 
-Rows are claimed in one statement that also pushes their `not_before` past a lease, so a
-second loop (in this process or another replica) skips them while they are in flight, and
-no database lock is held while we talk to the messenger. Only the oldest pending row of each
-chat can be claimed, which keeps every chat in order even across loops and while a row waits
-out a 429. If the process dies mid-send, the lease expires and the row is sent again: a
-message may then arrive twice, but none is lost.
+Rows are claimed and settled through db.repositories.outbox: a claim pushes a row's
+`not_before` past a lease, so a second loop (in this process or another replica) skips it
+while it is in flight, and no database lock is held while we talk to the messenger. Only the
+oldest pending row of each chat can be claimed, which keeps every chat in order even across
+loops and while a row waits out a 429. If the process dies mid-send, the lease expires and
+the row is sent again: a message may then arrive twice, but none is lost.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.markup import as_plain_html, split_html
@@ -32,7 +30,8 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
-from db.models import OutboxMessage, OutboxStatus, Person
+from db.models import OutboxMessage, Person
+from db.repositories import outbox
 from handlers.core.reachability import person_unreachable
 from handlers.messages import Outgoing
 
@@ -132,16 +131,6 @@ class _RateLimiter:
                     self._group_recent.pop(chat, None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Claimed:
-    id: int
-    platform: str
-    chat_id: str
-    payload: str
-    attempts: int
-    person_id: int | None
-
-
 class _StoppedError(Exception):
     """Raised inside a row's delivery when stop() came before its next send."""
 
@@ -231,64 +220,31 @@ class Delivery:
                 with contextlib.suppress(asyncio.CancelledError):
                     await waiter
 
-    async def _claim(self) -> list[_Claimed]:
-        now = self._clock.now()
-        candidate = aliased(OutboxMessage)
-        earlier = aliased(OutboxMessage)
-        older_pending = (
-            select(earlier.id)
-            .where(
-                earlier.platform == candidate.platform,
-                earlier.chat_id == candidate.chat_id,
-                earlier.status == OutboxStatus.PENDING,
-                earlier.id < candidate.id,
-            )
-            .exists()
-        )
-        due = (
-            select(candidate.id)
-            .where(
-                candidate.status == OutboxStatus.PENDING,
-                candidate.not_before <= now,
-                candidate.platform.in_(list(self._senders)),
-                ~older_pending,
-            )
-            .order_by(candidate.id)
-            .limit(self._batch_size)
-            .with_for_update(skip_locked=True, of=candidate)
-        )
-        claim = (
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
-            .values(not_before=now + self._claim_ttl)
-            .returning(
-                OutboxMessage.id,
-                OutboxMessage.platform,
-                OutboxMessage.chat_id,
-                OutboxMessage.payload,
-                OutboxMessage.attempts,
-                OutboxMessage.person_id,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    async def _claim(self) -> list[OutboxMessage]:
+        # The rows outlive the session: its sessionmaker keeps loaded objects after commit.
         async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(claim)
-            rows = [_Claimed(*row) for row in result.all()]
-        return sorted(rows, key=lambda row: row.id)
+            return await outbox.claim_due(
+                session,
+                self._clock.now(),
+                self._batch_size,
+                platforms=list(self._senders),
+                lease=self._claim_ttl,
+            )
 
-    async def _deliver_batch(self, rows: Sequence[_Claimed]) -> int:
+    async def _deliver_batch(self, rows: Sequence[OutboxMessage]) -> int:
         outcomes = await asyncio.gather(*(self._guarded(row) for row in rows))
         return sum(outcomes)
 
-    async def _guarded(self, row: _Claimed) -> bool:
+    async def _guarded(self, row: OutboxMessage) -> bool:
         async with self._in_flight:
             try:
                 return await self._deliver(row)
             except _StoppedError:
-                await self._release(row)
+                await self._release(row, 0.0)
                 return False
             except Exception:
-                # The row stays claimed; its lease expires and it is tried again.
+                # The row stays claimed; its lease expires and it is tried again (the claim
+                # counted this attempt).
                 logger.exception("delivering outbox row %s failed", row.id)
                 return False
 
@@ -322,30 +278,30 @@ class Delivery:
         await self._turn(part.chat_id)
         return await self._send(sender, replace(part, text=as_plain_html(part.text)))
 
-    async def _deliver(self, row: _Claimed) -> bool:
+    async def _deliver(self, row: OutboxMessage) -> bool:
         """Send one row; return True when it is settled (sent or failed for good)."""
         sender = self._senders[row.platform]
         paused = self._limiter.paused_for(row.chat_id)
         if paused > 0:
-            await self._reschedule(row, paused, None, None, count_attempt=False)
+            await self._release(row, paused)
             return False
         parts = split_message(Outgoing.from_json(row.payload), sender.max_text_length)
         message_id: str | None = None
         for number, part in enumerate(parts):
             unsent = parts[number:] if number else None
             if self._stop.is_set() and unsent is not None:
-                await self._reschedule(row, 0.0, None, unsent, count_attempt=False)
+                await self._release(row, 0.0, unsent=unsent)
                 return False
             try:
                 message_id = await self._send_part(sender, part)
             except _StoppedError:
                 if unsent is None:
                     raise
-                await self._reschedule(row, 0.0, None, unsent, count_attempt=False)
+                await self._release(row, 0.0, unsent=unsent)
                 return False
             except RetryAfter as exc:
                 self._limiter.pause(row.chat_id, exc.seconds)
-                await self._reschedule(row, exc.seconds, str(exc), unsent, count_attempt=False)
+                await self._release(row, exc.seconds, error=str(exc), unsent=unsent)
                 return False
             except Unreachable as exc:
                 await self._fail(row, str(exc), unreachable=True)
@@ -358,63 +314,40 @@ class Delivery:
                 error = f"{type(exc).__name__}: {exc}"
                 if not isinstance(exc, TransientError):
                     logger.exception("unexpected error sending outbox row %s", row.id)
-                if row.attempts + 1 >= self._max_attempts:
+                # The claim counted this attempt already.
+                if row.attempts >= self._max_attempts:
                     await self._fail(row, error)
                     return True
-                delay = min(self._backoff_cap, self._backoff_base * 2**row.attempts)
-                await self._reschedule(row, delay, error, unsent, count_attempt=True)
+                delay = min(self._backoff_cap, self._backoff_base * 2 ** (row.attempts - 1))
+                async with self._sessionmaker() as session, session.begin():
+                    await outbox.reschedule(
+                        session, row.id, self._after(delay), error, payload=_rejoin(unsent)
+                    )
                 return False
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=self._clock.now(),
-                    sent_message_id=message_id,
-                    attempts=row.attempts + 1,
-                )
-            )
+            await outbox.mark_sent(session, row.id, message_id, self._clock.now())
         return True
 
-    async def _reschedule(
+    def _after(self, seconds: float) -> datetime:
+        return self._clock.now() + timedelta(seconds=seconds)
+
+    async def _release(
         self,
-        row: _Claimed,
+        row: OutboxMessage,
         delay: float,
-        error: str | None,
-        unsent: Sequence[Outgoing] | None,
         *,
-        count_attempt: bool,
+        error: str | None = None,
+        unsent: Sequence[Outgoing] | None = None,
     ) -> None:
-        values: dict[str, object] = {
-            "not_before": self._clock.now() + timedelta(seconds=delay),
-            "attempts": row.attempts + 1 if count_attempt else row.attempts,
-        }
-        if error is not None:
-            values["last_error"] = error
-        if unsent is not None:
-            # Parts already delivered are not sent again: keep only what is left.
-            values["payload"] = _rejoin(unsent).to_json()
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id).values(values)
+            await outbox.release(
+                session, row.id, self._after(delay), error=error, payload=_rejoin(unsent)
             )
 
-    async def _release(self, row: _Claimed) -> None:
-        await self._reschedule(row, 0.0, None, None, count_attempt=False)
-
-    async def _fail(self, row: _Claimed, error: str, *, unreachable: bool = False) -> None:
+    async def _fail(self, row: OutboxMessage, error: str, *, unreachable: bool = False) -> None:
         now = self._clock.now()
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(
-                    status=OutboxStatus.FAILED,
-                    last_error=error,
-                    attempts=row.attempts + 1,
-                )
-            )
+            await outbox.mark_failed(session, row.id, error)
             if unreachable and row.person_id is not None:
                 person = await session.get(Person, row.person_id)
                 # Only the first refusal tells the officers; later rows to the same person
@@ -424,8 +357,11 @@ class Delivery:
         logger.info("outbox row %s failed: %s", row.id, error)
 
 
-def _rejoin(parts: Sequence[Outgoing]) -> Outgoing:
-    """One message holding the parts still to send; each part is well-formed on its own."""
+def _rejoin(parts: Sequence[Outgoing] | None) -> Outgoing | None:
+    """One message holding the parts still to send (None: the row's payload is still whole);
+    each part is well-formed on its own."""
+    if parts is None:
+        return None
     first, last = parts[0], parts[-1]
     return replace(
         first,

@@ -1,14 +1,17 @@
 """The outbox: messages written in the same transaction as the change that caused them.
 
-Delivery claims due rows, sends them, and marks each sent, rescheduled or failed.
+Delivery claims due rows, sends them, and settles each: sent, failed, rescheduled (the
+attempt counts) or released (it does not).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import OutboxMessage, OutboxStatus
 from handlers.messages import Outgoing
@@ -48,25 +51,47 @@ async def claim_due(
     now: datetime,
     limit: int,
     *,
-    platform: str | None = None,
+    platforms: Collection[str] | None = None,
     lease: timedelta = CLAIM_LEASE,
 ) -> list[OutboxMessage]:
     """Up to `limit` pending rows due at `now`, oldest first, claimed for this caller.
 
+    Only the oldest pending row of each chat can be claimed, whether or not that row is
+    due: while one row of a chat is in flight with another sender, or waits out a 429,
+    the chat's later rows wait behind it, so every chat gets its messages in order.
+
     One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING: on
     PostgreSQL concurrent claimers skip each other's rows instead of waiting; on SQLite
     the statement runs under the database write lock, which serialises claimers. Each
-    claim counts as an attempt and moves `not_before` to now + `lease`.
+    claim starts an attempt (`attempts` + 1; `release` takes it back) and moves
+    `not_before` to now + `lease`, so nobody else claims the row until it is settled or
+    its sender is presumed dead.
     """
-    due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    candidate = aliased(OutboxMessage)
+    earlier = aliased(OutboxMessage)
+    older_pending = (
+        select(earlier.id)
+        .where(
+            earlier.platform == candidate.platform,
+            earlier.chat_id == candidate.chat_id,
+            earlier.status == OutboxStatus.PENDING,
+            earlier.id < candidate.id,
+        )
+        .exists()
     )
-    if platform is not None:
-        due = due.where(OutboxMessage.platform == platform)
+    due = (
+        select(candidate.id)
+        .where(
+            candidate.status == OutboxStatus.PENDING,
+            candidate.not_before <= now,
+            ~older_pending,
+        )
+        .order_by(candidate.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=candidate)
+    )
+    if platforms is not None:
+        due = due.where(candidate.platform.in_(list(platforms)))
     claimed = await session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due.scalar_subquery()))
@@ -84,24 +109,63 @@ async def _change(session: AsyncSession, row_id: int, **values: object) -> None:
     )
 
 
+def _unsent(payload: Outgoing | None) -> dict[str, object]:
+    # Parts of a split message that already went out are not sent again.
+    return {} if payload is None else {"payload": payload.to_json()}
+
+
 async def mark_sent(
     session: AsyncSession, row_id: int, sent_message_id: str | None, now: datetime
 ) -> None:
+    """The messenger took the row. Its `last_error`, if any, stays: it tells why it was late."""
     await _change(
         session,
         row_id,
         status=OutboxStatus.SENT,
         sent_at=now,
         sent_message_id=sent_message_id,
-        last_error=None,
     )
 
 
-async def reschedule(session: AsyncSession, row_id: int, not_before: datetime, error: str) -> None:
-    """Try again at `not_before` (429 retry_after, a 5xx, a timeout), keeping the error."""
+async def reschedule(
+    session: AsyncSession,
+    row_id: int,
+    not_before: datetime,
+    error: str,
+    *,
+    payload: Outgoing | None = None,
+) -> None:
+    """The attempt failed for now (a 5xx, a timeout): try again at `not_before`.
+
+    The attempt counts; `payload`, when given, is what is left to send.
+    """
     await _change(
-        session, row_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error
+        session,
+        row_id,
+        status=OutboxStatus.PENDING,
+        not_before=not_before,
+        last_error=error,
+        **_unsent(payload),
     )
+
+
+async def release(
+    session: AsyncSession,
+    row_id: int,
+    not_before: datetime,
+    *,
+    error: str | None = None,
+    payload: Outgoing | None = None,
+) -> None:
+    """Hand a claimed row back without counting its claim as an attempt: the sender stopped,
+    or the messenger asked it to wait (429). Due again at `not_before`.
+
+    `error`, when given, replaces the last one; `payload`, when given, is what is left to send.
+    """
+    values: dict[str, object] = {"attempts": OutboxMessage.attempts - 1, **_unsent(payload)}
+    if error is not None:
+        values["last_error"] = error
+    await _change(session, row_id, status=OutboxStatus.PENDING, not_before=not_before, **values)
 
 
 async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:

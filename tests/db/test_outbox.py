@@ -81,7 +81,8 @@ async def test_future_rows_wait_and_platforms_are_kept_apart(session: AsyncSessi
     telegram = enqueue(session, "telegram", _message(3), now=NOW)
     await session.commit()
 
-    assert [r.id for r in await claim_due(session, NOW, 10, platform="telegram")] == [telegram.id]
+    telegram_only = await claim_due(session, NOW, 10, platforms=["telegram"])
+    assert [r.id for r in telegram_only] == [telegram.id]
     assert [r.id for r in await claim_due(session, NOW, 10)] == [wecom.id]
     assert len(await claim_due(session, NOW + timedelta(minutes=1), 10)) == 1
 
