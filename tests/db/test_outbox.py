@@ -14,6 +14,7 @@ from db.repositories.outbox import (
     enqueue,
     mark_failed,
     mark_sent,
+    release,
     reschedule,
 )
 from handlers.messages import Attachment, Button, Outgoing
@@ -131,6 +132,78 @@ async def test_a_failed_row_stays_with_its_error(session: AsyncSession) -> None:
     assert (row.status, row.last_error) == (OutboxStatus.FAILED, "400: chat not found")
 
 
+async def test_a_row_handed_back_unsent_does_not_use_up_an_attempt(
+    session: AsyncSession,
+) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10)
+    retry_at = NOW + timedelta(seconds=17)
+    await release(session, row_id, retry_at, error="retry after 17s")
+    await session.commit()
+
+    assert await claim_due(session, retry_at - timedelta(seconds=1), 10) == []
+    (again,) = await claim_due(session, retry_at, 10)
+    assert (again.attempts, again.last_error) == (1, "retry after 17s")
+
+
+async def test_what_is_left_of_a_partly_sent_message_replaces_the_payload(
+    session: AsyncSession,
+) -> None:
+    first, second = await _enqueue(session, 2)
+    await claim_due(session, NOW, 10)
+    rest = Outgoing(chat_id="chat-0", text="the part not sent yet")
+    await reschedule(session, first, NOW, "TransientError: 502", payload=rest)
+    await release(session, second, NOW)
+    await session.commit()
+
+    claimed = await claim_due(session, NOW, 10)
+    assert [Outgoing.from_json(r.payload) for r in claimed] == [rest, _message(1)]
+
+
+def _chat_message(chat: str, text: str) -> Outgoing:
+    return Outgoing(chat_id=chat, text=text)
+
+
+async def test_a_chat_gives_out_one_row_at_a_time_in_order(session: AsyncSession) -> None:
+    a1, b1, a2, a3 = (
+        enqueue(session, "telegram", _chat_message(chat, text), now=NOW)
+        for chat, text in (("a", "1"), ("b", "1"), ("a", "2"), ("a", "3"))
+    )
+    await session.commit()
+
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a1.id, b1.id]
+    assert await claim_due(session, NOW, 10) == []  # a2 waits while a1 is in flight
+    await mark_sent(session, a1.id, "1", NOW)
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a2.id]
+    await mark_failed(session, a2.id, "400: message is too long")
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a3.id]
+
+
+async def test_a_chat_waits_behind_a_row_that_is_not_due_yet(session: AsyncSession) -> None:
+    first = enqueue(session, "telegram", _chat_message("a", "1"), now=NOW)
+    second = enqueue(session, "telegram", _chat_message("a", "2"), now=NOW)
+    other = enqueue(session, "telegram", _chat_message("b", "1"), now=NOW)
+    await session.commit()
+    await claim_due(session, NOW, 1)
+    retry_at = NOW + timedelta(seconds=30)
+    await release(session, first.id, retry_at, error="retry after 30s")
+    await session.commit()
+
+    # The second row is due, but sending it now would overtake the first.
+    assert [r.id for r in await claim_due(session, NOW + timedelta(seconds=10), 10)] == [other.id]
+    assert [r.id for r in await claim_due(session, retry_at, 10)] == [first.id]
+    await mark_sent(session, first.id, "1", retry_at)
+    assert [r.id for r in await claim_due(session, retry_at, 10)] == [second.id]
+
+
+async def test_the_same_chat_id_on_two_platforms_is_two_chats(session: AsyncSession) -> None:
+    telegram = enqueue(session, "telegram", _chat_message("7", "1"), now=NOW)
+    wecom = enqueue(session, "wecom", _chat_message("7", "1"), now=NOW)
+    await session.commit()
+
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [telegram.id, wecom.id]
+
+
 def _postgresql_only(engine: AsyncEngine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time: claimers queue rather than skip rows")
@@ -182,3 +255,29 @@ async def test_concurrent_senders_never_claim_a_row_twice(
     async with sessionmaker() as session:
         statuses = set(await session.scalars(select(OutboxMessage.status)))
     assert statuses == {OutboxStatus.SENT}
+
+
+async def test_a_second_sender_does_not_overtake_a_row_claimed_by_an_open_transaction(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    _postgresql_only(engine)
+    async with sessionmaker() as session:
+        rows = [
+            enqueue(session, "telegram", _chat_message(chat, text), now=NOW)
+            for chat, text in (("a", "1"), ("a", "2"), ("b", "1"))
+        ]
+        await session.commit()
+    a1, a2, b1 = (row.id for row in rows)
+
+    async with sessionmaker() as first, sessionmaker() as second:
+        held = await claim_due(first, NOW, 1)  # a1 locked, its claim not committed yet
+        other = await asyncio.wait_for(claim_due(second, NOW, 10), timeout=5)
+        assert [r.id for r in held] == [a1]
+        assert [r.id for r in other] == [b1]  # not a2: it would overtake a1
+        await first.commit()
+        await second.commit()
+
+    async with sessionmaker() as session:
+        assert await claim_due(session, NOW, 10) == []
+        await mark_sent(session, a1, "1", NOW)
+        assert [r.id for r in await claim_due(session, NOW, 10)] == [a2]
