@@ -348,7 +348,12 @@ class OutboxMessage(Base):
     """A message to send, written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before", "id"),
+        # Every claim checks each candidate's chat for an older pending row; sent rows are
+        # kept for good, so without this the check reads the chat's whole history.
+        Index("ix_outbox_chat", "platform", "chat_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
