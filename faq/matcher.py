@@ -43,7 +43,8 @@ MAX_SUGGESTIONS = 3
 _CANDIDATE_VARIANTS = 40  # variants read from the index before entries are scored in full
 _SUGGESTION_SPREAD = 30.0  # suggestions further than this below the best one are noise
 _SOUND_CREDIT = 0.8  # a word matched only by sound is probably, not surely, the same word
-_CLOSE_SECOND = 15.0  # a runner-up this close means the message is ambiguous
+_CLEAR_LEAD = 10.0  # a runner-up closer than this means the message is ambiguous
+_AMBIGUITY_COST = 2.0  # points of confidence lost per point of lead missing
 _UNKNOWN_PENALTY = 20.0  # points lost when every key word of the message is unknown and rare
 _ANSWER_CREDIT = 0.5  # a message word the entry's answer uses, but none of its questions
 _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare words)
@@ -207,7 +208,7 @@ class Matcher:
         entry in the script's language.
         """
         query = _Query(text, self._segmenter)
-        scored = self.rank(query, language)
+        scored = self._rank(query, language)
         if not scored:
             return Match(query=text, band="none", entry=None, score=0.0, suggestions=())
         best_score = scored[0][1]
@@ -216,6 +217,11 @@ class Matcher:
             for i, score in scored[:MAX_SUGGESTIONS]
             if score > 0 and score >= best_score - _SUGGESTION_SPREAD
         )
+        if len(scored) >= 2:
+            # An ambiguous message is not answered with confidence: the best score drops
+            # by twice what the runner-up lacks to a clear lead.
+            lead = best_score - scored[1][1]
+            best_score = max(0.0, best_score - _AMBIGUITY_COST * max(0.0, _CLEAR_LEAD - lead))
         if best_score >= self.answer_score:
             band: Band = "answer"
         elif best_score >= self.suggest_score:
@@ -230,7 +236,7 @@ class Matcher:
             suggestions=suggestions,
         )
 
-    def rank(self, query: _Query, language: str | None = None) -> list[tuple[int, float]]:
+    def _rank(self, query: _Query, language: str | None) -> list[tuple[int, float]]:
         """Candidate entries with their final scores (0-100), best first."""
         similarity = self._similarities(query, language)
         if similarity is None:
@@ -243,17 +249,10 @@ class Matcher:
             )
         )
         unknown = self._unknown_share(query)
-        raw = sorted(
+        return sorted(
             ((i, self._score(query, i, similarity, unknown)) for i in candidates),
             key=lambda item: -item[1],
         )
-        if len(raw) >= 2:
-            # An ambiguous message is not answered with confidence: the best score drops
-            # by what the runner-up lacks to a clear lead.
-            gap = raw[0][1] - raw[1][1]
-            if gap < _CLOSE_SECOND:
-                raw[0] = (raw[0][0], raw[0][1] - (_CLOSE_SECOND - gap))
-        return raw
 
     def _similarities(self, query: _Query, language: str | None) -> NDArray[np.float32] | None:
         terms = _terms(query.normalized, self._segmenter)
@@ -278,8 +277,9 @@ class Matcher:
     def _unknown_share(self, query: _Query) -> float:
         """Share of the message's key-word weight in rare words no entry ever uses.
 
-        A word counts as used when the knowledge base has it, has all its character
-        pairs, or has all its sound pairs (a typo by sound is not a new topic).
+        A Chinese word is as unknown as the share of its character pairs that no question
+        or answer has, unless its sound pairs are all known (a typo by sound is not a new
+        topic): "丧假" is wholly unknown, "热线电话" a third known through "热线".
         """
         total = unknown = 0.0
         for word, weight in query.key_words:
@@ -289,12 +289,14 @@ class Matcher:
             if not is_cjk(word[0]):
                 unknown += weight * self._segmenter.rarity(word)
                 continue
-            if all(p in self._kb_pairs for p in _char_pairs(word)):
+            pairs = _char_pairs(word)
+            missing = sum(p not in self._kb_pairs for p in pairs) / len(pairs) if pairs else 0.0
+            if not missing:
                 continue
             sounds = syllables(word)
             if all(f"{a} {b}" in self._kb_sound_pairs for a, b in itertools.pairwise(sounds)):
                 continue
-            unknown += weight * self._segmenter.rarity(word)
+            unknown += weight * missing * self._segmenter.rarity(word)
         return unknown / total if total else 0.0
 
     def _score(
