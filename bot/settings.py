@@ -41,7 +41,7 @@ class Settings(BaseSettings):
 
     # A score at or above `faq_answer_score` is answered; between the two, up to three
     # entries are offered as "did you mean"; below `faq_suggest_score`, nothing is guessed.
-    faq_answer_score: float = Field(default=38.0, ge=0, le=100)
+    faq_answer_score: float = Field(default=36.0, ge=0, le=100)
     faq_suggest_score: float = Field(default=20.0, ge=0, le=100)
 
     # Telegram's published limits: one message a second per chat, about thirty a second in
