@@ -73,6 +73,7 @@ async def _create_rate(
     sessionmaker: async_sessionmaker[AsyncSession], worker_ids: list[int], count: int
 ) -> float:
     rng = random.Random(1)
+    routing = load_routing(SAMPLE_ROUTING_PATH)
     started = time.perf_counter()
     for i in range(count):
         async with sessionmaker() as session:
@@ -91,6 +92,7 @@ async def _create_rate(
                 workplace=None,
                 language="zh-CN",
                 now=NOW,
+                routing=routing,
             )
             await session.commit()
     return count / (time.perf_counter() - started)

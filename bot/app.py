@@ -74,7 +74,13 @@ async def build_app(
         clock=clock,
     )
     dispatcher = Dispatcher(
-        sessionmaker, matcher, settings, kb=kb, on_commit=delivery.wake, clock=clock.now
+        sessionmaker,
+        matcher,
+        settings,
+        routing=routing,
+        kb=kb,
+        on_commit=delivery.wake,
+        clock=clock.now,
     )
     return App(
         settings=settings,

@@ -22,12 +22,13 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from db.repositories.leases import try_acquire
 from handlers.core.config import CoreConfig
 from handlers.core.jobs import run_due_jobs
+from handlers.routing import RoutingConfig
 
 logger = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduled-jobs"
 
-Jobs = Callable[[AsyncSession, datetime, CoreConfig], Awaitable[object]]
+Jobs = Callable[[AsyncSession, datetime, CoreConfig, RoutingConfig], Awaitable[object]]
 
 
 def default_holder() -> str:
@@ -39,6 +40,7 @@ class Scheduler:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         config: CoreConfig,
+        routing: RoutingConfig,
         *,
         interval: float = 60.0,
         lease_ttl: float | None = None,
@@ -49,6 +51,7 @@ class Scheduler:
     ) -> None:
         self._sessionmaker = sessionmaker
         self._config = config
+        self._routing = routing
         self._interval = interval
         # Longer than one interval, so the holder renews before it lapses; short enough
         # that a dead holder is replaced within a few intervals.
@@ -65,7 +68,7 @@ class Scheduler:
         async with self._sessionmaker() as session, session.begin():
             if not await try_acquire(session, LEASE_NAME, self.holder, now, self._lease_ttl):
                 return False
-            await self._jobs(session, now, self._config)
+            await self._jobs(session, now, self._config, self._routing)
         if self._on_commit is not None:
             self._on_commit()
         return True

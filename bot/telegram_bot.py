@@ -107,6 +107,7 @@ class TelegramBot:
         self.scheduler = Scheduler(
             app.sessionmaker,
             app.settings,
+            app.routing,
             interval=app.settings.scheduler_interval,
             on_commit=app.delivery.wake,
         )

@@ -19,7 +19,8 @@ belongs last. No match: the default queue.
 
 Loading checks everything and reports every problem at once, each with where it is.
 `apply_routing` writes units and queues into the database by key (idempotent; the app
-calls it at start) and makes the file the process's active routing.
+calls it at start). There is no process-wide routing: whoever routes or times a ticket
+is handed the RoutingConfig the app loaded.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Queue, TicketKind, Unit, UnitKind
-from handlers import SAMPLE_ROUTING_PATH
 from handlers.categories import CATEGORIES
 
 DEFAULT_QUEUE_KEY = "default"
@@ -383,23 +383,11 @@ def _parse_sla(value: object, problems: list[Problem]) -> dict[str, Sla]:
     return sla
 
 
-_active: RoutingConfig | None = None
-
-
-def active_routing() -> RoutingConfig:
-    """The routing last applied in this process (at app start), else the bundled sample."""
-    global _active  # noqa: PLW0603 - one routing per process, set once at start-up
-    if _active is None:
-        _active = load_routing(SAMPLE_ROUTING_PATH)
-    return _active
-
-
 async def apply_routing(session: AsyncSession, config: RoutingConfig) -> None:
-    """Upsert the file's units and queues by key and make it the active routing.
+    """Upsert the file's units and queues by key.
 
     Units and queues missing from the file are left alone: old tickets still point at them.
     """
-    global _active  # noqa: PLW0603 - see active_routing
     existing = {u.key: u for u in (await session.scalars(select(Unit))).all()}
     for spec in _parents_first(config.units):
         unit = existing.get(spec.key)
@@ -424,7 +412,6 @@ async def apply_routing(session: AsyncSession, config: RoutingConfig) -> None:
         queue.name = qspec.name
         queue.unit_id = existing[qspec.unit].id
     await session.flush()
-    _active = config
 
 
 def _parents_first(units: Sequence[UnitSpec]) -> list[UnitSpec]:

@@ -22,6 +22,7 @@ from handlers.core.config import CoreConfig
 from handlers.core.texts import language_from_code, t
 from handlers.core.turn import FlowState, Turn
 from handlers.messages import Incoming, Outgoing
+from handlers.routing import RoutingConfig
 
 if TYPE_CHECKING:
     from faq.matcher import Matcher
@@ -43,6 +44,7 @@ class Dispatcher:
         matcher: Matcher,
         config: CoreConfig,
         *,
+        routing: RoutingConfig,
         kb: KnowledgeBase,
         on_commit: Callable[[], None] | None = None,
         clock: Clock = utc_now,
@@ -51,6 +53,7 @@ class Dispatcher:
         self._matcher = matcher
         self._kb = kb
         self._config = config
+        self._routing = routing
         self._clock = clock
         # Set by the app to wake delivery; called only after a successful commit.
         self.on_commit = on_commit
@@ -100,6 +103,7 @@ class Dispatcher:
             lang=language_from_code(person.language, self._config.default_language),
             now=now,
             config=self._config,
+            routing=self._routing,
             matcher=self._matcher,
             kb=self._kb,
             state=flow_state,

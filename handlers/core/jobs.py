@@ -15,6 +15,7 @@ from handlers.core import notices
 from handlers.core.actions import button
 from handlers.core.config import CoreConfig
 from handlers.core.texts import t
+from handlers.routing import RoutingConfig
 from handlers.tickets import jobs, service
 from handlers.tickets.authz import SystemActor
 
@@ -25,9 +26,11 @@ class JobsResult:
     closed: int
 
 
-async def run_due_jobs(session: AsyncSession, now: datetime, config: CoreConfig) -> JobsResult:
+async def run_due_jobs(
+    session: AsyncSession, now: datetime, config: CoreConfig, routing: RoutingConfig
+) -> JobsResult:
     zone = ZoneInfo(config.timezone)
-    escalations = await jobs.escalate_overdue(session, now)
+    escalations = await jobs.escalate_overdue(session, now, routing=routing)
     for escalation in escalations:
         ticket = await service.get_ticket(session, SystemActor(), escalation.ticket.id)
         await notices.enqueue_to_officers(

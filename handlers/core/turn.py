@@ -19,6 +19,7 @@ from handlers.core.forms import clean_text
 from handlers.core.notices import enqueue_to_officers
 from handlers.core.texts import Safe, t
 from handlers.messages import Incoming, Outgoing
+from handlers.routing import RoutingConfig
 from handlers.tickets.authz import OfficerActor, WorkerActor
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class Turn:
     lang: str
     now: datetime
     config: CoreConfig
+    # The routing the app loaded: which queue a ticket goes to, and its deadlines.
+    routing: RoutingConfig
     matcher: Matcher
     kb: KnowledgeBase
     state: FlowState | None

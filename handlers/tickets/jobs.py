@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Officer, Queue, Ticket
 from db.repositories import tickets as repo
-from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, active_routing, normalize_text
+from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, normalize_text
 from handlers.tickets import lifecycle
 from handlers.tickets.authz import SystemActor
 from handlers.tickets.errors import IllegalTransition
@@ -62,17 +62,16 @@ async def _higher_queue(
 
 
 async def escalate_overdue(
-    session: AsyncSession, now: datetime, *, routing: RoutingConfig | None = None, limit: int = 500
+    session: AsyncSession, now: datetime, *, routing: RoutingConfig, limit: int = 500
 ) -> list[Escalation]:
     """Move every overdue ticket one level up and restart the deadline that ran out.
 
     At the top of the tree the ticket stays where it is, its escalation level still rises
     and the admins are told, so an unanswered ticket keeps surfacing, once per SLA period.
     """
-    config = routing or active_routing()
     escalations: list[Escalation] = []
     for ticket in await repo.overdue_tickets(session, now, limit=limit):
-        sla = config.sla_for(ticket.category)
+        sla = routing.sla_for(ticket.category)
         values: dict[str, Any] = {"escalation_level": ticket.escalation_level + 1}
         reason = RESOLUTION_OVERDUE
         if ticket.resolution_due is not None and ticket.resolution_due < now:
@@ -83,7 +82,7 @@ async def escalate_overdue(
             values["first_response_due"] = now + sla.first_response
             reason = FIRST_RESPONSE_OVERDUE
         from_queue, previous = ticket.queue, ticket.assignee
-        target = await _higher_queue(session, config, ticket)
+        target = await _higher_queue(session, routing, ticket)
         if target is None:
             new_holder: Officer | object | None = lifecycle.UNCHANGED
             to_queue = from_queue

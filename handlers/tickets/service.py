@@ -37,7 +37,7 @@ from handlers.categories import (
     validate_fields,
 )
 from handlers.messages import Attachment
-from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, Rule, active_routing
+from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, Rule
 from handlers.tickets import lifecycle
 from handlers.tickets.authz import (
     Actor,
@@ -126,12 +126,12 @@ async def open_ticket(
     attachments: Sequence[Attachment] = (),
     urgent: bool = False,
     now: datetime,
-    routing: RoutingConfig | None = None,
+    routing: RoutingConfig,
 ) -> OpenedTicket:
     """File a ticket: check it, route it, give it to the least-loaded officer, start the SLA.
 
     Photos answered in a photos field (as Attachment objects) are stored with the ticket
-    like `attachments`. `routing` defaults to the process's active routing.
+    like `attachments`. `routing` chooses the queue and the SLA.
     """
     try:
         ticket_kind = TicketKind(kind)
@@ -151,11 +151,10 @@ async def open_ticket(
         if isinstance(value, Sequence) and not isinstance(value, str):
             files.extend(item for item in value if isinstance(item, Attachment))
 
-    config = routing or active_routing()
     chain = await repo.unit_chain(session, unit.id if unit else None)
     words = [summary, workplace_text or ""]
     words += [v for v in cleaned_fields.values() if isinstance(v, str)]
-    route = config.route(
+    route = routing.route(
         kind=ticket_kind.value,
         category=spec.key,
         unit_chain=[u.key for u in chain],
@@ -168,7 +167,7 @@ async def open_ticket(
         msg = f"queue {route.queue!r} is not in the database: apply the routing file first"
         raise LookupError(msg)
 
-    sla = config.sla_for(spec.key)
+    sla = routing.sla_for(spec.key)
     first_response, resolution = sla.first_response, sla.resolution
     if urgent:
         first_response = min(first_response, URGENT_FIRST_RESPONSE)
@@ -459,17 +458,18 @@ async def reopen(
     reason: str | None,
     now: datetime,
     *,
+    routing: RoutingConfig,
     window: timedelta = DEFAULT_REOPEN_WINDOW,
-    routing: RoutingConfig | None = None,
 ) -> Ticket:
-    """The worker is not satisfied: back to the officers, with a fresh resolution deadline."""
+    """The worker is not satisfied: back to the officers, with a fresh resolution deadline
+    from the category's SLA in `routing`."""
     why = _text("reason", reason, MAX_MESSAGE_LENGTH, required=False) or None
     ticket = await _for_worker(session, actor, ticket_id, "reopen")
     lifecycle.next_status(ticket.status, "reopen")
     resolved_at = ticket.resolved_at or ticket.updated_at
     if now > resolved_at + window:
         raise OutsideWindow("reopen", resolved_at + window)
-    sla = (routing or active_routing()).sla_for(ticket.category)
+    sla = routing.sla_for(ticket.category)
     await lifecycle.apply(
         session,
         ticket,

@@ -11,7 +11,9 @@ from bot.scheduler import LEASE_NAME, Scheduler
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.models import JobLease
+from handlers import SAMPLE_ROUTING_PATH
 from handlers.core.config import CoreConfig
+from handlers.routing import RoutingConfig, load_routing
 from tests.delivery.fakes import FakeClock
 
 
@@ -31,7 +33,9 @@ class JobsForReplica:
         self.log = log
         self.name = name
 
-    async def __call__(self, session: AsyncSession, now: datetime, config: CoreConfig) -> None:
+    async def __call__(
+        self, session: AsyncSession, now: datetime, config: CoreConfig, routing: RoutingConfig
+    ) -> None:
         # Yield while holding the lease, so the other replica really asks meanwhile.
         await asyncio.sleep(0.01)
         self.log.runs.append((self.name, now))
@@ -49,6 +53,7 @@ def _scheduler(
     return Scheduler(
         sessionmaker,
         Settings(),
+        load_routing(SAMPLE_ROUTING_PATH),
         interval=60.0,
         holder=name,
         clock=clock,

@@ -20,7 +20,7 @@ from faq.schema import KnowledgeBase
 from handlers import SAMPLE_ROUTING_PATH, admin
 from handlers.core.dispatcher import Dispatcher
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.routing import apply_routing, load_routing
+from handlers.routing import RoutingConfig, apply_routing, load_routing
 
 PLATFORM = "test"
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -39,12 +39,20 @@ def knowledge() -> tuple[KnowledgeBase, Matcher]:
 class Chat:
     """People talking to the bot; each call returns the messages it produced, to anyone."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], routing: RoutingConfig
+    ) -> None:
         self.sessionmaker = sessionmaker
+        self.routing = routing
         self.now = NOW
         kb, matcher = knowledge()
         self.dispatcher = Dispatcher(
-            sessionmaker, matcher, Settings(_env_file=None), kb=kb, clock=lambda: self.now
+            sessionmaker,
+            matcher,
+            Settings(_env_file=None),
+            routing=routing,
+            kb=kb,
+            clock=lambda: self.now,
         )
         self._ids = itertools.count(1)
         self._seen = 0
@@ -130,4 +138,4 @@ async def chat(sessionmaker: async_sessionmaker[AsyncSession]) -> Chat:
             platform_user_id="admin",
             now=NOW,
         )
-    return Chat(sessionmaker)
+    return Chat(sessionmaker, routing)

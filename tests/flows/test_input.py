@@ -159,7 +159,7 @@ async def test_restart_mid_form_resumes(chat: Chat) -> None:
     await chat.send("w", "/start")
     await chat.press("w", "反映问题")
     await chat.press("w", "工资")
-    restarted = Chat(chat.sessionmaker)
+    restarted = Chat(chat.sessionmaker, chat.routing)
     restarted._seen = chat._seen
     reply = to(await restarted.send("w", "三个月没发工资", update_id="after-restart"), "w")
     assert "用人单位" in reply

@@ -44,7 +44,7 @@ async def test_overdue_ticket_escalates_and_resolved_ticket_closes(chat: Chat) -
     ticket = await file(chat)
     settings = Settings(_env_file=None)
     async with chat.sessionmaker() as session, session.begin():
-        result = await run_due_jobs(session, chat.now + timedelta(days=30), settings)
+        result = await run_due_jobs(session, chat.now + timedelta(days=30), settings, chat.routing)
     assert result.escalated == 1
     notices = await chat.new_messages()
     assert "已转交上级工会" in to(notices, "w")
@@ -56,7 +56,7 @@ async def test_overdue_ticket_escalates_and_resolved_ticket_closes(chat: Chat) -
     await chat.send("officer", "已安装新灯")
     later = chat.now + timedelta(days=settings.auto_close_days + 1)
     async with chat.sessionmaker() as session, session.begin():
-        result = await run_due_jobs(session, later, settings)
+        result = await run_due_jobs(session, later, settings, chat.routing)
     assert result.closed == 1
     closed = await chat.new_messages()
     assert "已自动关闭" in to(closed, "w")

@@ -37,7 +37,7 @@ async def test_a_worker_cannot_act_on_anothers_resolved_ticket(
     before = await snapshot(session, ticket_id)
     for attempt in (
         service.confirm(session, world.someone_else, ticket_id, NOW),
-        service.reopen(session, world.someone_else, ticket_id, "no", NOW),
+        service.reopen(session, world.someone_else, ticket_id, "no", NOW, routing=world.routing),
         service.rate(session, world.someone_else, ticket_id, 1, NOW),
     ):
         with pytest.raises(TicketNotFound):

@@ -41,7 +41,11 @@ async def ticket_in(session: AsyncSession, world: World, status: TicketStatus) -
         if status is S.CLOSED:
             steps.append(lambda: service.confirm(session, world.me, ticket_id, NOW))
         if status is S.REOPENED:
-            steps.append(lambda: service.reopen(session, world.me, ticket_id, "还是坏的", NOW))
+            steps.append(
+                lambda: service.reopen(
+                    session, world.me, ticket_id, "还是坏的", NOW, routing=world.routing
+                )
+            )
     for step in steps:
         await step()
         await session.commit()
@@ -67,7 +71,9 @@ async def act(
         case "confirm":
             await service.confirm(session, world.me, ticket_id, LATER)
         case "reopen":
-            await service.reopen(session, world.me, ticket_id, "没修好", LATER)
+            await service.reopen(
+                session, world.me, ticket_id, "没修好", LATER, routing=world.routing
+            )
         case "rate":
             await service.rate(session, world.me, ticket_id, 5, LATER)
         case "reassign":
@@ -221,7 +227,7 @@ async def test_reopen_within_the_window_gives_a_fresh_deadline(
 ) -> None:
     ticket_id = await ticket_in(session, world, S.RESOLVED)
     when = NOW + timedelta(days=6, hours=23)
-    await service.reopen(session, world.me, ticket_id, "灯又坏了", when)
+    await service.reopen(session, world.me, ticket_id, "灯又坏了", when, routing=world.routing)
     await session.commit()
     ticket = await service.get_ticket(session, world.me, ticket_id)
     assert ticket.status is S.REOPENED
@@ -236,11 +242,22 @@ async def test_reopen_outside_the_window_is_refused(session: AsyncSession, world
     before = await snapshot(session, ticket_id)
     with pytest.raises(OutsideWindow):
         await service.reopen(
-            session, world.me, ticket_id, "太晚了", NOW + timedelta(days=7, minutes=1)
+            session,
+            world.me,
+            ticket_id,
+            "太晚了",
+            NOW + timedelta(days=7, minutes=1),
+            routing=world.routing,
         )
     with pytest.raises(OutsideWindow):
         await service.reopen(
-            session, world.me, ticket_id, "x", NOW + timedelta(days=2), window=timedelta(days=1)
+            session,
+            world.me,
+            ticket_id,
+            "x",
+            NOW + timedelta(days=2),
+            routing=world.routing,
+            window=timedelta(days=1),
         )
     assert await snapshot(session, ticket_id) == before
 

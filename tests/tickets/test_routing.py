@@ -20,7 +20,7 @@ from handlers.routing import (
     load_routing,
     parse_routing,
 )
-from tests.tickets.conftest import World, open_ticket
+from tests.tickets.conftest import NOW, World, open_ticket
 
 ACME_CHAIN = ["acme-logistics", "hitech-park", "east-district", "demo-city"]
 
@@ -160,3 +160,23 @@ async def test_a_ticket_lands_in_the_routed_queue(session: AsyncSession, world: 
     assert opened.queue.key == "city-legal-aid"
     assert opened.assignee is not None
     assert opened.assignee.id == world.officer("legal1").officer_id
+
+
+async def test_two_routings_in_one_process_each_route_their_own_tickets(
+    session: AsyncSession, world: World
+) -> None:
+    document = yaml.safe_load(SAMPLE_ROUTING_PATH.read_text(encoding="utf-8"))
+    document["rules"] = [{"queue": "city-grievances"}]
+    document["sla"] = {"facilities": {"first_response": "1h", "resolution": "2h"}}
+    other = parse_routing(document)
+    await apply_routing(session, other)  # applying a routing changes no one else's
+    first = await open_ticket(session, world)
+    second = await open_ticket(session, world, routing=other)
+    third = await open_ticket(session, world)
+    assert [t.queue.key for t in (first, second, third)] == [
+        "acme-grievances",
+        "city-grievances",
+        "acme-grievances",
+    ]
+    assert second.ticket.resolution_due == NOW + timedelta(hours=2)
+    assert first.ticket.resolution_due != second.ticket.resolution_due

@@ -52,7 +52,7 @@ async def test_internal_notes_never_reach_the_worker(session: AsyncSession, worl
 async def test_overdue_tickets_escalate_up_two_levels(session: AsyncSession, world: World) -> None:
     opened = await open_ticket(session, world)  # facilities: first response due in 2 days
     ticket_id = opened.ticket.id
-    assert await escalate_overdue(session, NOW + timedelta(days=1)) == []
+    assert await escalate_overdue(session, NOW + timedelta(days=1), routing=world.routing) == []
 
     first = await escalate_overdue(
         session, NOW + timedelta(days=2, minutes=1), routing=world.routing
@@ -101,7 +101,9 @@ async def test_resolved_tickets_close_by_themselves_unless_reopened(
     for ticket_id in ids:
         await service.claim(session, acme1, ticket_id, NOW)
         await service.resolve(session, acme1, ticket_id, "ok", NOW)
-    await service.reopen(session, world.me, ids[1], "not fixed", NOW + timedelta(days=1))
+    await service.reopen(
+        session, world.me, ids[1], "not fixed", NOW + timedelta(days=1), routing=world.routing
+    )
     await session.commit()
     assert await auto_close(session, NOW + timedelta(days=6), timedelta(days=7)) == []
     closed = await auto_close(session, NOW + timedelta(days=7), timedelta(days=7))

@@ -67,6 +67,7 @@ async def on_crisis_action(turn: Turn, action: Action) -> None:
         language=turn.lang,
         urgent=True,
         now=turn.now,
+        routing=turn.routing,
     )
     await announce_opened(turn, opened)
     if in_form:

@@ -423,6 +423,7 @@ async def _submit(turn: Turn) -> None:
         attachments=attachments,
         urgent=bool(data.get("urgent")),
         now=turn.now,
+        routing=turn.routing,
     )
     if data.get("workplace"):
         turn.person.workplace = data["workplace"]

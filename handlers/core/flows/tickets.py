@@ -153,6 +153,7 @@ async def on_reopen_input(turn: Turn) -> None:
         ticket_id,
         reason,
         turn.now,
+        routing=turn.routing,
         window=timedelta(days=turn.config.reopen_window_days),
     )
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
