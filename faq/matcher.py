@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -24,11 +24,16 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from faq.normalize import (
+    STOP_WORDS,
     Segmenter,
+    cjk_runs,
     content_words,
+    fold,
     is_cjk,
     normalize,
     script_language,
+    stem,
+    strip_symbols,
     syllables,
 )
 
@@ -48,6 +53,7 @@ _AMBIGUITY_COST = 2.0  # points of confidence lost per point of lead missing
 _UNKNOWN_PENALTY = 20.0  # points lost when every key word of the message is unknown and rare
 _ANSWER_CREDIT = 0.5  # a message word the entry's answer uses, but none of its questions
 _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare words)
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 
 
@@ -114,14 +120,17 @@ class Matcher:
         kb_words: set[str] = set()
         kb_pairs: set[str] = set()
 
-        variant_terms: list[Counter[str]] = []
+        # Index terms of every way of asking, flat: (variant, term id, count) per row.
+        term_ids: dict[str, int] = {}
+        row_variant: list[int] = []
+        row_term: list[int] = []
+        row_count: list[int] = []
         variant_entry: list[int] = []
-        document_frequency: Counter[str] = Counter()
         for index, entry in enumerate(kb.entries):
             texts = tuple(self._prepare(t) for t in (entry.question, *entry.alternates))
             keywords = tuple(
                 (k, _sound(k))
-                for k in (normalize(k).replace(" ", "") for k in entry.keywords)
+                for k in dict.fromkeys(_compact(normalize(k)) for k in entry.keywords)
                 if k
             )
             self._texts.append(texts)
@@ -129,7 +138,8 @@ class Matcher:
             words = frozenset().union(*(t.words for t in texts), (k for k, _ in keywords))
             compact = " ".join([*(t.compact for t in texts), *(k for k, _ in keywords)])
             pairs = frozenset(_char_pairs(compact))
-            answer = _compact(normalize(entry.answer))
+            # Answers only serve to recognise words: no filler removal needed.
+            answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
             self._vocabulary.append(
                 _Vocabulary(
                     words=words, compact=compact, pairs=pairs, sound=_sound(compact), answer=answer
@@ -139,51 +149,70 @@ class Matcher:
             kb_pairs.update(pairs)
             kb_pairs.update(_char_pairs(answer))
 
-            entry_terms: set[str] = set()
             sources = [t.normalized for t in texts]
             if keywords:
                 sources.append(" ".join(k for k, _ in keywords))
             for source in sources:
-                terms = _terms(source, self._segmenter)
-                variant_terms.append(terms)
+                variant = len(variant_entry)
                 variant_entry.append(index)
-                entry_terms.update(terms)
-            document_frequency.update(entry_terms)
+                terms = _terms(source)
+                row_variant.extend([variant] * len(terms))
+                row_term.extend([term_ids.setdefault(term, len(term_ids)) for term in terms])
+                row_count.extend(terms.values())
         self._kb_words = frozenset(kb_words)
-        self._kb_sound_pairs = frozenset(
-            term[1:] for term in document_frequency if term.startswith("~")
-        )
         self._kb_pairs = frozenset(kb_pairs)
-
-        # Character TF-IDF, L2-normalised, as an inverted index: term -> (variants, weights).
-        entries_count = len(kb.entries)
-        self._idf = {
-            term: math.log((entries_count + 1) / (df + 1)) + 1.0
-            for term, df in document_frequency.items()
-        }
-        self._unknown_idf = math.log(entries_count + 1) + 1.0
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for variant, terms in enumerate(variant_terms):
-            weights = {t: (1 + math.log(tf)) * self._idf[t] for t, tf in terms.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for term, weight in weights.items():
-                ids, values = postings[term]
-                ids.append(variant)
-                values.append(weight / norm)
-        self._postings: dict[str, tuple[NDArray[np.int32], NDArray[np.float32]]] = {
-            term: (np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32))
-            for term, (ids, values) in postings.items()
-        }
-        self._variant_entry = np.array(variant_entry, dtype=np.int32)
+        self._kb_sound_pairs = frozenset(t[1:] for t in term_ids if t.startswith("~"))
+        self._term_ids = term_ids
+        self._build_index(
+            np.array(row_variant, dtype=np.int32),
+            np.array(row_term, dtype=np.int32),
+            np.array(row_count, dtype=np.float32),
+            np.array(variant_entry, dtype=np.int32),
+        )
         self._entry_variants: list[list[int]] = [[] for _ in kb.entries]
         for variant, index in enumerate(variant_entry):
             self._entry_variants[index].append(variant)
+        entry_language = np.array([entry.language for entry in kb.entries])
+        variant_language = entry_language[self._variant_entry]
         self._language_mask = {
-            language: np.array(
-                [kb.entries[i].language == language for i in variant_entry], dtype=np.float32
-            )
-            for language in {entry.language for entry in kb.entries}
+            language: (variant_language == language).astype(np.float32)
+            for language in set(entry_language.tolist())
         }
+
+    def _build_index(
+        self,
+        row_variant: NDArray[np.int32],
+        row_term: NDArray[np.int32],
+        row_count: NDArray[np.float32],
+        variant_entry: NDArray[np.int32],
+    ) -> None:
+        """Character TF-IDF, L2-normalised per way of asking, as a compressed inverted index.
+
+        A term's document frequency counts entries, not ways of asking: an entry that says
+        "工伤" in all its alternates does not make "工伤" a common word.
+        """
+        terms_count = len(self._term_ids)
+        entries_count = len(self._entries)
+        self._variant_entry = variant_entry
+        entry_term = np.unique(
+            variant_entry[row_variant].astype(np.int64) * terms_count + row_term
+        )
+        document_frequency = np.bincount(entry_term % terms_count, minlength=terms_count)
+        self._idf = (np.log((entries_count + 1) / (document_frequency + 1)) + 1.0).astype(
+            np.float32
+        )
+        self._unknown_idf = math.log(entries_count + 1) + 1.0
+        weight = (1 + np.log(row_count)) * self._idf[row_term]
+        norm = np.sqrt(
+            np.bincount(row_variant, weights=weight * weight, minlength=len(variant_entry))
+        )
+        weight = (weight / np.maximum(norm[row_variant], 1e-9)).astype(np.float32)
+        order = np.argsort(row_term, kind="stable")
+        self._posting_variants = row_variant[order]
+        self._posting_weights = weight[order]
+        self._posting_start = np.concatenate(
+            ([0], np.cumsum(np.bincount(row_term, minlength=terms_count)))
+        ).astype(np.int64)
 
     def _prepare(self, text: str) -> _Text:
         normalized = normalize(text)
@@ -255,19 +284,26 @@ class Matcher:
         )
 
     def _similarities(self, query: _Query, language: str | None) -> NDArray[np.float32] | None:
-        terms = _terms(query.normalized, self._segmenter)
+        terms = _terms(query.normalized)
         if not terms:
             return None
-        weights = {
-            t: (1 + math.log(tf)) * self._idf.get(t, self._unknown_idf) for t, tf in terms.items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        known: list[tuple[int, float]] = []
+        squares = 0.0
+        for term, count in terms.items():
+            term_id = self._term_ids.get(term)
+            idf = self._unknown_idf if term_id is None else float(self._idf[term_id])
+            weight = (1 + math.log(count)) * idf
+            squares += weight * weight
+            if term_id is not None:
+                known.append((term_id, weight))
+        norm = math.sqrt(squares)
         similarity = np.zeros((2, len(self._variant_entry)), dtype=np.float32)
-        for term, weight in weights.items():
-            posting = self._postings.get(term)
-            if posting is not None:
-                similarity[0, posting[0]] += posting[1] * np.float32(weight / norm)
-                similarity[1, posting[0]] += posting[1] * posting[1]
+        for term_id, weight in known:
+            start, end = self._posting_start[term_id], self._posting_start[term_id + 1]
+            variants = self._posting_variants[start:end]
+            weights = self._posting_weights[start:end]
+            similarity[0, variants] += weights * np.float32(weight / norm)
+            similarity[1, variants] += weights * weights
         wanted = script_language(query.normalized) or language
         mask = self._language_mask.get(wanted) if wanted else None
         if mask is not None:
@@ -417,30 +453,23 @@ def _compact(normalized: str) -> str:
 
 
 def _char_pairs(text: str) -> set[str]:
-    return {
-        text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
-    }
+    return {run[i : i + 2] for run in cjk_runs(text) for i in range(len(run) - 1)}
 
 
 def _sound(text: str) -> str:
     return " " + " ".join(syllables(text)) + " "
 
 
-def _terms(normalized: str, segmenter: Segmenter) -> Counter[str]:
+def _terms(normalized: str) -> Counter[str]:
     """Index terms: Chinese characters, character pairs and sound pairs; English stems."""
     terms: Counter[str] = Counter()
-    for piece in normalized.split():
-        run: list[str] = []
-        for char in [*piece, " "]:
-            if is_cjk(char):
-                run.append(char)
-                continue
-            if run:
-                terms.update(run)
-                terms.update(a + b for a, b in itertools.pairwise(run))
-                sounds = syllables("".join(run))
-                terms.update(f"~{a} {b}" for a, b in itertools.pairwise(sounds))
-                run = []
-        latin = "".join(c if not is_cjk(c) else " " for c in piece).split()
-        terms.update(w for word in latin for w in segmenter.words(word) if w)
+    runs = cjk_runs(normalized)
+    for run in runs:
+        terms.update(run)
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+        sounds = syllables(run)
+        terms.update(f"~{a} {b}" for a, b in itertools.pairwise(sounds))
+    if runs:
+        normalized = _CJK_RUN.sub(" ", normalized)
+    terms.update(w if w in STOP_WORDS else stem(w) for w in normalized.split())
     return terms

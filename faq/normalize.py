@@ -14,9 +14,11 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jieba
+import opencc
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
@@ -102,28 +104,66 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 _SYMBOLS_KEPT = frozenset("+%.")
+# Every punctuation, symbol (emoji included), control, format and separator character of
+# the planes people type in, mapped to a space; built once, applied with str.translate.
+_SYMBOLS_TO_SPACE = {
+    code: " "
+    for code in range(0x20000)
+    if unicodedata.category(chr(code))[0] in "PSCZ" and chr(code) not in _SYMBOLS_KEPT
+}
+_STRAY_NUMBER_SIGN = re.compile(r"(?<![0-9])[.%+]|[.+](?![0-9])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]")
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 _t2s = OpenCC("t2s")
 
 
+def _traditional_characters() -> frozenset[str]:
+    """Characters whose presence makes t2s change a text, from OpenCC's own tables.
+
+    Converting is slow in pure Python; text without any of these characters is already
+    simplified, which is most text, so it skips the conversion. A phrase rule only
+    matters when the text has one of its changed characters: either one the character
+    table converts anyway (then conversion runs), or one that only converts inside
+    phrases ("瞭" in "明瞭"), which is added here.
+    """
+    folder = Path(opencc.__file__).parent / "dictionary"
+
+    def changes(name: str) -> list[tuple[str, str]]:
+        rows = []
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0]
+            if source != target:
+                rows.append((source, target))
+        return rows
+
+    characters = {c for source, _ in changes("TSCharacters.txt") for c in source}
+    phrase_only: set[str] = set()
+    for source, target in changes("TSPhrases.txt"):
+        if characters.isdisjoint(source):
+            phrase_only.update(c for c in source if c not in target)
+    return frozenset(characters | phrase_only)
+
+
+_TRADITIONAL = _traditional_characters()
+
+
 def fold(text: str) -> str:
     """Full-width to half-width (NFKC), lower case, traditional to simplified script."""
-    return str(_t2s.convert(unicodedata.normalize("NFKC", text).casefold()))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _TRADITIONAL.isdisjoint(text):
+        return text
+    return str(_t2s.convert(text))
 
 
 def strip_symbols(text: str) -> str:
     """Punctuation, emoji, other symbols and control characters become spaces."""
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category[0] in "PSCZ" and char not in _SYMBOLS_KEPT:
-            out.append(" ")
-        else:
-            out.append(char)
+    spaced = text.translate(_SYMBOLS_TO_SPACE)
     # A kept "." or "%" only means something inside a number (3.5, 80%).
-    return re.sub(r"(?<![0-9])[.%+]|[.+](?![0-9])", " ", "".join(out))
+    return _STRAY_NUMBER_SIGN.sub(" ", spaced)
 
 
 def strip_fillers(text: str) -> str:
@@ -149,6 +189,11 @@ def is_cjk(char: str) -> bool:
     return _CJK.match(char) is not None
 
 
+def cjk_runs(text: str) -> list[str]:
+    """The unbroken runs of Chinese characters in a text."""
+    return _CJK_RUN.findall(text)
+
+
 def stem(word: str) -> str:
     """A light English stemmer: enough for "drivers"/"driver", "injured"/"injury"."""
     if not word.isascii() or len(word) <= 3:
@@ -172,7 +217,7 @@ class Segmenter:
     """
 
     _lock = threading.Lock()
-    _tokenizer: jieba.Tokenizer | None = None
+    _shared_tokenizer: jieba.Tokenizer | None = None
 
     def __init__(self, domain_words: Iterable[str] = ()) -> None:
         tokenizer = self._shared()
@@ -182,16 +227,17 @@ class Segmenter:
                 # A frequency high enough that jieba prefers the whole term over its parts.
                 tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 10))
         self._tokenizer = tokenizer
+        self._rarities: dict[str, float] = {}
 
     @classmethod
     def _shared(cls) -> jieba.Tokenizer:
         with cls._lock:
-            if cls._tokenizer is None:
+            if cls._shared_tokenizer is None:
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                cls._tokenizer = tokenizer
-            return cls._tokenizer
+                cls._shared_tokenizer = tokenizer
+            return cls._shared_tokenizer
 
     def words(self, normalized: str) -> list[str]:
         """Words of normalised text, English words stemmed; spaces dropped."""
@@ -211,15 +257,21 @@ class Segmenter:
         From jieba's dictionary frequencies: "丧假" or "医保卡" are rare and name a topic;
         "老婆" or "那边" are everyday words that rarely decide what a question is about.
         """
+        known = self._rarities.get(word)
+        if known is not None:
+            return known
         tokenizer = self._tokenizer
         assert tokenizer is not None  # noqa: S101 - set in __init__
         if not _CJK.search(word):
             # No frequency list for English here; longer words are rarer (Zipf), which is
             # enough to tell "bereavement" from "leave".
-            return min(1.0, max(0.0, (len(word) - 4) / 6))
-        frequency = tokenizer.FREQ.get(word, 0)
-        information = math.log(tokenizer.total / (frequency + 1))
-        return min(1.0, max(0.0, (information - 9.0) / 5.0))
+            rarity = min(1.0, max(0.0, (len(word) - 4) / 6))
+        else:
+            frequency = tokenizer.FREQ.get(word, 0)
+            information = math.log(tokenizer.total / (frequency + 1))
+            rarity = min(1.0, max(0.0, (information - 9.0) / 5.0))
+        self._rarities[word] = rarity
+        return rarity
 
 
 def content_words(words: Iterable[str]) -> list[str]:
@@ -229,9 +281,9 @@ def content_words(words: Iterable[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _syllable(char: str) -> str:
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if is_cjk(char) else char
+    return str(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0])
 
 
 def syllables(text: str) -> list[str]:
     """Chinese characters spelt by sound, toneless ("共伤" and "工伤" both give gong shang)."""
-    return [_syllable(char) for char in text if is_cjk(char)]
+    return [_syllable(char) for run in _CJK_RUN.findall(text) for char in run]
