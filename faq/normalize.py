@@ -103,6 +103,12 @@ STOP_WORDS: frozenset[str] = frozenset(
     )
 )
 
+_NEGATIONS = frozenset("不没未")
+_RARE_NEGATION = 100  # jieba frequency under which "不X"/"没X" is a negated verb, not a word
+# "三个", "两年", "几天": how much, not what about.
+_QUANTITY = re.compile(
+    r"^[零〇一二两三四五六七八九十百千万几半多每]+[个年月天日周次岁块元号件名位]?$"
+)
 _SYMBOLS_KEPT = frozenset("+%.")
 # Every punctuation, symbol (emoji included), control, format and separator character of
 # the planes people type in, mapped to a space; built once, applied with str.translate.
@@ -248,7 +254,18 @@ class Segmenter:
             if piece.isascii():
                 words.append(piece if piece in STOP_WORDS else stem(piece))
             else:
-                words.extend(stem(word) for word in tokenizer.cut(piece, HMM=True) if word.strip())
+                for word in tokenizer.cut(piece, HMM=True):
+                    if not word.strip():
+                        continue
+                    if (
+                        len(word) >= 2
+                        and word[0] in _NEGATIONS
+                        and tokenizer.FREQ.get(word, 0) < _RARE_NEGATION
+                    ):
+                        # "没发" and "不发" are the same question as "发": keep the verb.
+                        words.extend((word[0], word[1:]))
+                    else:
+                        words.append(stem(word))
         return words
 
     def rarity(self, word: str) -> float:
@@ -276,7 +293,11 @@ class Segmenter:
 
 def content_words(words: Iterable[str]) -> list[str]:
     """Words that say what a question is about: no function or question words."""
-    return [w for w in words if w not in STOP_WORDS and (not w.isdigit() or len(w) >= 4)]
+    return [
+        w
+        for w in words
+        if w not in STOP_WORDS and (not w.isdigit() or len(w) >= 4) and not _QUANTITY.match(w)
+    ]
 
 
 @lru_cache(maxsize=65536)

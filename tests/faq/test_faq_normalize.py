@@ -98,3 +98,16 @@ def test_syllables_make_homophones_equal() -> None:
 )
 def test_script_language(text: str, language: str | None) -> None:
     assert script_language(normalize(text)) == language
+
+
+def test_rare_negated_verbs_keep_the_verb() -> None:
+    segmenter = Segmenter()
+    assert "发" in segmenter.words(normalize("工资没发"))
+    assert "认账" in segmenter.words(normalize("老板不认账"))
+    assert "没有" in segmenter.words(normalize("没有合同"))  # an everyday word stays whole
+
+
+def test_quantities_are_not_key_words() -> None:
+    kept = content_words(Segmenter().words(normalize("工资拖了三个月")))
+    assert "工资" in kept
+    assert "三个" not in kept
