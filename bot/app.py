@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +19,7 @@ from faq.loader import load_knowledge_base
 from faq.matcher import Matcher
 from faq.schema import KnowledgeBase
 from handlers.core.dispatcher import Dispatcher
+from handlers.core.reachability import person_unreachable
 from handlers.routing import RoutingConfig, apply_routing, load_routing
 
 
@@ -61,9 +63,14 @@ async def build_app(
     except BaseException:
         await engine.dispose()
         raise
+
+    async def on_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
+        await person_unreachable(session, person_id, now, group_language=settings.default_language)
+
     delivery = Delivery(
         sessionmaker,
         senders,
+        on_unreachable=on_unreachable,
         per_chat_interval=(
             settings.delivery_per_chat_interval if per_chat_interval is None else per_chat_interval
         ),

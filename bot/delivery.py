@@ -6,6 +6,11 @@ while it is in flight, and no database lock is held while we talk to the messeng
 oldest pending row of each chat can be claimed, which keeps every chat in order even across
 loops and while a row waits out a 429. If the process dies mid-send, the lease expires and
 the row is sent again: a message may then arrive twice, but none is lost.
+
+A message for a ticket's topic in an officers' group (`Outgoing.topic`) goes into the topic
+the ticket has in that group; the first one opens it and keeps its thread id on the ticket.
+Per-chat order means the next message for the group is claimed only after that, so it
+finds the topic.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from html import escape
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,6 +34,7 @@ from bot.transports.base import (
     PermanentError,
     RetryAfter,
     Sender,
+    TopicSender,
     TransientError,
     Unreachable,
 )
@@ -34,10 +42,12 @@ from db.models import OutboxMessage, Person
 from db.repositories import outbox
 from handlers.core.reachability import person_unreachable
 from handlers.messages import Outgoing
+from handlers.tickets import topics
 
 logger = logging.getLogger(__name__)
 
 UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
+T = TypeVar("T")
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -260,9 +270,12 @@ class Delivery:
             await self._wait(wait)
 
     async def _send(self, sender: Sender, message: Outgoing) -> str | None:
+        return await self._with_timeout(sender.send(message))
+
+    async def _with_timeout(self, call: Awaitable[T]) -> T:
         try:
             async with asyncio.timeout(self._send_timeout):
-                return await sender.send(message)
+                return await call
         except TimeoutError as exc:
             msg = f"no answer within {self._send_timeout:g}s"
             raise TransientError(msg) from exc
@@ -285,7 +298,11 @@ class Delivery:
         if paused > 0:
             await self._release(row, paused)
             return False
-        parts = split_message(Outgoing.from_json(row.payload), sender.max_text_length)
+        try:
+            message = await self._into_topic(sender, Outgoing.from_json(row.payload))
+        except Exception as exc:  # noqa: BLE001 - settled like a failed send
+            return await self._settle_error(row, exc, None)
+        parts = split_message(message, sender.max_text_length)
         message_id: str | None = None
         for number, part in enumerate(parts):
             unsent = parts[number:] if number else None
@@ -299,34 +316,66 @@ class Delivery:
                     raise
                 await self._release(row, 0.0, unsent=unsent)
                 return False
-            except RetryAfter as exc:
-                self._limiter.pause(row.chat_id, exc.seconds)
-                await self._release(row, exc.seconds, error=str(exc), unsent=unsent)
-                return False
-            except Unreachable as exc:
-                await self._fail(row, str(exc), unreachable=True)
-                return True
-            except (PermanentError, MarkupRejected) as exc:
-                await self._fail(row, f"{type(exc).__name__}: {exc}")
-                return True
-            except Exception as exc:
-                # TransientError, and anything unforeseen from a transport: retry, bounded.
-                error = f"{type(exc).__name__}: {exc}"
-                if not isinstance(exc, TransientError):
-                    logger.exception("unexpected error sending outbox row %s", row.id)
-                # The claim counted this attempt already.
-                if row.attempts >= self._max_attempts:
-                    await self._fail(row, error)
-                    return True
-                delay = min(self._backoff_cap, self._backoff_base * 2 ** (row.attempts - 1))
-                async with self._sessionmaker() as session, session.begin():
-                    await outbox.reschedule(
-                        session, row.id, self._after(delay), error, payload=_rejoin(unsent)
-                    )
-                return False
+            except Exception as exc:  # noqa: BLE001 - every failure is settled
+                return await self._settle_error(row, exc, unsent)
         async with self._sessionmaker() as session, session.begin():
             await outbox.mark_sent(session, row.id, message_id, self._clock.now())
         return True
+
+    async def _into_topic(self, sender: Sender, message: Outgoing) -> Outgoing:
+        """The message placed in its ticket's topic, the topic opened first if need be."""
+        topic = message.topic
+        if topic is None or message.thread_id is not None:
+            return message
+        if not isinstance(sender, TopicSender):
+            # No topics on this messenger: the group gets the message, headed by the title.
+            text = f"<b>{escape(topic.title, quote=False)}</b>\n{message.text}"
+            return replace(message, text=text, topic=None)
+        async with self._sessionmaker() as session:
+            thread_id = await topics.topic_thread(session, topic.ticket_id, message.chat_id)
+        if thread_id is None:
+            await self._turn(message.chat_id)
+            thread_id = await self._with_timeout(sender.create_topic(message.chat_id, topic.title))
+            async with self._sessionmaker() as session, session.begin():
+                kept = await topics.remember_topic(
+                    session, topic.ticket_id, message.chat_id, thread_id
+                )
+            if not kept:
+                logger.info("ticket %s left group %s meanwhile", topic.ticket_id, message.chat_id)
+        # Kept in the payload from here on, so a retry does not look the topic up again.
+        return replace(message, thread_id=thread_id)
+
+    async def _settle_error(
+        self, row: OutboxMessage, exc: Exception, unsent: Sequence[Outgoing] | None
+    ) -> bool:
+        """Settle a row whose send failed with `exc`; True when it is settled for good."""
+        if isinstance(exc, _StoppedError):
+            await self._release(row, 0.0, unsent=unsent)
+            return False
+        if isinstance(exc, RetryAfter):
+            self._limiter.pause(row.chat_id, exc.seconds)
+            await self._release(row, exc.seconds, error=str(exc), unsent=unsent)
+            return False
+        if isinstance(exc, Unreachable):
+            await self._fail(row, str(exc), unreachable=True)
+            return True
+        if isinstance(exc, PermanentError | MarkupRejected):
+            await self._fail(row, f"{type(exc).__name__}: {exc}")
+            return True
+        # TransientError, and anything unforeseen from a transport: retry, bounded.
+        error = f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, TransientError):
+            logger.error("unexpected error sending outbox row %s", row.id, exc_info=exc)
+        # The claim counted this attempt already.
+        if row.attempts >= self._max_attempts:
+            await self._fail(row, error)
+            return True
+        delay = min(self._backoff_cap, self._backoff_base * 2 ** (row.attempts - 1))
+        async with self._sessionmaker() as session, session.begin():
+            await outbox.reschedule(
+                session, row.id, self._after(delay), error, payload=_rejoin(unsent)
+            )
+        return False
 
     def _after(self, seconds: float) -> datetime:
         return self._clock.now() + timedelta(seconds=seconds)

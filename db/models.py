@@ -206,8 +206,10 @@ class Queue(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    # Officers' forum group for this queue (one topic per ticket), if the union uses one.
+    # Officers' forum group for this queue (one topic per ticket), if the union uses one,
+    # and the messenger it is on.
     group_chat_id: Mapped[str | None] = mapped_column(String(64))
+    group_platform: Mapped[str | None] = mapped_column(String(32))
 
     unit: Mapped[Unit] = relationship(back_populates="queues", lazy="raise")
     officers: Mapped[list[Officer]] = relationship(
@@ -221,6 +223,8 @@ class Ticket(Base):
         Index("ix_tickets_queue_open", "queue_id", "status", "resolution_due"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_worker", "worker_id", "created_at"),
+        # An officer's message in a group topic is looked up by the topic it was written in.
+        Index("ix_tickets_topic", "topic_chat_id", "topic_thread_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -249,8 +253,10 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    # Officers' forum topic for this ticket, when the queue works from a group.
+    # Officers' forum topic for this ticket, when the queue works from a group: the group's
+    # chat and the topic's thread there (a ticket moved to another group gets a new topic).
     topic_thread_id: Mapped[str | None] = mapped_column(String(64))
+    topic_chat_id: Mapped[str | None] = mapped_column(String(64))
 
     worker: Mapped[Person] = relationship(lazy="raise")
     queue: Mapped[Queue] = relationship(lazy="raise")

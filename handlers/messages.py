@@ -62,6 +62,19 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """The forum topic of a ticket in an officers' group.
+
+    The core does not know whether the topic exists yet: delivery opens it, titled `title`
+    (plain text), the first time the ticket has a message for the group, and puts this and
+    every later message for the ticket into it.
+    """
+
+    ticket_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """A message to send (or an earlier bot message to edit).
 
@@ -75,6 +88,8 @@ class Outgoing:
     edit_message_id: str | None = None
     thread_id: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    # Set on messages for a ticket's topic in an officers' group (`chat_id` is the group).
+    topic: Topic | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -89,4 +104,5 @@ class Outgoing:
             edit_message_id=data.get("edit_message_id"),
             thread_id=data.get("thread_id"),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+            topic=Topic(**data["topic"]) if data.get("topic") else None,
         )

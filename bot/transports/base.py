@@ -7,7 +7,7 @@ so delivery can decide what to do without knowing any messenger.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from handlers.messages import Outgoing
 
@@ -25,6 +25,23 @@ class Sender(Protocol):
 
         `message.text` is always the HTML subset described on `Outgoing`; a plain-text
         resend after `MarkupRejected` arrives as the same subset with no tags left.
+        """
+        ...
+
+
+@runtime_checkable
+class TopicSender(Sender, Protocol):
+    """A sender for a messenger whose group chats have forum topics (Telegram).
+
+    Delivery opens a ticket's topic through it before the ticket's first message for an
+    officers' group. With a sender that lacks it, such messages go to the group itself,
+    headed by the topic's title.
+    """
+
+    async def create_topic(self, chat_id: str, name: str) -> str:
+        """Open a topic named `name` (plain text) in the group; return its thread id.
+
+        Failures raise the errors below, as `send` does.
         """
         ...
 

@@ -19,6 +19,7 @@ from db.repositories import outbox, people, state, updates
 from handlers import admin
 from handlers.core import router
 from handlers.core.config import CoreConfig
+from handlers.core.flows import group
 from handlers.core.texts import language_from_code, t
 from handlers.core.turn import FlowState, Turn
 from handlers.messages import Incoming, Outgoing
@@ -79,16 +80,26 @@ class Dispatcher:
         return True
 
     async def _run(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
-        person = await people.get_or_create_person(
-            session,
-            platform=incoming.platform,
-            platform_user_id=incoming.user_id,
-            chat_id=incoming.chat_id,
-            language=language_from_code(incoming.language, self._config.default_language),
-            display_name=incoming.display_name,
-            now=now,
-        )
-        officer = await admin.officer_for_person(session, person.id)
+        language = language_from_code(incoming.language, self._config.default_language)
+        if incoming.is_group:
+            # Only officers act in a group; their person (and private chat) stay as they are.
+            found = await people.find_person(session, incoming.platform, incoming.user_id)
+            officer = None if found is None else await admin.officer_for_person(session, found.id)
+            if found is None or officer is None:
+                await group.from_outsider(session, incoming, lang=language, now=now)
+                return
+            person = found
+        else:
+            person = await people.get_or_create_person(
+                session,
+                platform=incoming.platform,
+                platform_user_id=incoming.user_id,
+                chat_id=incoming.chat_id,
+                language=language,
+                display_name=incoming.display_name,
+                now=now,
+            )
+            officer = await admin.officer_for_person(session, person.id)
         saved = await state.load_state(session, person.id)
         flow_state = (
             FlowState(flow=saved.flow, step=saved.step, data=dict(saved.data))

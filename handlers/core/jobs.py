@@ -33,19 +33,27 @@ async def run_due_jobs(
     escalations = await jobs.escalate_overdue(session, now, routing=routing)
     for escalation in escalations:
         ticket = await service.get_ticket(session, SystemActor(), escalation.ticket.id)
-        await notices.enqueue_to_officers(
+        await notices.send_card(
             session,
+            ticket,
             escalation.notify,
-            lambda lang, ticket=ticket: notices.officer_card(  # type: ignore[misc]
-                lang, ticket, zone, heading="officer.escalated_ticket"
-            ),
-            ticket_id=ticket.id,
+            heading="officer.escalated_ticket",
+            zone=zone,
             now=now,
+            group_lang=config.default_language,
         )
         await _tell_worker(session, ticket, "worker.escalated", now)
     closed = await jobs.auto_close(session, now, timedelta(days=config.auto_close_days))
     for ticket in closed:
         await _tell_worker(session, ticket, "worker.auto_closed", now, rate=True)
+        lang = config.default_language
+        await notices.enqueue_to_group(
+            session,
+            ticket,
+            (t(lang, "topic.auto_closed", reference=ticket.reference or ""), ()),
+            lang=lang,
+            now=now,
+        )
     return JobsResult(escalated=len(escalations), closed=len(closed))
 
 

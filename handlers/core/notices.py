@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import MessageVisibility, Officer, Person, Ticket, TicketStatus
+from db.models import MessageVisibility, Officer, Person, Queue, Ticket, TicketStatus
 from db.repositories import outbox, people
 from handlers.categories import CATEGORIES
 from handlers.core.actions import Buttons, button
 from handlers.core.texts import Safe, escape, has, t
-from handlers.messages import Outgoing
-from handlers.tickets.views import OfficerTicketView, officer_view
+from handlers.messages import Attachment, Outgoing, Topic
+from handlers.tickets.views import FileView, OfficerTicketView, officer_view
 
 Rendered = tuple[str, Buttons]
 
@@ -125,6 +126,37 @@ def officer_card(lang: str, ticket: Ticket, zone: ZoneInfo, *, heading: str) -> 
     if view.escalation_level:
         parts.append(t(lang, "officer.card_escalated", level=view.escalation_level))
     return "\n".join(parts), officer_buttons(lang, ticket.id, TicketStatus(view.status))
+
+
+def shown_files(anonymous: bool, files: Sequence[FileView]) -> tuple[list[Attachment], int]:
+    """The worker's files an officer may be sent, by messenger file id, and how many are held
+    back. A photo carries nothing but its pixels (the messenger strips its metadata); a
+    document keeps the name the worker's phone gave it, so an anonymous worker's documents
+    are not passed on."""
+    sent: list[Attachment] = []
+    withheld = 0
+    for file in files:
+        if not file.from_worker:
+            continue
+        if file.kind == "photo":
+            sent.append(Attachment("photo", file.file_id))
+        elif anonymous:
+            withheld += 1
+        else:
+            sent.append(Attachment("document", file.file_id, file_name=file.file_name))
+    return sent, withheld
+
+
+def card_files(lang: str, ticket: Ticket) -> tuple[str, tuple[Attachment, ...]] | None:
+    """The follow-up to a ticket's card that carries its photos and files, if it has any."""
+    view = officer_view(ticket)
+    files, withheld = shown_files(view.anonymous, view.files)
+    if not files and not withheld:
+        return None
+    parts = [t(lang, "officer.files", reference=view.reference)] if files else []
+    if withheld:
+        parts.append(t(lang, "officer.files_withheld", reference=view.reference, count=withheld))
+    return "\n".join(parts), tuple(files)
 
 
 def worker_ticket_line(lang: str, ticket: Ticket) -> str:
@@ -239,14 +271,56 @@ def enqueue_to(
     *,
     ticket_id: int | None,
     now: datetime,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
     text, buttons = rendered
     message = Outgoing(
-        chat_id=person.chat_id, text=text, buttons=tuple(tuple(row) for row in buttons)
+        chat_id=person.chat_id,
+        text=text,
+        buttons=tuple(tuple(row) for row in buttons),
+        attachments=tuple(attachments),
     )
     outbox.enqueue(
         session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
     )
+
+
+def topic_title(lang: str, ticket: Ticket) -> str:
+    """A ticket topic's name: reference and category, nothing about the worker."""
+    title = t(
+        lang,
+        "topic.title",
+        reference=ticket.reference or "",
+        category=category_label(lang, ticket.category),
+    )
+    return unescape(title)[:128]  # plain text; Telegram's limit for a topic name
+
+
+async def enqueue_to_group(
+    session: AsyncSession,
+    ticket: Ticket,
+    rendered: Rendered,
+    *,
+    lang: str,
+    now: datetime,
+    attachments: Sequence[Attachment] = (),
+) -> bool:
+    """A message into the ticket's topic in its queue's officers' group, if the queue has
+    one; False if it has none. Delivery opens the topic the first time."""
+    queue = await session.get(Queue, ticket.queue_id)
+    if queue is None or queue.group_chat_id is None or queue.group_platform is None:
+        return False
+    text, buttons = rendered
+    message = Outgoing(
+        chat_id=queue.group_chat_id,
+        text=text,
+        buttons=tuple(tuple(row) for row in buttons),
+        attachments=tuple(attachments),
+        topic=Topic(ticket_id=ticket.id, title=topic_title(lang, ticket)),
+    )
+    # No person: a group that removed the bot says nothing about anybody's reachability.
+    outbox.enqueue(session, queue.group_platform, message, ticket_id=ticket.id, now=now)
+    return True
 
 
 async def enqueue_to_officers(
@@ -257,6 +331,7 @@ async def enqueue_to_officers(
     ticket_id: int | None,
     now: datetime,
     skip_person_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> int:
     """A notice to each officer, in their own language; returns how many were queued."""
     count = 0
@@ -269,6 +344,62 @@ async def enqueue_to_officers(
         person = await people.get_person(session, person_id)
         if person is None:
             continue
-        enqueue_to(session, person, render(person.language), ticket_id=ticket_id, now=now)
+        enqueue_to(
+            session,
+            person,
+            render(person.language),
+            ticket_id=ticket_id,
+            now=now,
+            attachments=attachments,
+        )
         count += 1
     return count
+
+
+async def send_card(
+    session: AsyncSession,
+    ticket: Ticket,
+    officers: Sequence[Officer],
+    *,
+    heading: str,
+    zone: ZoneInfo,
+    now: datetime,
+    group_lang: str,
+    skip_person_id: int | None = None,
+    to_group: bool = True,
+) -> None:
+    """The ticket's card to each officer and, with `to_group`, into its topic; each card is
+    followed by a message carrying the worker's photos and files, if there are any.
+
+    `ticket` must be loaded as `service.get_ticket` loads it (thread and files).
+    """
+
+    def card(lang: str) -> Rendered:
+        return officer_card(lang, ticket, zone, heading=heading)
+
+    def files_note(lang: str) -> Rendered:
+        follow_up = card_files(lang, ticket)
+        return (follow_up[0] if follow_up is not None else ""), ()
+
+    follow_up = card_files(group_lang, ticket)
+    files = follow_up[1] if follow_up is not None else ()
+    await enqueue_to_officers(
+        session, officers, card, ticket_id=ticket.id, now=now, skip_person_id=skip_person_id
+    )
+    if follow_up is not None:
+        await enqueue_to_officers(
+            session,
+            officers,
+            files_note,
+            ticket_id=ticket.id,
+            now=now,
+            skip_person_id=skip_person_id,
+            attachments=files,
+        )
+    if not to_group:
+        return
+    in_group = await enqueue_to_group(session, ticket, card(group_lang), lang=group_lang, now=now)
+    if in_group and follow_up is not None:
+        await enqueue_to_group(
+            session, ticket, files_note(group_lang), lang=group_lang, now=now, attachments=files
+        )

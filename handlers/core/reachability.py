@@ -10,13 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.repositories import people
 from handlers.core import notices
 from handlers.core.actions import button
-from handlers.core.texts import t
+from handlers.core.texts import DEFAULT_LANGUAGE, t
 from handlers.tickets import service
 from handlers.tickets.authz import SystemActor, WorkerActor
 
 
-async def person_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
-    """Called by delivery on a 403, inside its transaction; writes notices, never commits."""
+async def person_unreachable(
+    session: AsyncSession,
+    person_id: int,
+    now: datetime,
+    *,
+    group_language: str = DEFAULT_LANGUAGE,
+) -> None:
+    """Called by delivery on a 403, inside its transaction; writes notices, never commits.
+
+    Officers' groups are told in `group_language`."""
     await people.mark_unreachable(session, person_id)
     tickets = await service.list_worker_tickets(session, WorkerActor(person_id=person_id))
     for ticket in tickets:
@@ -36,4 +44,7 @@ async def person_unreachable(session: AsyncSession, person_id: int, now: datetim
 
         await notices.enqueue_to_officers(
             session, officers, render, ticket_id=loaded.id, now=now, skip_person_id=person_id
+        )
+        await notices.enqueue_to_group(
+            session, loaded, render(group_language), lang=group_language, now=now
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from handlers.core import actions
-from handlers.core.flows import common, officer, questions, requests, start, tickets
+from handlers.core.flows import common, group, officer, questions, requests, start, tickets
 from handlers.core.texts import has
 from handlers.core.turn import Turn
 from handlers.tickets.errors import TicketError
@@ -30,6 +30,8 @@ COMMANDS: Mapping[str, CommandHandler] = {
     **start.COMMANDS,
     **tickets.COMMANDS,
     **officer.COMMANDS,
+    group.LINK: group.link_in_private,
+    group.UNLINK: group.link_in_private,
 }
 STATES: Mapping[str, StateHandler] = {
     **requests.STATES,
@@ -49,6 +51,10 @@ async def route(turn: Turn) -> None:
 
 async def _route(turn: Turn) -> None:
     incoming = turn.incoming
+    if incoming.is_group:
+        # A group is the officers' workplace, not a conversation with the bot.
+        await group.on_group_update(turn)
+        return
     if incoming.action is not None:
         action = actions.parse(incoming.action)
         handler = ACTIONS.get(action.verb) if action is not None else None

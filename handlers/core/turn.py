@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Officer, OfficerRole, Person
+from db.models import Officer, OfficerRole, Person, Ticket
 from db.repositories import outbox
 from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
 from handlers.core.forms import clean_text
-from handlers.core.notices import enqueue_to_officers
+from handlers.core.notices import enqueue_to_group, enqueue_to_officers
 from handlers.core.texts import Safe, t
-from handlers.messages import Incoming, Outgoing
+from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.routing import RoutingConfig
 from handlers.tickets.authz import OfficerActor, WorkerActor
 
@@ -88,6 +88,7 @@ class Turn:
         *,
         ticket_id: int | None = None,
         edit: bool = False,
+        attachments: Sequence[Attachment] = (),
     ) -> None:
         """A message to the chat this update came from (or an edit of the pressed one)."""
         message = Outgoing(
@@ -96,13 +97,15 @@ class Turn:
             buttons=tuple(tuple(row) for row in buttons),
             thread_id=self.incoming.thread_id,
             edit_message_id=self.incoming.message_id if edit else None,
+            attachments=tuple(attachments),
         )
         self.sent.append(message)
         outbox.enqueue(
             self.session,
             self.incoming.platform,
             message,
-            person_id=self.person_id,
+            # A group chat is nobody's: a 403 there must not mark this person unreachable.
+            person_id=None if self.incoming.is_group else self.person_id,
             ticket_id=ticket_id,
             now=self.now,
         )
@@ -146,6 +149,7 @@ class Turn:
         *,
         ticket_id: int | None = None,
         skip_self: bool = True,
+        attachments: Sequence[Attachment] = (),
     ) -> int:
         """Renders a notice in each officer's language and queues it; returns how many."""
         return await enqueue_to_officers(
@@ -155,4 +159,38 @@ class Turn:
             ticket_id=ticket_id,
             now=self.now,
             skip_person_id=self.person_id if skip_self else None,
+            attachments=attachments,
+        )
+
+    def in_topic_of(self, ticket: Ticket) -> bool:
+        """Whether this update was written in the ticket's topic of an officers' group."""
+        return (
+            self.incoming.is_group
+            and self.incoming.thread_id is not None
+            and self.incoming.chat_id == ticket.topic_chat_id
+            and self.incoming.thread_id == ticket.topic_thread_id
+        )
+
+    async def send_to_group(
+        self,
+        ticket: Ticket,
+        render: Callable[[str], tuple[str, Buttons]],
+        *,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        """A notice into the ticket's topic, if its queue works from an officers' group.
+
+        Rendered in the deployment's default language (a group has many readers); skipped
+        when this update came from that topic, where the answer to it appears anyway.
+        """
+        if self.in_topic_of(ticket):
+            return
+        lang = self.config.default_language
+        await enqueue_to_group(
+            self.session,
+            ticket,
+            render(lang),
+            lang=lang,
+            now=self.now,
+            attachments=attachments,
         )

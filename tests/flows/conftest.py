@@ -57,6 +57,7 @@ class Chat:
         self._ids = itertools.count(1)
         self._seen = 0
         self.last: dict[str, Outgoing] = {}
+        self.history: list[Outgoing] = []
         self.languages: dict[str, str] = {}
 
     async def send(
@@ -67,12 +68,18 @@ class Chat:
         action: str | None = None,
         attachments: Sequence[Attachment] = (),
         update_id: str | None = None,
+        group: str | None = None,
+        thread_id: str | None = None,
     ) -> list[Outgoing]:
+        """`user` writes (or presses) in their private chat, or in the group chat `group`
+        (in its topic `thread_id`, if given)."""
         incoming = Incoming(
             platform=PLATFORM,
             update_id=update_id or str(next(self._ids)),
-            chat_id=user,
+            chat_id=group or user,
             user_id=user,
+            thread_id=thread_id,
+            is_group=group is not None,
             language=self.languages.get(user, "zh-CN"),
             display_name=f"Name of {user}",
             text=text,
@@ -96,7 +103,12 @@ class Chat:
             self._seen = rows[-1].id
         for message in messages:
             self.last[message.chat_id] = message
+        self.history.extend(messages)
         return messages
+
+    def sent_to(self, chat_id: str) -> list[Outgoing]:
+        """Every message queued for the chat so far, oldest first."""
+        return [m for m in self.history if m.chat_id == chat_id]
 
     async def press(self, user: str, label: str) -> list[Outgoing]:
         """Presses the button whose label contains `label` on the last message to `user`."""

@@ -106,6 +106,10 @@ class Stage:
         return found
 
 
+def has_photo(message: JSON, file_id: str) -> bool:
+    return any(size.get("file_id") == file_id for size in message.get("photo", []))
+
+
 def shown(message: JSON) -> str:
     """Everything a person can read on a message: text or caption, and button labels."""
     parts = [message.get("text", ""), message.get("caption", "")]
@@ -114,13 +118,16 @@ def shown(message: JSON) -> str:
     return "\n".join(parts)
 
 
-async def add_officer(stage: Stage, bot: TelegramBot, officer: FakeUser) -> None:
+async def add_officer(
+    stage: Stage, bot: TelegramBot, officer: FakeUser, *, is_admin: bool = False
+) -> None:
     async with bot.app.sessionmaker() as session, session.begin():
         queues = [q.key for q in await admin.list_queues(session)]
         await admin.add_officer(
             session,
             name="Officer Wang",
             queue_keys=queues,
+            is_admin=is_admin,
             platform="telegram",
             platform_user_id=str(officer.id),
             now=datetime.now(UTC),
@@ -280,3 +287,58 @@ async def test_a_blocked_worker_is_told_to_the_officer_and_nothing_else_is_lost(
         # The worker writes again and answers: nothing they send is lost.
         await stage.says(worker, "/start")
         await stage.sees(worker.id, lambda m: "reply_markup" in m, "the menu again")
+
+
+async def test_officers_work_a_ticket_from_its_topic_in_the_officers_group(
+    tg: FakeTelegram, fresh_database_url: str, transport_name: TransportName, mode: str
+) -> None:
+    stage = Stage(tg, fresh_database_url, transport_name, mode)
+    worker = tg.user(WORKER_FIRST, last_name=WORKER_LAST, username=WORKER_HANDLE)
+    officer = tg.user("Wang", started=True)
+    stranger = tg.user("Passer-by")
+    group = tg.supergroup("工会干部群", forum=True)
+    async with stage.running() as bot:
+        await add_officer(stage, bot, officer, is_admin=True)
+        await stage.says(officer, "/linkgroup city-grievances", chat=group)
+        await stage.sees(group.id, lambda m: "本群已接管队列" in shown(m), "the link")
+
+        # An anonymous grievance with a photo: the group gets a topic with card and photo.
+        await stage.says(worker, "/start")
+        await file_grievance_up_to_photos(stage, worker)
+        await stage.press(worker, "f:skip")
+        await stage.press(worker, "f:skip")
+        await tg.wait_for(lambda: stage.button(worker.id, "f:done"), 10.0, "photos")
+        photo_update = tg.user_sends_photo(worker)
+        photo_id = tg.updates[-1]["message"]["photo"][-1]["file_id"]
+        await tg.wait_delivered(photo_update)
+        await stage.press(worker, "f:done")
+        await stage.press(worker, "f:anon:1")
+        await stage.press(worker, "f:ok")
+        await tg.wait_for(lambda: tg.topics(group.id), 10.0, "the ticket's topic")
+        ((thread, title),) = tg.topics(group.id).items()
+        assert title.startswith("GR-")
+
+        def in_topic(wanted: Callable[[JSON], bool]) -> Callable[[], JSON | None]:
+            return lambda: next(
+                (m for m in tg.sent_to(group.id, thread_id=thread) if wanted(m)), None
+            )
+
+        await tg.wait_for(in_topic(lambda m: "GR-" in shown(m)), 10.0, "the card in the topic")
+        await tg.wait_for(in_topic(lambda m: has_photo(m, photo_id)), 10.0, "the photo")
+
+        # The officer answers in the topic; the worker gets it. A stranger is refused.
+        await stage.says(stranger, "我也来说两句", chat=group, thread_id=thread)
+        await tg.wait_for(in_topic(lambda m: "您的消息没有转达" in shown(m)), 10.0, "a refusal")
+        await stage.says(officer, "明天派电工来修", chat=group, thread_id=thread)
+        await stage.sees(worker.id, lambda m: "明天派电工来修" in shown(m), "the reply")
+        await tg.wait_for(in_topic(lambda m: "回复已转达给职工" in shown(m)), 10.0, "the receipt")
+        # The worker's answer comes back into the topic.
+        await stage.press(worker, "w:add:")
+        await stage.says(worker, "谢谢，是B区那盏")
+        await tg.wait_for(in_topic(lambda m: "B区那盏" in shown(m)), 10.0, "the worker's answer")
+        assert "我也来说两句" not in "\n".join(shown(m) for m in tg.sent_to(worker.id))
+
+    group_saw = "\n".join([title, *(shown(m) for m in tg.sent_to(group.id))])
+    for secret in (WORKER_FIRST, WORKER_LAST, WORKER_HANDLE, str(worker.id)):
+        assert secret not in group_saw
+    assert len(tg.topics(group.id)) == 1

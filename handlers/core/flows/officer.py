@@ -92,7 +92,7 @@ async def on_ticket_command(turn: Turn, argument: str) -> None:
     _show_card(turn, ticket, with_history=True)
 
 
-def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool, edit: bool = False) -> None:
+def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
     text, buttons = notices.officer_card(
         turn.lang, ticket, turn.zone, heading="officer.card_title"
     )
@@ -100,7 +100,11 @@ def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool, edit: bool = F
         history = notices.officer_history(turn.lang, ticket, turn.zone)
         if history:
             text += "\n\n" + turn.text("officer.history") + "\n" + history
-    turn.reply(text, buttons, ticket_id=ticket.id, edit=edit)
+    turn.reply(text, buttons, ticket_id=ticket.id)
+    if with_history:
+        files = notices.card_files(turn.lang, ticket)
+        if files is not None:
+            turn.reply(files[0], ticket_id=ticket.id, attachments=files[1])
 
 
 async def on_action(turn: Turn, action: Action) -> None:
@@ -128,6 +132,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         turn.say("officer.claimed", reference=fresh.reference or "")
         _show_card(turn, fresh, with_history=False)
         await _tell_worker(turn, fresh, "worker.claimed")
+        await _tell_group(turn, fresh, "topic.claimed")
     elif verb == "reassign":
         queues = await admin.list_queues(turn.session)
         turn.reply(
@@ -160,14 +165,23 @@ async def on_input(turn: Turn) -> None:
     if actor is None:
         turn.state = None
         return
-    verb = str(data["action"])
-    ticket_id = int(data["ticket_id"])
     try:
         text = check_text(turn.typed, TEXT_MAX_LENGTH)
     except FieldError as exc:
         turn.say(exc.key, **exc.params)
         return
     turn.state = None
+    await perform(turn, actor, data, text)
+
+
+async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], text: str) -> None:
+    """Do what the officer wrote `text` for (`data`: action, ticket_id and, for a
+    reassignment, queue_key), then tell the worker, the officers and the ticket's topic."""
+    verb = str(data["action"])
+    ticket_id = int(str(data["ticket_id"]))
+    if verb == "rq":
+        leaving = await service.get_ticket(turn.session, actor, ticket_id)
+        await _tell_group(turn, leaving, "topic.done_rq", text=text)
     if verb == "reply":
         await service.reply(turn.session, actor, ticket_id, text, turn.now)
     elif verb == "ask":
@@ -202,15 +216,31 @@ async def on_input(turn: Turn) -> None:
     elif verb == "resolve":
         await _tell_worker(turn, ticket, "worker.resolved", text=text, resolved=True)
     elif verb == "rq":
-        notify = await service.officers_to_notify(turn.session, ticket)
-        await turn.send_to_officers(
-            notify,
-            lambda lang: notices.officer_card(
-                lang, ticket, turn.zone, heading="officer.reassigned_ticket"
-            ),
-            ticket_id=ticket.id,
+        await notices.send_card(
+            turn.session,
+            ticket,
+            await service.officers_to_notify(turn.session, ticket),
+            heading="officer.reassigned_ticket",
+            zone=turn.zone,
+            now=turn.now,
+            group_lang=turn.config.default_language,
+            skip_person_id=turn.person_id,
         )
     # Notes stay among officers: nothing goes to the worker.
+    if verb != "rq":  # told to the topic it leaves, before it left
+        await _tell_group(turn, ticket, f"topic.done_{verb}", text=text)
+
+
+async def _tell_group(turn: Turn, ticket: Ticket, key: str, *, text: str = "") -> None:
+    """What an officer did, into the ticket's topic (unless it was done there)."""
+    name = turn.officer.name if turn.officer is not None else ""
+
+    def render(lang: str) -> notices.Rendered:
+        return t(lang, key, officer=name, reference=ticket.reference or "", text=text), (
+            notices.officer_buttons(lang, ticket.id, ticket.status)
+        )
+
+    await turn.send_to_group(ticket, render)
 
 
 async def _tell_worker(

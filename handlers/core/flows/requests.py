@@ -448,11 +448,14 @@ async def announce_opened(turn: Turn, opened: service.OpenedTicket) -> None:
         ticket_id=ticket.id,
     )
     loaded = await service.get_ticket(turn.session, turn.worker, ticket.id)
-    await turn.send_to_officers(
+    await notices.send_card(
+        turn.session,
+        loaded,
         opened.notify,
-        lambda lang: notices.officer_card(lang, loaded, turn.zone, heading="officer.new_ticket"),
-        ticket_id=ticket.id,
-        skip_self=False,
+        heading="officer.new_ticket",
+        zone=turn.zone,
+        now=turn.now,
+        group_lang=turn.config.default_language,
     )
 
 

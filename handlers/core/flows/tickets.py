@@ -14,7 +14,7 @@ from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import t
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets import service
-from handlers.tickets.views import officer_view
+from handlers.tickets.views import FileView, officer_view
 
 ADD_FLOW = "ticket_add"
 REOPEN_FLOW = "ticket_reopen"
@@ -97,6 +97,7 @@ async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object)
         ]
 
     await turn.send_to_officers(officers, render, ticket_id=fresh.id)
+    await turn.send_to_group(fresh, render)
 
 
 async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
@@ -107,22 +108,36 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
     turn.say("tickets.added", reference=ticket.reference or "")
     officers = await service.officers_to_notify(turn.session, ticket)
-    photos = len(turn.incoming.attachments)
+    view = officer_view(ticket)
+    files, withheld = notices.shown_files(
+        view.anonymous,
+        [FileView(a.kind, a.file_id, a.file_name, True) for a in turn.incoming.attachments],
+    )
 
     def render(lang: str) -> notices.Rendered:
-        view = officer_view(ticket)
         body: str = t(
             lang,
             "officer.worker_wrote",
             reference=ticket.reference or "",
             worker=notices.worker_identity(lang, view),
-            text=message.body if message is not None else text,
+            text=message.body,
         )
-        if photos:
-            body += "\n" + t(lang, "value.photos", count=photos)
+        if withheld:
+            body += "\n" + t(
+                lang, "officer.files_withheld", reference=view.reference, count=withheld
+            )
         return body, notices.officer_buttons(lang, ticket.id, ticket.status)
 
     await turn.send_to_officers(officers, render, ticket_id=ticket.id)
+    await turn.send_to_group(ticket, render)
+    if files:
+        # The photos follow the words in a message of their own, so a file the messenger
+        # refuses costs only itself.
+        def files_note(lang: str) -> notices.Rendered:
+            return t(lang, "officer.files", reference=view.reference), ()
+
+        await turn.send_to_officers(officers, files_note, ticket_id=ticket.id, attachments=files)
+        await turn.send_to_group(ticket, files_note, attachments=files)
 
 
 async def on_add_input(turn: Turn) -> None:

@@ -32,7 +32,9 @@ TEXTS: Final[dict[str, str]] = {
         "<b>Officer commands</b>\n"
         "/queue open tickets of your queues, most urgent first\n"
         "/mine tickets assigned to you\n"
-        "/ticket REF details and history, e.g. /ticket GR-2026-000001"
+        "/ticket REF details and history, e.g. /ticket GR-2026-000001\n"
+        "Admins: /linkgroup QUEUE_KEY in an officers' group (with topics) gives each ticket "
+        "of the queue a topic there; officers answer the worker by writing in it."
     ),
     "help.in_form": "You are filling in a form: answer the question above, or send /cancel.",
     "cancel.done": "Cancelled; nothing was sent.",
@@ -337,4 +339,32 @@ TEXTS: Final[dict[str, str]] = {
     "officer.history_worker": "Worker",
     "officer.history_officer": "Officer",
     "officer.event_line": "[{when}] {event} {status} {reason}",
+    # Officers' groups: one forum topic per ticket
+    "error.not_allowed.admins_only": "Only an admin of the bot can do that.",
+    "error.invalid.unknown_queue": "There is no queue with that key.",
+    "group.linked": "✅ This group now works the queue “{queue}” ({code}): every ticket of "
+    "the queue gets its own topic here. Officers of the queue answer the worker by writing "
+    "in the ticket's topic; the worker does not see who answers, and an anonymous worker "
+    "stays anonymous.",
+    "group.unlinked": "This group no longer receives tickets of: {queues}.",
+    "group.unlinked_none": "This group was not linked to any queue.",
+    "group.link_usage": "Send <code>/linkgroup QUEUE_KEY</code> here to link a queue. "
+    "Queues: {queues}",
+    "group.link_in_group": "Send /linkgroup QUEUE_KEY in the officers' group itself: a "
+    "supergroup with topics turned on, where this bot is an admin allowed to manage topics.",
+    "group.not_officer": "Only officers of this ticket's queue can answer the worker here. "
+    "Your message was not passed on.",
+    "group.text_only": "Only text is passed on to the worker; please write your answer.",
+    "topic.title": "{reference} · {category}",
+    "topic.auto_closed": "🔒 {reference} closed by itself: the worker did not answer after "
+    "it was resolved.",
+    "topic.claimed": "🙋 {officer} took {reference}.",
+    "topic.done_reply": "💬 {officer} answered the worker ({reference}):\n{text}",
+    "topic.done_ask": "❓ {officer} asked the worker ({reference}):\n{text}",
+    "topic.done_note": "📝 Note by {officer} ({reference}, officers only):\n{text}",
+    "topic.done_resolve": "✅ {officer} resolved {reference}:\n{text}",
+    "topic.done_rq": "🔀 {officer} passed {reference} to another queue:\n{text}",
+    "officer.files": "📎 Photos and files of {reference}",
+    "officer.files_withheld": "📎 {count} document(s) of {reference} are not shown: their "
+    "file names could reveal who the worker is. Ask the worker for a photo instead.",
 }

@@ -32,7 +32,9 @@ TEXTS: Final[dict[str, str]] = {
         "<b>工会干部命令</b>\n"
         "/queue 队列中的待办诉求（最紧急的在前）\n"
         "/mine 分派给我的诉求\n"
-        "/ticket 编号　查看诉求详情和记录，例如 /ticket GR-2026-000001"
+        "/ticket 编号　查看诉求详情和记录，例如 /ticket GR-2026-000001\n"
+        "管理员：在开启话题的干部群里发送 /linkgroup 队列代码，该队列的每件诉求都会在群里"
+        "有自己的话题，干部在话题里发言即可回复职工。"
     ),
     "help.in_form": "您正在填写表单：请回答上面的问题，或发送 /cancel 取消。",
     "cancel.done": "已取消，没有提交任何内容。",
@@ -323,4 +325,29 @@ TEXTS: Final[dict[str, str]] = {
     "officer.history_worker": "职工",
     "officer.history_officer": "干部",
     "officer.event_line": "[{when}] {event} {status} {reason}",
+    # 干部群：每件诉求一个话题
+    "error.not_allowed.admins_only": "只有机器人管理员可以进行这个操作。",
+    "error.invalid.unknown_queue": "没有这个代码的队列。",
+    "group.linked": "✅ 本群已接管队列“{queue}”（{code}）：该队列的每件诉求都会在本群开一个"
+    "话题。队列的干部在诉求的话题里发言即可回复职工；职工看不到是谁回复的，匿名职工的身份"
+    "也不会透露。",
+    "group.unlinked": "本群不再接收以下队列的诉求：{queues}。",
+    "group.unlinked_none": "本群没有关联任何队列。",
+    "group.link_usage": "请在本群发送 <code>/linkgroup 队列代码</code> 关联队列。"
+    "可用队列：{queues}",
+    "group.link_in_group": "请在干部群里发送 /linkgroup 队列代码：该群须为开启话题功能的超级群，"
+    "且本机器人是可以管理话题的管理员。",
+    "group.not_officer": "只有该诉求所在队列的干部可以在这里回复职工，您的消息没有转达。",
+    "group.text_only": "只有文字会转达给职工，请用文字回复。",
+    "topic.title": "{reference} · {category}",
+    "topic.auto_closed": "🔒 {reference} 办结后职工未回复，已自动关闭。",
+    "topic.claimed": "🙋 {officer} 受理了 {reference}。",
+    "topic.done_reply": "💬 {officer} 回复了职工（{reference}）：\n{text}",
+    "topic.done_ask": "❓ {officer} 向职工提问（{reference}）：\n{text}",
+    "topic.done_note": "📝 {officer} 的内部备注（{reference}，仅干部可见）：\n{text}",
+    "topic.done_resolve": "✅ {officer} 办结了 {reference}：\n{text}",
+    "topic.done_rq": "🔀 {officer} 将 {reference} 转给了其他队列：\n{text}",
+    "officer.files": "📎 {reference} 的照片和文件",
+    "officer.files_withheld": "📎 {reference} 有 {count} 个文件未显示：文件名可能透露职工身份。"
+    "如有需要，请让职工改发照片。",
 }
