@@ -176,6 +176,8 @@ async def test_worker_and_officer_work_a_ticket_to_the_end(
         await stage.press(worker, "f:ok")
         card = await stage.sees(officer.id, lambda m: "GR-" in shown(m), "the officer's card")
         reference = next(w for w in shown(card).split() if w.startswith("GR-"))
+        # The worker's photo follows the card, sent by its Telegram file id.
+        await stage.sees(officer.id, lambda m: has_photo(m, photo_id), "the worker's photo")
 
         # The officer claims, asks; the worker answers.
         await stage.press(officer, "o:claim:")
