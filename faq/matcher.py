@@ -5,8 +5,9 @@ typos by sound still meet), a token-sort ratio on words, and two coverage signal
 how much of an entry's key words the message contains (long, chatty messages mention
 their topic among many other words) and how much of the message the entry explains.
 Deciding to answer also weighs words the knowledge base never uses, by how rare they are
-in general Chinese: "丧假有几天" shares characters with "年假有几天", but "丧假" is a rare
-word no entry knows, so it is not answered with the annual-leave entry.
+in general Chinese ("丧假有几天" shares characters with "年假有几天", but "丧假" is a rare
+word no entry knows), and the lead over the runner-up: an ambiguous message is offered
+as suggestions rather than answered.
 
 Everything that does not depend on the message is computed once, at construction.
 """
@@ -63,7 +64,8 @@ class Match:
 
     `band` is "answer" when `entry` should be answered, "suggest" when `suggestions`
     should be offered to pick from, "none" when nothing fits well enough to guess.
-    `score` (0-100) is the best entry's score. `suggestions` holds the best entries,
+    `score` (0-100) is the confidence in the best entry: its score, less a cost when the
+    runner-up comes close (an ambiguous message). `suggestions` holds the best entries,
     best first, up to three, in every band: when answering, the first one is `entry`
     and the rest are the runners-up; with "none" they are the closest entries found,
     if any scored at all.
@@ -111,7 +113,7 @@ class Matcher:
         self.answer_score = answer_score
         self.suggest_score = suggest_score
         self._entries = kb.entries
-        self._segmenter = Segmenter([kw for entry in kb.entries for kw in entry.keywords])
+        self._segmenter = Segmenter(dict.fromkeys(k for e in kb.entries for k in e.keywords))
 
         # Per entry: its ways of asking (question and alternates) and its keywords.
         self._texts: list[tuple[_Text, ...]] = []
@@ -232,9 +234,9 @@ class Matcher:
         """Score `text` against the knowledge base.
 
         Entries in the language of the message's script are compared (Chinese text with
-        Chinese entries, Latin text with English ones); `language`, the user's language,
-        decides when the script does not (digits only) and when the knowledge base has no
-        entry in the script's language.
+        Chinese entries, Latin text with English ones); when the script says nothing
+        (digits only), `language`, the user's language, decides. A knowledge base without
+        entries in that language is compared whole.
         """
         query = _Query(text, self._segmenter)
         scored = self._rank(query, language)
