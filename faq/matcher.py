@@ -142,10 +142,9 @@ class Matcher:
             pairs = frozenset(_char_pairs(compact))
             # Answers only serve to recognise words: no filler removal needed.
             answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
+            sound = "".join([*(t.sound for t in texts), *(k_sound for _, k_sound in keywords)])
             self._vocabulary.append(
-                _Vocabulary(
-                    words=words, compact=compact, pairs=pairs, sound=_sound(compact), answer=answer
-                )
+                _Vocabulary(words=words, compact=compact, pairs=pairs, sound=sound, answer=answer)
             )
             kb_words.update(words)
             kb_pairs.update(pairs)

@@ -254,7 +254,9 @@ class Segmenter:
             if piece.isascii():
                 words.append(piece if piece in STOP_WORDS else stem(piece))
             else:
-                for word in tokenizer.cut(piece, HMM=True):
+                # No HMM guessing of unseen words: the dictionary plus the knowledge base's
+                # own terms cut message and entries alike, measured as good, and faster.
+                for word in tokenizer.cut(piece, HMM=False):
                     if not word.strip():
                         continue
                     if (
