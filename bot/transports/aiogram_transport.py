@@ -1,7 +1,8 @@
 """Telegram through aiogram 3: updates in as `Incoming`, `Outgoing` out as Bot API calls.
 
-No flow logic: what to answer is the core's business. This module only reads aiogram's
-objects, calls aiogram's methods and turns aiogram's exceptions into delivery errors.
+No flow logic: what to answer is the core's business. This module only wires aiogram's
+Bot and Dispatcher to the Telegram rules in `bot.transports.telegram`, calls aiogram's
+methods and turns aiogram's exceptions into delivery errors.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from pydantic import SecretStr
 
 from bot.transports.base import (
     DeliveryError,
-    MarkupRejected,
     PermanentError,
     RetryAfter,
     TransientError,
@@ -43,20 +43,19 @@ from bot.transports.base import (
 )
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
-    GROUP_CHAT_TYPES,
     MAX_TEXT_LENGTH,
     PLATFORM,
     Handle,
     SendStep,
     UpdateGate,
     api_chat_id,
-    command_text,
+    bad_request_error,
+    incoming_from_update,
     is_forbidden_description,
     is_not_modified,
-    is_parse_error,
-    send_steps,
+    send_through,
 )
-from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.messages import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +134,12 @@ class AiogramTransport:
 
     # -- updates in --------------------------------------------------------------------
 
-    async def _on_message(self, message: Message, event_update: Update) -> None:
-        incoming = self.incoming_from_message(event_update.update_id, message)
-        if incoming is not None:
-            await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+    async def _on_message(self, _message: Message, event_update: Update) -> None:
+        await self._take(event_update)
 
     async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
-        incoming = self.incoming_from_callback(event_update.update_id, query)
         try:
-            if incoming is not None:
-                await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+            await self._take(event_update)
         finally:
             # Stops the button's spinner; a late or failed answer changes nothing else.
             try:
@@ -152,72 +147,18 @@ class AiogramTransport:
             except (TelegramAPIError, AiogramError) as exc:
                 log.warning("could not answer a button press: %s", exc)
 
-    def incoming_from_message(self, update_id: int, message: Message) -> Incoming | None:
-        user = message.from_user
-        if user is None or user.is_bot:
-            return None
-        text = message.text if message.text is not None else message.caption
-        attachments: tuple[Attachment, ...] = ()
-        if message.photo:
-            largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
-            attachments = (Attachment("photo", largest.file_id, size=largest.file_size),)
-        elif message.document is not None:
-            doc = message.document
-            attachments = (
-                Attachment(
-                    "document",
-                    doc.file_id,
-                    file_name=doc.file_name,
-                    mime_type=doc.mime_type,
-                    size=doc.file_size,
-                ),
-            )
-        if text is None and not attachments:
-            return None  # service messages, stickers and the like carry nothing to read
-        return Incoming(
-            platform=PLATFORM,
-            update_id=str(update_id),
-            chat_id=str(message.chat.id),
-            user_id=str(user.id),
-            language=user.language_code,
-            display_name=user.full_name,
-            text=None if text is None else command_text(text, self._username),
-            message_id=str(message.message_id),
-            thread_id=_thread_id(message),
-            is_group=message.chat.type in GROUP_CHAT_TYPES,
-            attachments=attachments,
-        )
-
-    def incoming_from_callback(self, update_id: int, query: CallbackQuery) -> Incoming | None:
-        message = query.message
-        if query.data is None or message is None or query.from_user.is_bot:
-            return None
-        thread_id = _thread_id(message) if isinstance(message, Message) else None
-        return Incoming(
-            platform=PLATFORM,
-            update_id=str(update_id),
-            chat_id=str(message.chat.id),
-            user_id=str(query.from_user.id),
-            language=query.from_user.language_code,
-            display_name=query.from_user.full_name,
-            action=query.data,
-            message_id=str(message.message_id),
-            thread_id=thread_id,
-            is_group=message.chat.type in GROUP_CHAT_TYPES,
-        )
+    async def _take(self, update: Update) -> None:
+        # Back to the Bot API's JSON, which the shared mapping reads (about 10 µs an update).
+        raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
+        incoming = incoming_from_update(raw, self._username)
+        if incoming is not None:
+            await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
 
     # -- messages out (the Sender) -----------------------------------------------------
 
     async def send(self, message: Outgoing) -> str | None:
         try:
-            if message.edit_message_id is not None:
-                return await self._edit(message, message.edit_message_id)
-            sent_id: str | None = None
-            for step in send_steps(message):
-                sent = await self._send_step(message, step)
-                if step.with_buttons:
-                    sent_id = str(sent.message_id)
-            return sent_id
+            return await send_through(message, self._edit, self._send_step)
         except (AiogramError, TimeoutError) as exc:
             raise delivery_error(exc) from exc
 
@@ -229,7 +170,7 @@ class AiogramTransport:
             raise delivery_error(exc) from exc
         return str(topic.message_thread_id)
 
-    async def _edit(self, message: Outgoing, message_id: str) -> str:
+    async def _edit(self, message: Outgoing, message_id: str) -> None:
         try:
             await self.bot.edit_message_text(
                 text=message.text,
@@ -241,38 +182,32 @@ class AiogramTransport:
         except TelegramBadRequest as exc:
             if not is_not_modified(exc.message):
                 raise
-        return message_id
 
-    async def _send_step(self, message: Outgoing, step: SendStep) -> Message:
+    async def _send_step(self, message: Outgoing, step: SendStep) -> int:
         chat = api_chat_id(message.chat_id)
         thread = None if message.thread_id is None else int(message.thread_id)
         markup = _markup(message) if step.with_buttons else None
         if step.attachment is None:
-            return await self.bot.send_message(
+            sent = await self.bot.send_message(
                 chat,
                 step.text or "",
                 parse_mode=HTML,
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        caption = step.text or None
-        if step.method == "sendPhoto":
-            return await self.bot.send_photo(
+        else:
+            send_file = (
+                self.bot.send_photo if step.method == "sendPhoto" else self.bot.send_document
+            )
+            sent = await send_file(
                 chat,
                 step.attachment.file_id,
-                caption=caption,
+                caption=step.text or None,
                 parse_mode=HTML,
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        return await self.bot.send_document(
-            chat,
-            step.attachment.file_id,
-            caption=caption,
-            parse_mode=HTML,
-            reply_markup=markup,
-            message_thread_id=thread,
-        )
+        return sent.message_id
 
 
 def delivery_error(exc: BaseException) -> DeliveryError:
@@ -282,9 +217,7 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if isinstance(exc, TelegramForbiddenError):
         return Unreachable(exc.message)
     if isinstance(exc, TelegramBadRequest):
-        if is_parse_error(exc.message):
-            return MarkupRejected(exc.message)
-        return PermanentError(exc.message)
+        return bad_request_error(exc.message)
     if isinstance(
         exc,
         TelegramServerError | RestartingTelegram | TelegramNetworkError | TimeoutError,
@@ -296,13 +229,6 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if isinstance(exc, TelegramAPIError) and is_forbidden_description(exc.message):
         return Unreachable(exc.message)
     return PermanentError(str(exc))
-
-
-def _thread_id(message: Message) -> str | None:
-    # In a forum every message names a thread; only topic messages belong to a ticket's topic.
-    if message.is_topic_message and message.message_thread_id is not None:
-        return str(message.message_thread_id)
-    return None
 
 
 def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:

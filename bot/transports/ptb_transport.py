@@ -1,7 +1,8 @@
 """Telegram through python-telegram-bot 22: updates in as `Incoming`, `Outgoing` out.
 
-No flow logic: what to answer is the core's business. This module only reads PTB's
-objects, calls PTB's methods and turns PTB's exceptions into delivery errors.
+No flow logic: what to answer is the core's business. This module only wires PTB's
+Application to the Telegram rules in `bot.transports.telegram`, calls PTB's methods and
+turns PTB's exceptions into delivery errors.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
 from telegram.error import (
@@ -32,7 +32,6 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.transports.base import (
     DeliveryError,
-    MarkupRejected,
     PermanentError,
     RetryAfter,
     TransientError,
@@ -40,19 +39,18 @@ from bot.transports.base import (
 )
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
-    GROUP_CHAT_TYPES,
     MAX_TEXT_LENGTH,
     PLATFORM,
     Handle,
     SendStep,
     UpdateGate,
     api_chat_id,
-    command_text,
+    bad_request_error,
+    incoming_from_update,
     is_not_modified,
-    is_parse_error,
-    send_steps,
+    send_through,
 )
-from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.messages import Incoming, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -170,26 +168,13 @@ class PtbTransport:
     # -- updates in --------------------------------------------------------------------
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming: Incoming | None = None
-        if update.message is not None:
-            incoming = self.incoming_from_message(update.update_id, update.message)
-        elif update.callback_query is not None:
-            await self._on_callback(update.update_id, update.callback_query)
-            return
-        if incoming is not None:
-            await self._run(update.update_id, incoming)
-
-    async def _on_callback(self, update_id: int, query: CallbackQuery) -> None:
-        incoming = self.incoming_from_callback(update_id, query)
+        incoming = incoming_from_update(update.to_dict(), self.application.bot.username)
         try:
             if incoming is not None:
-                await self._run(update_id, incoming)
+                await self._run(update.update_id, incoming)
         finally:
-            # Stops the button's spinner; a late or failed answer changes nothing else.
-            try:
-                await query.answer()
-            except TelegramError as exc:
-                log.warning("could not answer a button press: %s", exc)
+            if update.callback_query is not None:
+                await _answer(update.callback_query)
 
     async def _run(self, update_id: int, incoming: Incoming) -> None:
         try:
@@ -203,72 +188,11 @@ class PtbTransport:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed", update_id, exc_info=context.error)
 
-    def incoming_from_message(self, update_id: int, message: Message) -> Incoming | None:
-        user = message.from_user
-        if user is None or user.is_bot:
-            return None
-        text = message.text if message.text is not None else message.caption
-        attachments: tuple[Attachment, ...] = ()
-        if message.photo:
-            largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
-            attachments = (Attachment("photo", largest.file_id, size=largest.file_size),)
-        elif message.document is not None:
-            doc = message.document
-            attachments = (
-                Attachment(
-                    "document",
-                    doc.file_id,
-                    file_name=doc.file_name,
-                    mime_type=doc.mime_type,
-                    size=doc.file_size,
-                ),
-            )
-        if text is None and not attachments:
-            return None  # service messages, stickers and the like carry nothing to read
-        return Incoming(
-            platform=PLATFORM,
-            update_id=str(update_id),
-            chat_id=str(message.chat.id),
-            user_id=str(user.id),
-            language=user.language_code,
-            display_name=user.full_name,
-            text=None if text is None else command_text(text, self.application.bot.username),
-            message_id=str(message.message_id),
-            thread_id=_thread_id(message),
-            is_group=message.chat.type in GROUP_CHAT_TYPES,
-            attachments=attachments,
-        )
-
-    def incoming_from_callback(self, update_id: int, query: CallbackQuery) -> Incoming | None:
-        message = query.message
-        if query.data is None or message is None or query.from_user.is_bot:
-            return None
-        thread_id = _thread_id(message) if isinstance(message, Message) else None
-        return Incoming(
-            platform=PLATFORM,
-            update_id=str(update_id),
-            chat_id=str(message.chat.id),
-            user_id=str(query.from_user.id),
-            language=query.from_user.language_code,
-            display_name=query.from_user.full_name,
-            action=query.data,
-            message_id=str(message.message_id),
-            thread_id=thread_id,
-            is_group=message.chat.type in GROUP_CHAT_TYPES,
-        )
-
     # -- messages out (the Sender) -----------------------------------------------------
 
     async def send(self, message: Outgoing) -> str | None:
         try:
-            if message.edit_message_id is not None:
-                return await self._edit(message, message.edit_message_id)
-            sent_id: str | None = None
-            for step in send_steps(message):
-                sent = await self._send_step(message, step)
-                if step.with_buttons:
-                    sent_id = str(sent.message_id)
-            return sent_id
+            return await send_through(message, self._edit, self._send_step)
         except TelegramError as exc:
             raise delivery_error(exc) from exc
 
@@ -280,7 +204,7 @@ class PtbTransport:
             raise delivery_error(exc) from exc
         return str(topic.message_thread_id)
 
-    async def _edit(self, message: Outgoing, message_id: str) -> str:
+    async def _edit(self, message: Outgoing, message_id: str) -> None:
         try:
             await self.application.bot.edit_message_text(
                 text=message.text,
@@ -292,39 +216,31 @@ class PtbTransport:
         except BadRequest as exc:
             if not is_not_modified(exc.message):
                 raise
-        return message_id
 
-    async def _send_step(self, message: Outgoing, step: SendStep) -> Message:
+    async def _send_step(self, message: Outgoing, step: SendStep) -> int:
         bot: ExtBot[None] = self.application.bot
         chat = api_chat_id(message.chat_id)
         thread = None if message.thread_id is None else int(message.thread_id)
         markup = _markup(message) if step.with_buttons else None
         if step.attachment is None:
-            return await bot.send_message(
+            sent = await bot.send_message(
                 chat,
                 step.text or "",
                 parse_mode=HTML,
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        caption = step.text or None
-        if step.method == "sendPhoto":
-            return await bot.send_photo(
+        else:
+            send_file = bot.send_photo if step.method == "sendPhoto" else bot.send_document
+            sent = await send_file(
                 chat,
                 step.attachment.file_id,
-                caption=caption,
+                caption=step.text or None,
                 parse_mode=HTML,
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        return await bot.send_document(
-            chat,
-            step.attachment.file_id,
-            caption=caption,
-            parse_mode=HTML,
-            reply_markup=markup,
-            message_thread_id=thread,
-        )
+        return sent.message_id
 
 
 def delivery_error(exc: TelegramError) -> DeliveryError:
@@ -340,19 +256,18 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
         return Unreachable(exc.message)
     # BadRequest is a NetworkError in PTB, so it is sorted out first.
     if isinstance(exc, BadRequest):
-        if is_parse_error(exc.message):
-            return MarkupRejected(exc.message)
-        return PermanentError(exc.message)
+        return bad_request_error(exc.message)
     if isinstance(exc, NetworkError):  # 5xx, HTML error pages, timeouts, broken connections
         return TransientError(exc.message)
     return PermanentError(exc.message)
 
 
-def _thread_id(message: Message) -> str | None:
-    # In a forum every message names a thread; only topic messages belong to a ticket's topic.
-    if message.is_topic_message and message.message_thread_id is not None:
-        return str(message.message_thread_id)
-    return None
+async def _answer(query: CallbackQuery) -> None:
+    # Stops the button's spinner; a late or failed answer changes nothing else.
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("could not answer a button press: %s", exc)
 
 
 def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:

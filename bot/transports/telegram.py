@@ -1,19 +1,20 @@
 """Telegram rules both Telegram transports (aiogram, python-telegram-bot) share.
 
-Only what is about Telegram itself lives here: how an `Outgoing` becomes Bot API calls,
-how commands addressed to the bot in a group are read, which error descriptions mean what,
-and the order in which updates are handed to the core. The frameworks differ only in how
-they make the calls.
+Only what is about Telegram itself lives here: how a Bot API update becomes an `Incoming`,
+how an `Outgoing` becomes Bot API calls, how commands addressed to the bot in a group are
+read, which errors mean what, and the order in which updates are handed to the core. The
+frameworks differ only in how they receive updates and make the calls.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
+from bot.transports.base import DeliveryError, MarkupRejected, PermanentError
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "telegram"
@@ -27,6 +28,8 @@ GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
 
 Handle = Callable[[Incoming], Awaitable[object]]
 T = TypeVar("T")
+# A Bot API object as JSON, the form both frameworks can give their parsed objects back in.
+Json = Mapping[str, Any]
 
 
 def command_text(text: str, bot_username: str | None) -> str:
@@ -49,6 +52,107 @@ def api_chat_id(chat_id: str) -> int | str:
     with contextlib.suppress(ValueError):
         return int(chat_id)
     return chat_id
+
+
+def incoming_from_update(update: Json, bot_username: str | None) -> Incoming | None:
+    """The `Incoming` for a Bot API update, or None when it carries nothing for the core.
+
+    `update` is the update as the Bot API sends it (fields that are absent or null may be
+    missing), so one mapping serves every framework.
+    """
+    update_id = str(update["update_id"])
+    if (message := update.get("message")) is not None:
+        return _incoming_from_message(update_id, message, bot_username)
+    if (query := update.get("callback_query")) is not None:
+        return _incoming_from_callback(update_id, query)
+    return None
+
+
+def _incoming_from_message(
+    update_id: str, message: Json, bot_username: str | None
+) -> Incoming | None:
+    user = message.get("from")
+    if user is None or user["is_bot"]:
+        return None
+    text: str | None = message.get("text")
+    if text is None:
+        text = message.get("caption")
+    attachments = _attachments(message)
+    if text is None and not attachments:
+        return None  # service messages, stickers and the like carry nothing to read
+    return _incoming(
+        update_id,
+        message,
+        user,
+        text=None if text is None else command_text(text, bot_username),
+        attachments=attachments,
+    )
+
+
+def _incoming_from_callback(update_id: str, query: Json) -> Incoming | None:
+    message = query.get("message")
+    user = query["from"]
+    if query.get("data") is None or message is None or user["is_bot"]:
+        return None
+    return _incoming(update_id, message, user, action=query["data"])
+
+
+def _incoming(
+    update_id: str,
+    message: Json,
+    user: Json,
+    *,
+    text: str | None = None,
+    action: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> Incoming:
+    """Who wrote or pressed, and where: `message` is the one that carried the update."""
+    return Incoming(
+        platform=PLATFORM,
+        update_id=update_id,
+        chat_id=str(message["chat"]["id"]),
+        user_id=str(user["id"]),
+        language=user.get("language_code"),
+        display_name=_full_name(user),
+        text=text,
+        action=action,
+        message_id=str(message["message_id"]),
+        thread_id=_thread_id(message),
+        is_group=message["chat"]["type"] in GROUP_CHAT_TYPES,
+        attachments=attachments,
+    )
+
+
+def _attachments(message: Json) -> tuple[Attachment, ...]:
+    if photos := message.get("photo"):
+        largest = max(photos, key=lambda p: (p["width"] * p["height"], p.get("file_size") or 0))
+        return (Attachment("photo", largest["file_id"], size=largest.get("file_size")),)
+    if (doc := message.get("document")) is not None:
+        return (
+            Attachment(
+                "document",
+                doc["file_id"],
+                file_name=doc.get("file_name"),
+                mime_type=doc.get("mime_type"),
+                size=doc.get("file_size"),
+            ),
+        )
+    return ()
+
+
+def _thread_id(message: Json) -> str | None:
+    # In a forum every message names a thread; only topic messages belong to a ticket's topic.
+    # A button's message too old for the bot to read (date 0) has neither field: no thread.
+    thread_id = message.get("message_thread_id")
+    if message.get("is_topic_message") and thread_id is not None:
+        return str(thread_id)
+    return None
+
+
+def _full_name(user: Json) -> str:
+    first_name: str = user["first_name"]
+    last_name: str | None = user.get("last_name")
+    return f"{first_name} {last_name}" if last_name else first_name
 
 
 def is_parse_error(description: str) -> bool:
@@ -91,6 +195,34 @@ def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
 
 def _file_method(attachment: Attachment) -> Literal["sendPhoto", "sendDocument"]:
     return "sendPhoto" if attachment.kind == "photo" else "sendDocument"
+
+
+async def send_through(
+    message: Outgoing,
+    edit: Callable[[Outgoing, str], Awaitable[None]],
+    send_step: Callable[[Outgoing, SendStep], Awaitable[int]],
+) -> str | None:
+    """Deliver `message` with one framework's calls: `edit` changes the earlier message it
+    names, `send_step` makes one call of `send_steps` and returns the sent message's id.
+
+    Returns the id of the message that carries the buttons, the one the core may edit later.
+    """
+    if message.edit_message_id is not None:
+        await edit(message, message.edit_message_id)
+        return message.edit_message_id
+    sent_id: str | None = None
+    for step in send_steps(message):
+        step_message_id = await send_step(message, step)
+        if step.with_buttons:
+            sent_id = str(step_message_id)
+    return sent_id
+
+
+def bad_request_error(description: str) -> DeliveryError:
+    """Telegram's 400: markup it could not parse is resent as plain text; the rest is final."""
+    if is_parse_error(description):
+        return MarkupRejected(description)
+    return PermanentError(description)
 
 
 class UpdateGate:
