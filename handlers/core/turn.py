@@ -15,7 +15,7 @@ from db.models import Officer, OfficerRole, Person, Ticket
 from db.repositories import outbox
 from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
-from handlers.core.forms import clean_text
+from handlers.core.forms import FieldError, check_text, clean_text
 from handlers.core.notices import enqueue_to_group, enqueue_to_officers
 from handlers.core.texts import Safe, t
 from handlers.messages import Attachment, Incoming, Outgoing
@@ -112,6 +112,14 @@ class Turn:
 
     def say(self, key: str, /, **params: object) -> None:
         self.reply(self.text(key, **params))
+
+    def checked_text(self, raw: str, max_length: int) -> str | None:
+        """`raw` cleaned and within `max_length`, or None once the person is told what is wrong."""
+        try:
+            return check_text(raw, max_length)
+        except FieldError as exc:
+            self.say(exc.key, **exc.params)
+            return None
 
     def current(self) -> FlowState:
         """The saved state of a flow that is known to be running."""

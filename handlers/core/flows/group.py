@@ -21,7 +21,6 @@ from db.repositories import outbox
 from handlers import admin
 from handlers.core import actions
 from handlers.core.flows import officer
-from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import t
 from handlers.core.turn import Turn
 from handlers.messages import Incoming, Outgoing
@@ -108,10 +107,8 @@ async def on_group_update(turn: Turn) -> None:
         # The officer pressed "ask", "note", "resolve"... on this ticket: this is that text.
         await officer.on_input(turn)
         return
-    try:
-        checked = check_text(text, officer.TEXT_MAX_LENGTH)
-    except FieldError as exc:
-        turn.say(exc.key, **exc.params)
+    checked = turn.checked_text(text, officer.TEXT_MAX_LENGTH)
+    if checked is None:
         return
     await officer.perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, checked)
 

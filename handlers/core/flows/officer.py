@@ -16,7 +16,6 @@ from handlers.core import notices
 from handlers.core.actions import Action, button
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
-from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import t
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets import service
@@ -165,10 +164,8 @@ async def on_input(turn: Turn) -> None:
     if actor is None:
         turn.state = None
         return
-    try:
-        text = check_text(turn.typed, TEXT_MAX_LENGTH)
-    except FieldError as exc:
-        turn.say(exc.key, **exc.params)
+    text = turn.checked_text(turn.typed, TEXT_MAX_LENGTH)
+    if text is None:
         return
     turn.state = None
     await perform(turn, actor, data, text)

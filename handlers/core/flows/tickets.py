@@ -10,7 +10,6 @@ from db.models import Ticket
 from handlers.core import notices
 from handlers.core.actions import Action, button
 from handlers.core.flows.common import unknown_action
-from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import t
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets import service
@@ -57,11 +56,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
         turn.reply(text, buttons, ticket_id=ticket.id)
     elif verb == "add":
-        turn.state = FlowState(flow=ADD_FLOW, step="text", data={"ticket_id": ticket.id})
-        turn.reply(
-            turn.text("tickets.add_prompt", reference=ticket.reference or ""),
-            [[button(turn.text("form.cancel"), "x")]],
-        )
+        _ask_for_text(turn, ticket, ADD_FLOW, "text", "tickets.add_prompt")
     elif verb == "ok":
         await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
         turn.reply(
@@ -70,11 +65,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         )
         await _tell_officers(turn, ticket, "officer.worker_confirmed")
     elif verb == "reopen":
-        turn.state = FlowState(flow=REOPEN_FLOW, step="reason", data={"ticket_id": ticket.id})
-        turn.reply(
-            turn.text("tickets.reopen_prompt", reference=ticket.reference or ""),
-            [[button(turn.text("form.cancel"), "x")]],
-        )
+        _ask_for_text(turn, ticket, REOPEN_FLOW, "reason", "tickets.reopen_prompt")
     elif verb == "rate":
         score = action.int_arg(2)
         if score is None or not 1 <= score <= 5:
@@ -85,6 +76,15 @@ async def on_action(turn: Turn, action: Action) -> None:
         await _tell_officers(turn, ticket, "officer.worker_rated", score=score)
     else:
         await unknown_action(turn)
+
+
+def _ask_for_text(turn: Turn, ticket: Ticket, flow: str, step: str, prompt: str) -> None:
+    """Start the flow that takes the worker's next message as text for `ticket`."""
+    turn.state = FlowState(flow=flow, step=step, data={"ticket_id": ticket.id})
+    turn.reply(
+        turn.text(prompt, reference=ticket.reference or ""),
+        [[button(turn.text("form.cancel"), "x")]],
+    )
 
 
 async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object) -> None:
@@ -142,10 +142,8 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
 
 async def on_add_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    try:
-        text = check_text(turn.typed, MESSAGE_MAX_LENGTH) if turn.typed else ""
-    except FieldError as exc:
-        turn.say(exc.key, **exc.params)
+    text = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH) if turn.typed else ""
+    if text is None:
         return
     if not text and not turn.incoming.attachments:
         turn.say("form.error.empty")
@@ -156,10 +154,8 @@ async def on_add_input(turn: Turn) -> None:
 
 async def on_reopen_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    try:
-        reason = check_text(turn.typed, MESSAGE_MAX_LENGTH)
-    except FieldError as exc:
-        turn.say(exc.key, **exc.params)
+    reason = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH)
+    if reason is None:
         return
     turn.state = None
     await service.reopen(
