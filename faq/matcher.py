@@ -195,9 +195,9 @@ class Matcher:
         terms_count = len(self._term_ids)
         entries_count = len(self._entries)
         self._variant_entry = variant_entry
-        entry_term = np.unique(
-            variant_entry[row_variant].astype(np.int64) * terms_count + row_term
-        )
+        entry_term = np.sort(variant_entry[row_variant].astype(np.int64) * terms_count + row_term)
+        # Distinct (entry, term) pairs; np.unique does the same, but far slower on numpy 2.
+        entry_term = entry_term[np.concatenate(([True], entry_term[1:] != entry_term[:-1]))]
         document_frequency = np.bincount(entry_term % terms_count, minlength=terms_count)
         self._idf = (np.log((entries_count + 1) / (document_frequency + 1)) + 1.0).astype(
             np.float32
