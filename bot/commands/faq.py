@@ -90,7 +90,8 @@ def run_check(args: argparse.Namespace) -> int:
     if kb is None:
         return 1
     per_language = ", ".join(f"{lang} {count}" for lang, count in kb.languages().items())
-    print(f"{args.path}: OK, {len(kb.entries)} entries ({per_language})")
+    count = len(kb.entries)
+    print(f"{args.path}: OK, {count} entr{'y' if count == 1 else 'ies'} ({per_language})")
     return 0
 
 
