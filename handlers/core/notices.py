@@ -272,16 +272,25 @@ def enqueue_to(
     ticket_id: int | None,
     now: datetime,
     attachments: Sequence[Attachment] = (),
-) -> None:
+) -> Outgoing:
+    """Queue a message to `person`; returns it as queued."""
+    message = _outgoing(person.chat_id, rendered, attachments)
+    outbox.enqueue(
+        session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
+    )
+    return message
+
+
+def _outgoing(
+    chat_id: str, rendered: Rendered, attachments: Sequence[Attachment], topic: Topic | None = None
+) -> Outgoing:
     text, buttons = rendered
-    message = Outgoing(
-        chat_id=person.chat_id,
+    return Outgoing(
+        chat_id=chat_id,
         text=text,
         buttons=tuple(tuple(row) for row in buttons),
         attachments=tuple(attachments),
-    )
-    outbox.enqueue(
-        session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
+        topic=topic,
     )
 
 
@@ -310,14 +319,8 @@ async def enqueue_to_group(
     queue = await session.get(Queue, ticket.queue_id)
     if queue is None or queue.group_chat_id is None or queue.group_platform is None:
         return False
-    text, buttons = rendered
-    message = Outgoing(
-        chat_id=queue.group_chat_id,
-        text=text,
-        buttons=tuple(tuple(row) for row in buttons),
-        attachments=tuple(attachments),
-        topic=Topic(ticket_id=ticket.id, title=topic_title(lang, ticket)),
-    )
+    topic = Topic(ticket_id=ticket.id, title=topic_title(lang, ticket))
+    message = _outgoing(queue.group_chat_id, rendered, attachments, topic)
     # No person: a group that removed the bot says nothing about anybody's reachability.
     outbox.enqueue(session, queue.group_platform, message, ticket_id=ticket.id, now=now)
     return True

@@ -16,7 +16,7 @@ from db.repositories import outbox
 from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
 from handlers.core.forms import FieldError, check_text, clean_text
-from handlers.core.notices import enqueue_to_group, enqueue_to_officers
+from handlers.core.notices import enqueue_to, enqueue_to_group, enqueue_to_officers
 from handlers.core.texts import Safe, t
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.routing import RoutingConfig
@@ -137,18 +137,10 @@ class Turn:
         ticket_id: int | None = None,
     ) -> None:
         """A message to somebody else (an officer, the worker of a ticket)."""
-        message = Outgoing(
-            chat_id=person.chat_id, text=text, buttons=tuple(tuple(row) for row in buttons)
+        message = enqueue_to(
+            self.session, person, (text, buttons), ticket_id=ticket_id, now=self.now
         )
         self.sent.append(message)
-        outbox.enqueue(
-            self.session,
-            person.platform,
-            message,
-            person_id=person.id,
-            ticket_id=ticket_id,
-            now=self.now,
-        )
 
     async def send_to_officers(
         self,
