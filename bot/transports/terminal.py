@@ -12,6 +12,7 @@ import itertools
 import re
 import sys
 import uuid
+from dataclasses import replace
 from html import unescape
 from typing import TextIO
 
@@ -79,31 +80,29 @@ class TerminalInput:
     def incoming(self, line: str) -> Incoming | str:
         """The update for a typed line, or a message explaining why there is none."""
         text = line.rstrip("\r\n")
-        update_id = f"{self._run}-{next(self._count)}"
-        stripped = text.strip()
-        if stripped.isdigit() and stripped.isascii():
-            number = int(stripped)
-            buttons = self._sender.last_buttons
-            if not 1 <= number <= len(buttons):
-                if not buttons:
-                    return "(the last message has no buttons; type text instead)"
-                return f"(no button {number}; choose 1-{len(buttons)})"
-            return Incoming(
-                platform=PLATFORM,
-                update_id=update_id,
-                chat_id=self._user_id,
-                user_id=self._user_id,
-                language=self._language,
-                action=buttons[number - 1].action,
-                message_id=self._sender.last_message_id,
-            )
-        return Incoming(
+        typed = Incoming(
             platform=PLATFORM,
-            update_id=update_id,
+            update_id=f"{self._run}-{next(self._count)}",
             chat_id=self._user_id,
             user_id=self._user_id,
             language=self._language,
             text=text,
+        )
+        stripped = text.strip()
+        if not (stripped.isdigit() and stripped.isascii()):
+            return typed
+        number = int(stripped)
+        buttons = self._sender.last_buttons
+        if not 1 <= number <= len(buttons):
+            if not buttons:
+                return "(the last message has no buttons; type text instead)"
+            return f"(no button {number}; choose 1-{len(buttons)})"
+        # A number presses that button of the last message: an action, not text.
+        return replace(
+            typed,
+            text=None,
+            action=buttons[number - 1].action,
+            message_id=self._sender.last_message_id,
         )
 
 
