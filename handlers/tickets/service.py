@@ -298,6 +298,12 @@ def _add_message(
     return message
 
 
+def _first_response(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    # The officer's first word to the worker (answer, question or resolution) is the
+    # first response the SLA measures.
+    return {"first_response_at": now} if ticket.first_response_at is None else {}
+
+
 async def claim(
     session: AsyncSession, actor: OfficerActor, ticket_id: int, now: datetime
 ) -> Ticket:
@@ -332,16 +338,13 @@ async def _officer_message(
     body = _text("text", text, MAX_MESSAGE_LENGTH)
     officer, ticket = await _for_officer(session, actor, ticket_id, action)
     takes_over = ticket.assignee_id is None or ticket.status in _HOLDER_TAKES_OVER
-    values: dict[str, Any] = {}
-    if ticket.first_response_at is None:
-        values["first_response_at"] = now
     await lifecycle.apply(
         session,
         ticket,
         action,
         actor=actor,
         now=now,
-        values=values,
+        values=_first_response(ticket, now),
         assignee=officer if takes_over else lifecycle.UNCHANGED,
     )
     message = _add_message(
@@ -426,9 +429,7 @@ async def resolve(
     """Mark the ticket resolved; `resolution` is relayed to the worker and kept as reason."""
     body = _text("resolution", resolution, MAX_MESSAGE_LENGTH)
     officer, ticket = await _for_officer(session, actor, ticket_id, "resolve")
-    values: dict[str, Any] = {"resolved_at": now}
-    if ticket.first_response_at is None:
-        values["first_response_at"] = now
+    values: dict[str, Any] = {"resolved_at": now, **_first_response(ticket, now)}
     await lifecycle.apply(
         session, ticket, "resolve", actor=actor, now=now, values=values, reason=body
     )
