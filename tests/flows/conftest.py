@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from db.models import OutboxMessage
+from db.models import OutboxMessage, Ticket
 from faq import SAMPLE_KB_PATH
 from faq.loader import load_knowledge_base
 from faq.matcher import Matcher
@@ -124,6 +124,23 @@ class Chat:
 def to(messages: Sequence[Outgoing], user: str) -> str:
     """Everything that went to `user`, as one text."""
     return "\n".join(m.text for m in messages if m.chat_id == user)
+
+
+async def file_anonymously(chat: Chat, photos: Sequence[Attachment] = ()) -> Ticket:
+    """Worker "w" files an anonymous grievance (no light in the car park), with `photos`."""
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "其他问题")
+    await chat.send("w", "停车场没有照明")
+    await chat.press("w", "不方便透露")
+    if photos:
+        await chat.send("w", attachments=photos)
+    await chat.press("w", "完成")
+    await chat.press("w", "匿名提交")
+    await chat.press("w", "确认提交")
+    async with chat.sessionmaker() as session:
+        ticket: Ticket = (await session.scalars(select(Ticket))).one()
+    return ticket
 
 
 @pytest.fixture

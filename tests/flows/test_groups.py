@@ -10,27 +10,11 @@ from db.repositories import people
 from handlers import admin
 from handlers.messages import Attachment, Outgoing
 from handlers.tickets import topics
-from tests.flows.conftest import NOW, PLATFORM, Chat, to
+from tests.flows.conftest import NOW, PLATFORM, Chat, file_anonymously, to
 
 GROUP = "-100500"
 QUEUE = "city-grievances"  # where a grievance from no particular unit goes
 PHOTO = Attachment("photo", "PHOTO-FILE-ID-1")
-
-
-async def file_anonymously(chat: Chat, *, photo: bool = True) -> Ticket:
-    await chat.send("w", "/start")
-    await chat.press("w", "反映问题")
-    await chat.press("w", "其他问题")
-    await chat.send("w", "停车场没有照明")
-    await chat.press("w", "不方便透露")
-    if photo:
-        await chat.send("w", attachments=[PHOTO])
-    await chat.press("w", "完成")
-    await chat.press("w", "匿名提交")
-    await chat.press("w", "确认提交")
-    async with chat.sessionmaker() as session:
-        ticket: Ticket = (await session.scalars(select(Ticket))).one()
-    return ticket
 
 
 async def link(chat: Chat) -> list[Outgoing]:
@@ -90,7 +74,7 @@ async def topic_messages(chat: Chat) -> list[Outgoing]:
 
 async def test_a_new_ticket_gets_its_topic_with_card_and_photo_and_no_worker(chat: Chat) -> None:
     await link(chat)
-    ticket = await file_anonymously(chat)
+    ticket = await file_anonymously(chat, [PHOTO])
     card, files = await topic_messages(chat)
     assert card.topic is not None
     assert card.topic.ticket_id == ticket.id
@@ -109,7 +93,7 @@ async def test_a_new_ticket_gets_its_topic_with_card_and_photo_and_no_worker(cha
 
 async def test_an_officer_answers_the_worker_by_writing_in_the_topic(chat: Chat) -> None:
     await link(chat)
-    ticket = await file_anonymously(chat)
+    ticket = await file_anonymously(chat, [PHOTO])
     thread = await open_topic(chat, ticket)
 
     sent = await chat.send("officer", "我们明天派电工去看", group=GROUP, thread_id=thread)
@@ -138,7 +122,7 @@ async def test_an_officer_answers_the_worker_by_writing_in_the_topic(chat: Chat)
 
 async def test_only_officers_of_the_queue_may_write_in_a_ticket_topic(chat: Chat) -> None:
     await link(chat)
-    ticket = await file_anonymously(chat)
+    ticket = await file_anonymously(chat, [PHOTO])
     thread = await open_topic(chat, ticket)
     async with chat.sessionmaker() as session, session.begin():
         await admin.add_officer(
@@ -167,7 +151,7 @@ async def test_only_officers_of_the_queue_may_write_in_a_ticket_topic(chat: Chat
 
 async def test_card_buttons_pressed_in_the_group_act_as_the_presser(chat: Chat) -> None:
     await link(chat)
-    ticket = await file_anonymously(chat)
+    ticket = await file_anonymously(chat, [PHOTO])
     thread = await open_topic(chat, ticket)
     claim = f"o:claim:{ticket.id}"
     # A worker who is in the group cannot press an officer's button.
@@ -195,7 +179,7 @@ async def test_card_buttons_pressed_in_the_group_act_as_the_presser(chat: Chat) 
 
 async def test_work_done_in_a_private_chat_is_told_to_the_topic(chat: Chat) -> None:
     await link(chat)
-    ticket = await file_anonymously(chat, photo=False)
+    ticket = await file_anonymously(chat)
     await chat.send("officer", f"/ticket {ticket.reference}")
     await chat.press("officer", "受理")
     await chat.press("officer", "回复")

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.settings import Settings
 from db.models import Person, Ticket, TicketStatus
 from handlers.core.jobs import run_due_jobs
 from handlers.core.reachability import person_unreachable
-from tests.flows.conftest import Chat, to
-
-
-async def file(chat: Chat) -> Ticket:
-    await chat.send("w", "/start")
-    await chat.press("w", "反映问题")
-    await chat.press("w", "其他问题")
-    await chat.send("w", "停车场没有照明")
-    await chat.press("w", "不方便透露")
-    await chat.press("w", "完成")
-    await chat.press("w", "匿名提交")
-    await chat.press("w", "确认提交")
-    async with chat.sessionmaker() as session:
-        ticket: Ticket = (await session.scalars(select(Ticket))).one()
-    return ticket
+from tests.flows.conftest import Chat, file_anonymously, to
 
 
 async def test_unreachable_worker_is_told_to_the_officer(chat: Chat) -> None:
-    ticket = await file(chat)
+    ticket = await file_anonymously(chat)
     async with chat.sessionmaker() as session, session.begin():
         await person_unreachable(session, ticket.worker_id, chat.now)
     notices = await chat.new_messages()
@@ -41,7 +25,7 @@ async def test_unreachable_worker_is_told_to_the_officer(chat: Chat) -> None:
 
 
 async def test_overdue_ticket_escalates_and_resolved_ticket_closes(chat: Chat) -> None:
-    ticket = await file(chat)
+    ticket = await file_anonymously(chat)
     settings = Settings(_env_file=None)
     async with chat.sessionmaker() as session, session.begin():
         result = await run_due_jobs(session, chat.now + timedelta(days=30), settings, chat.routing)
