@@ -31,23 +31,23 @@ BACKENDS = [
 ]
 
 
-async def _create_scratch_database(admin_url: str, name: str) -> None:
+async def _outside_a_transaction(admin_url: str, statement: str) -> None:
+    # CREATE and DROP DATABASE refuse to run inside a transaction block.
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+async def _create_scratch_database(admin_url: str, name: str) -> None:
+    await _outside_a_transaction(admin_url, f'CREATE DATABASE "{name}"')
     await upgrade(make_url(admin_url).set(database=name).render_as_string(False))
 
 
 async def _drop_scratch_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await engine.dispose()
+    await _outside_a_transaction(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
