@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.routing",
     "bot.commands.db",
     "bot.commands.admin",
+    "bot.commands.report",
     "bot.commands.run",
 )
 
