@@ -54,6 +54,9 @@ _AMBIGUITY_COST = 2.0  # points of confidence lost per point of lead missing
 _UNKNOWN_PENALTY = 20.0  # points lost when every key word of the message is unknown and rare
 _ANSWER_CREDIT = 0.5  # a message word the entry's answer uses, but none of its questions
 _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare words)
+_RICH_WAYS = 4  # ways of asking (question, alternates, keywords) that make an entry rich
+_THIN_CREDIT = 2.0  # points given back per way of asking an entry lacks ...
+_THIN_CREDIT_MAX = 4.0  # ... up to this many
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 
@@ -170,6 +173,7 @@ class Matcher:
             np.array(row_count, dtype=np.float32),
             np.array(variant_entry, dtype=np.int32),
         )
+        self._thin_credit = [_thin_credit(entry) for entry in kb.entries]
         self._entry_variants: list[list[int]] = [[] for _ in kb.entries]
         for variant, index in enumerate(variant_entry):
             self._entry_variants[index].append(variant)
@@ -280,7 +284,10 @@ class Matcher:
         )
         unknown = self._unknown_share(query)
         return sorted(
-            ((i, self._score(query, i, similarity, unknown)) for i in candidates),
+            (
+                (i, self._score(query, i, similarity, unknown) + self._thin_credit[i])
+                for i in candidates
+            ),
             key=lambda item: -item[1],
         )
 
@@ -418,6 +425,19 @@ def _combine(features: _Features, unknown: float) -> float:
         + 0.30 * features.query_coverage
     )
     return min(100.0, max(0.0, 100 * score - _UNKNOWN_PENALTY * unknown))
+
+
+def _thin_credit(entry: Entry) -> float:
+    """Points an entry with few ways of asking gets back for its true matches.
+
+    A paraphrase of a question written once scores lower than one of a question written
+    four ways (less vocabulary to cover the message), whoever wrote the knowledge base: a
+    union that writes terse entries should not see its questions go unanswered for it.
+    Measured on knowledge bases thinned to one or two ways per entry, the credit brings
+    back more right answers than the uncovered questions it lets through.
+    """
+    ways = 1 + len(entry.alternates) + (1 if entry.keywords else 0)
+    return min(_THIN_CREDIT_MAX, _THIN_CREDIT * max(0, _RICH_WAYS - ways))
 
 
 def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:

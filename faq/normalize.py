@@ -69,6 +69,36 @@ _ENGLISH_FILLERS = re.compile(
 )
 
 
+# Words workers and knowledge bases use for the same thing, each mapped to one spelling on
+# both sides of a comparison: a knowledge base that says "辞退" answers a worker who says
+# "开除". Only words that mean the same in every labour question belong here.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "工资": ("薪水", "薪资", "薪酬", "工钱", "薪金"),
+    "欠工资": ("欠薪",),
+    "讨工资": ("讨薪",),
+    "加班工资": ("加班费",),
+    "辞退": ("开除", "解雇", "炒鱿鱼"),
+    "单位": ("用人单位", "公司", "老板", "企业"),
+    "怎么": ("如何", "怎样", "咋"),
+    "交": ("缴",),
+    "休息": ("歇脚", "歇歇", "歇一会", "歇会"),
+    "孩子": ("小孩", "子女"),
+    "电动车": ("电瓶车", "电驴"),
+    "申请": ("申领",),
+    "找工作": ("求职",),
+    "wage": ("wages", "salary", "salaries"),
+    "employer": ("boss", "company"),
+    "fired": ("dismissed", "sacked"),
+}
+_SYNONYM_OF = {variant: word for word, variants in _SYNONYMS.items() for variant in variants}
+_SYNONYM_RE = re.compile(
+    "|".join(
+        rf"\b{re.escape(v)}\b" if v.isascii() else re.escape(v)
+        for v in sorted(_SYNONYM_OF, key=len, reverse=True)
+    )
+)
+
+
 def _split(text: str) -> list[str]:
     return text.split()
 
@@ -177,9 +207,14 @@ def strip_fillers(text: str) -> str:
     return _ENGLISH_FILLERS.sub(" ", _FILLER_RE.sub(" ", text))
 
 
+def canonical_words(text: str) -> str:
+    """One spelling for words that mean the same ("开除", "解雇" -> "辞退"; "salary" -> "wage")."""
+    return _SYNONYM_RE.sub(lambda found: _SYNONYM_OF[found.group()], text)
+
+
 def normalize(text: str) -> str:
     """All string-level steps, with runs of white space collapsed to one space."""
-    return " ".join(strip_fillers(strip_symbols(fold(text))).split())
+    return " ".join(canonical_words(strip_fillers(strip_symbols(fold(text)))).split())
 
 
 def script_language(text: str) -> str | None:

@@ -95,8 +95,8 @@ def test_ambiguous_message_loses_confidence(write_kb: Callable[..., Path]) -> No
     night = "  - {id: night-shift, question: 夜班工资怎么算, answer: 另加补贴}\n"
     alone = load_knowledge_base(write_kb("language: zh-CN\nentries:\n" + day, "one.yaml"))
     both = load_knowledge_base(write_kb("language: zh-CN\nentries:\n" + day + night, "two.yaml"))
-    clear = Matcher(alone, answer_score=60, suggest_score=10).match("班工资怎么算")
-    unclear = Matcher(both, answer_score=60, suggest_score=10).match("班工资怎么算")
+    clear = Matcher(alone, answer_score=65, suggest_score=10).match("班工资怎么算")
+    unclear = Matcher(both, answer_score=65, suggest_score=10).match("班工资怎么算")
 
     assert clear.band == "answer"
     assert unclear.band == "suggest"

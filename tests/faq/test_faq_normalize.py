@@ -6,6 +6,7 @@ import pytest
 
 from faq.normalize import (
     Segmenter,
+    canonical_words,
     content_words,
     fold,
     normalize,
@@ -111,3 +112,10 @@ def test_quantities_are_not_key_words() -> None:
     kept = content_words(Segmenter().words(normalize("工资拖了三个月")))
     assert "工资" in kept
     assert "三个" not in kept
+
+
+def test_synonyms_get_one_spelling_on_both_sides() -> None:
+    assert normalize("老板把我开除了，薪水咋办") == normalize("公司把我辞退了，工资怎么办")
+    assert canonical_words("my boss cut my salary") == "my employer cut my wage"
+    # Only whole English words: "companyx" is not "company".
+    assert canonical_words("companyx") == "companyx"
