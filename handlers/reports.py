@@ -503,8 +503,8 @@ async def council_report(
 
     def rank(key: tuple[int | None, str]) -> tuple[int, str, int, int]:
         unit, category = key
-        name = units[unit][1] if unit in units else "\uffff"
-        return (-unit_sizes[unit], name, -len(grouped[key]), order.get(category, len(order)))
+        unit_key = units[unit][0] if unit in units else "\uffff"
+        return (-unit_sizes[unit], unit_key, -len(grouped[key]), order.get(category, len(order)))
 
     groups = []
     for key in sorted(grouped, key=rank):
@@ -710,7 +710,8 @@ def label_tickets(report: TicketReport, lang: str, zone: ZoneInfo) -> LabelledRe
         label(lang, "report.col.queue"),
         label(lang, "report.col.name"),
         *figures,
-        *statuses,
+        # Prefixed: "resolved" and "closed" are figures of the period as well.
+        *(f"{label(lang, 'report.col.status')}: {status}" for status in statuses),
     )
     if report.total.is_empty:
         empty = _empty(lang, "report.tickets.empty", report.period)
