@@ -20,7 +20,7 @@ async def start_mutual_aid(chat: Chat) -> None:
 async def test_mutual_aid_form_checks_dates_and_amounts(chat: Chat) -> None:
     await start_mutual_aid(chat)
     cases = [
-        ("三月一号", "没看懂这个日期"),
+        ("上个月初", "没看懂这个日期"),
         ("2026-02-30", "没有这一天"),
         ("2026-12-01", "日期不能晚于今天"),
     ]
@@ -33,8 +33,8 @@ async def test_mutual_aid_form_checks_dates_and_amounts(chat: Chat) -> None:
     assert "不能早于入院日期（2026-03-01）" in reply
     assert "医疗费用总额" in to(await chat.send("w", "3月5日"), "w")
     for typed, complaint in [
-        ("很多钱", "请输入金额数字"),
-        ("-5", "请输入金额数字"),
+        ("很多钱", "请输入金额（单位：元）"),
+        ("-5", "请输入金额（单位：元）"),
         ("0", "金额必须大于 0"),
         ("12.345", "最多保留两位小数"),
     ]:
@@ -57,6 +57,39 @@ async def test_mutual_aid_form_checks_dates_and_amounts(chat: Chat) -> None:
     assert ticket is not None
     assert ticket.fields["self_paid_amount"] == "3000.00"
     assert ticket.fields["discharge_date"] == "2026-03-05"
+
+
+async def test_amounts_and_dates_typed_the_chinese_way_are_kept(chat: Chat) -> None:
+    await start_mutual_aid(chat)
+    assert "出院日期" in to(await chat.send("w", "3月1号"), "w")
+    assert "医疗费用总额" in to(await chat.send("w", "3.5"), "w")
+    assert "个人自付" in to(await chat.send("w", "一万二"), "w")
+    # A mistake is refused with the number it was compared with, then corrected.
+    assert "不能大于医疗费用总额（12000.00 元）" in to(await chat.send("w", "1.3万"), "w")
+    assert "票据" in to(await chat.send("w", "五千块"), "w")
+    await chat.send("w", attachments=[Attachment(kind="photo", file_id="receipt-1")])
+    await chat.press("w", "完成")
+    summary = to(await chat.send("w", "顺达物流仓库"), "w")
+    assert "入院日期：2026-03-01" in summary
+    assert "出院日期：2026-03-05" in summary
+    assert "医疗费用总额：12000.00 元" in summary
+    assert "个人自付金额：5000.00 元" in summary
+
+
+async def test_english_summary_labels_read_as_sentences(chat: Chat) -> None:
+    chat.languages["e"] = "en"
+    await chat.send("e", "/start")
+    await chat.press("e", "Report a problem")
+    await chat.press("e", "Wages")
+    await chat.send("e", "boss hasn't paid me for 2 months")
+    await chat.send("e", "Speedy Couriers")
+    await chat.send("e", "5k")
+    await chat.press("e", "Skip")
+    await chat.press("e", "rather not say")
+    await chat.press("e", "Done")
+    summary = to(await chat.press("e", "Anonymously"), "e")
+    assert "Employer: Speedy Couriers" in summary
+    assert "Amount owed: 5000.00 yuan" in summary
 
 
 async def test_edit_from_summary_changes_only_that_answer(chat: Chat) -> None:
