@@ -136,7 +136,8 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
             print(
                 f"You are {names.get(user_id, user_id)}. Sample officers {officers} exist; "
                 "switch with `workerbot chat --as-officer N`.\n"
-                "Type text or a button number; /start menu, /help, Ctrl-D to quit.\n",
+                "Type text, or a button's number to press it (other numbers are sent as "
+                "text); /start menu, /help, Ctrl-D to quit.\n",
                 file=out,
             )
         terminal = TerminalInput(sender, user_id, language)
@@ -150,11 +151,7 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
                 break
             if not line.strip():
                 continue
-            update = terminal.incoming(line)
-            if isinstance(update, str):
-                print(update, file=out)
-                continue
-            await app.dispatcher.handle(update)
+            await app.dispatcher.handle(terminal.incoming(line))
             await app.delivery.drain()
     finally:
         await app.close()

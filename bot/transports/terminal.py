@@ -1,9 +1,9 @@
 """The terminal as a messenger: one person types lines, the bot's messages are printed.
 
-A line that is a number presses that button of the last message sent to this person;
-anything else is text. Messages to other people (an officer's ticket card while you play
-the worker) are printed too, marked with who they are for, so a newcomer sees the whole
-exchange.
+A line that is the number of a button of the last message sent to this person presses it;
+anything else, other numbers included, is text. Messages to other people (an officer's
+ticket card while you play the worker) are printed too, marked with who they are for, so
+a newcomer sees the whole exchange.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ class TerminalInput:
         self._run = uuid.uuid4().hex[:12]
         self._count = itertools.count(1)
 
-    def incoming(self, line: str) -> Incoming | str:
-        """The update for a typed line, or a message explaining why there is none."""
+    def incoming(self, line: str) -> Incoming:
+        """The update for a typed line: a press of the last message's button with that
+        number, or else the text as typed (an amount, a household size, an answer)."""
         text = line.rstrip("\r\n")
         typed = Incoming(
             platform=PLATFORM,
@@ -89,19 +90,13 @@ class TerminalInput:
             text=text,
         )
         stripped = text.strip()
-        if not (stripped.isdigit() and stripped.isascii()):
-            return typed
-        number = int(stripped)
         buttons = self._sender.last_buttons
-        if not 1 <= number <= len(buttons):
-            if not buttons:
-                return "(the last message has no buttons; type text instead)"
-            return f"(no button {number}; choose 1-{len(buttons)})"
-        # A number presses that button of the last message: an action, not text.
+        if not (stripped.isdigit() and stripped.isascii() and 1 <= int(stripped) <= len(buttons)):
+            return typed
         return replace(
             typed,
             text=None,
-            action=buttons[number - 1].action,
+            action=buttons[int(stripped) - 1].action,
             message_id=self._sender.last_message_id,
         )
 

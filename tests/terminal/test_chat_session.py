@@ -73,3 +73,15 @@ def test_unknown_officer_is_refused(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Officer #99" in done.stderr
+
+
+def test_numbers_that_are_no_button_are_typed_answers(tmp_path: Path) -> None:
+    worker = chat(
+        tmp_path / "chat.db",
+        # menu, ask for help, mutual aid, what, hospital, admission, discharge, then the
+        # amounts: the total's message has one button (cancel), so 12000 is an answer.
+        ["/start", "3", "1", "住院做手术", "市一医院", "3月1号", "3.5", "12000", "五千块"],
+    )
+    assert "个人自付的金额" in worker
+    assert "请拍照上传医疗费用票据" in worker
+    assert "no button" not in worker
