@@ -13,12 +13,15 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.commands import Subcommands
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot, TransportName
+
+if TYPE_CHECKING:
+    from bot.telegram_bot import TransportName
 
 log = logging.getLogger("workerbot")
 
@@ -89,6 +92,9 @@ async def serve(
     settings: Settings, transport: str, webhook: str | None, listen: str | None
 ) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
+    # The messenger frameworks take seconds to import: only the command that runs them pays.
+    from bot.telegram_bot import TelegramBot  # noqa: PLC0415
+
     name: TransportName = "ptb" if transport == "ptb" else "aiogram"
     bot = await TelegramBot.create(
         settings, transport_name=name, webhook_url=webhook, listen=listen
