@@ -73,6 +73,11 @@ def field_lines(lang: str, category: str, fields: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def message_body(lang: str, body: str) -> str:
+    """A thread message as shown: its words, or a mark for one that carried only files."""
+    return body or t(lang, "ticket.files_only")
+
+
 def worker_identity(lang: str, view: OfficerTicketView) -> Safe:
     if view.worker is None:
         return t(lang, "officer.worker_anonymous")
@@ -220,7 +225,7 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
                     "tickets.thread_line",
                     when=local_time(message.created_at, zone),
                     who=t(lang, who),
-                    body=message.body,
+                    body=message_body(lang, message.body),
                 )
             )
     if ticket.satisfaction is not None:
@@ -244,7 +249,7 @@ def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
                 "tickets.thread_line",
                 when=local_time(message.created_at, zone),
                 who=who,
-                body=message.body,
+                body=message_body(lang, message.body),
             )
         )
     return "\n".join(parts)

@@ -120,7 +120,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
             "officer.worker_wrote",
             reference=ticket.reference or "",
             worker=notices.worker_identity(lang, view),
-            text=message.body,
+            text=notices.message_body(lang, message.body),
         )
         if withheld:
             body += "\n" + t(

@@ -249,6 +249,7 @@ TEXTS: Final[dict[str, str]] = {
     "field.small-loan.purpose.prompt": "What is the loan for?",
     # Tickets: the worker's side
     "ticket.field_line": "{label}: {value}",
+    "ticket.files_only": "(photos or files)",
     "ticket.workplace": "Company / place: {workplace}",
     "tickets.none": "You have not filed any requests yet.",
     "tickets.list": "<b>My requests</b> (press a reference for details)",

@@ -239,6 +239,7 @@ TEXTS: Final[dict[str, str]] = {
     "field.small-loan.purpose.prompt": "贷款的用途：",
     # Tickets: the worker's side
     "ticket.field_line": "{label}：{value}",
+    "ticket.files_only": "（照片或文件）",
     "ticket.workplace": "单位/地点：{workplace}",
     "tickets.none": "您还没有提交过诉求。",
     "tickets.list": "<b>我的诉求</b>（点击编号查看详情）",
