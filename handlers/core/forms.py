@@ -46,7 +46,8 @@ def clean_text(raw: str) -> str:
 def check_text(raw: str, max_length: int | None = None) -> str:
     text = clean_text(raw)
     limit = max_length or DEFAULT_MAX_LENGTH
-    if not text:
+    # Zero-width spaces and joiners alone show as nothing: as empty as blanks.
+    if not any(unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text):
         raise FieldError("form.error.empty")
     if len(text) > limit:
         raise FieldError("form.error.too_long", limit=limit, length=len(text))

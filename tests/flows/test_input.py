@@ -130,6 +130,8 @@ async def test_long_control_and_odd_unicode_text(chat: Chat) -> None:
     await chat.press("w", "修改")
     await chat.press("w", "情况描述")
     assert "内容不能为空" in to(await chat.send("w", " \t \x07 "), "w")
+    # Nothing but zero-width characters shows as nothing: asked again as well.
+    assert "内容不能为空" in to(await chat.send("w", "\u200b\u200d\ufeff\u2060"), "w")
 
 
 async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
