@@ -255,20 +255,6 @@ def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
     return "\n".join(parts)
 
 
-def event_lines(lang: str, ticket: Ticket, zone: ZoneInfo, limit: int = 15) -> Sequence[str]:
-    return [
-        t(
-            lang,
-            "officer.event_line",
-            when=local_time(event.at, zone),
-            event=event.event,
-            status=status_label(lang, event.to_status) if event.to_status else "",
-            reason=event.reason or "",
-        )
-        for event in ticket.events[-limit:]
-    ]
-
-
 def enqueue_to(
     session: AsyncSession,
     person: Person,

@@ -9,11 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.settings import Settings
-from db.models import Ticket
+from db.models import Officer, Ticket, TicketStatus
+from handlers import admin
 from handlers.core.jobs import run_due_jobs
 from handlers.core.reachability import person_unreachable
 from handlers.messages import Attachment, Outgoing
-from tests.flows.conftest import Chat, to
+from tests.flows.conftest import Chat, file_anonymously, to
 
 WORKER = "worker-4711"  # the harness names them "Name of worker-4711"
 HOSTILE = "<script>alert(1)</script> & <b>x</b>"
@@ -87,3 +88,26 @@ async def test_an_anonymous_worker_is_never_revealed_to_officers(chat: Chat) -> 
     assert "补充：\n（照片或文件）" in officer_texts
     assert "] 职工：（照片或文件）" in officer_texts
     assert to(chat.history, WORKER).count("<script>") == 0
+
+
+async def test_a_deactivated_officer_can_no_longer_act_or_read(chat: Chat) -> None:
+    ticket = await file_anonymously(chat)
+    await chat.send("officer", action=f"o:ask:{ticket.id}")  # halfway through a question
+    async with chat.sessionmaker() as session, session.begin():
+        officer = await session.scalar(select(Officer).where(Officer.name == "Officer One"))
+        assert officer is not None
+        await admin.deactivate_officer(session, officer.id)
+    for attempt in (
+        chat.send("officer", "还在吗？"),
+        chat.send("officer", action=f"o:claim:{ticket.id}"),
+        chat.send("officer", f"/ticket {ticket.reference}"),
+        chat.send("officer", "/queue"),
+    ):
+        reply = to(await attempt, "officer")
+        assert "停车场没有照明" not in reply
+        assert "只对工会干部开放" in reply or "找不到这个诉求" in reply
+    assert to(chat.history, "w").count("还在吗") == 0
+    async with chat.sessionmaker() as session:
+        fresh = await session.get(Ticket, ticket.id)
+    assert fresh is not None
+    assert fresh.status == TicketStatus.ASSIGNED

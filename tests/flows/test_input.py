@@ -157,6 +157,11 @@ async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
         reply = to(await chat.send("b", action=token), "b")
         assert "找不到这个诉求" in reply
         assert "A 的诉求" not in reply
+    # Typing the reference: the owner sees their ticket, anybody else "not found".
+    assert "A 的诉求" in to(await chat.send("a", f"/ticket {ticket.reference}"), "a")
+    reply = to(await chat.send("b", f"/ticket {ticket.reference}"), "b")
+    assert "找不到这个诉求" in reply
+    assert "A 的诉求" not in reply
     # A worker pressing an officer's button is not an officer.
     assert "只对工会干部开放" in to(await chat.send("b", action=f"o:claim:{ticket.id}"), "b")
     async with chat.sessionmaker() as session:

@@ -80,10 +80,19 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
 
 
 async def on_ticket_command(turn: Turn, argument: str) -> None:
+    """/ticket REF: the card and history for an officer; a worker's own ticket for them."""
+    reference = argument.strip().upper()
+    if turn.officer is None:
+        if not reference:
+            await show_list(turn)
+            return
+        # The worker actor sees only their own tickets: another's reference is "not found".
+        ticket = await service.get_ticket(turn.session, turn.worker, reference)
+        turn.reply(*notices.worker_detail(turn.lang, ticket, turn.zone), ticket_id=ticket.id)
+        return
     actor = _actor(turn)
     if actor is None:
         return
-    reference = argument.strip().upper()
     if not reference:
         turn.say("officer.ticket_usage")
         return

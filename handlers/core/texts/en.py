@@ -341,7 +341,6 @@ TEXTS: Final[dict[str, str]] = {
     "officer.history_note": "Internal note",
     "officer.history_worker": "Worker",
     "officer.history_officer": "Officer",
-    "officer.event_line": "[{when}] {event} {status} {reason}",
     # Officers' groups: one forum topic per ticket
     "error.not_allowed.admins_only": "Only an admin of the bot can do that.",
     "error.invalid.unknown_queue": "There is no queue with that key.",

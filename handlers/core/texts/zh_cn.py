@@ -325,7 +325,6 @@ TEXTS: Final[dict[str, str]] = {
     "officer.history_note": "内部备注",
     "officer.history_worker": "职工",
     "officer.history_officer": "干部",
-    "officer.event_line": "[{when}] {event} {status} {reason}",
     # 干部群：每件诉求一个话题
     "error.not_allowed.admins_only": "只有机器人管理员可以进行这个操作。",
     "error.invalid.unknown_queue": "没有这个代码的队列。",
