@@ -211,6 +211,8 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
     ]
     if ticket.anonymous:
         parts.append(t(lang, "tickets.anonymous"))
+    if ticket.workplace:
+        parts.append(t(lang, "ticket.workplace", workplace=ticket.workplace))
     lines = field_lines(lang, ticket.category, ticket.fields)
     if lines:
         parts.append(lines)

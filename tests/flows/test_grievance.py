@@ -75,7 +75,8 @@ async def test_named_grievance_shows_worker_and_remembers_workplace(chat: Chat) 
     messages = await chat.press("w", "确认提交")
     assert "Name of w" in to(messages, "officer")
     # Next time the workplace is offered again.
-    await chat.press("w", "查看诉求")
+    detail = to(await chat.press("w", "查看诉求"), "w")
+    assert "单位/地点：顺达物流二号仓库" in detail  # the worker sees what they said, too
     await chat.send("w", "/start")
     await chat.press("w", "反映问题")
     await chat.press("w", "设施")

@@ -24,8 +24,9 @@ TEXTS: Final[dict[str, str]] = {
     "help.worker": (
         "<b>Help</b>\n"
         "• Type a question and I will look for the answer in the knowledge base.\n"
-        "• /start main menu　/tickets my requests　/lang language\n"
-        "• /cancel stops what you are filling in　/help shows this\n"
+        "• /start main menu · /tickets my requests · /lang language\n"
+        "• /ticket REFERENCE shows one request, e.g. /ticket GR-2026-000001\n"
+        "• /cancel stops what you are filling in · /help shows this\n"
         "Problems you report go to union officers; you may stay anonymous."
     ),
     "help.officer": (

@@ -25,6 +25,7 @@ TEXTS: Final[dict[str, str]] = {
         "<b>使用帮助</b>\n"
         "• 直接输入问题，我会从知识库中为您查找答案。\n"
         "• /start 主菜单　/tickets 我的诉求　/lang 切换语言\n"
+        "• /ticket 编号　查看某件诉求，例如 /ticket GR-2026-000001\n"
         "• /cancel 随时取消当前填写　/help 查看本帮助\n"
         "您反映的问题会转给工会干部处理，可选择匿名。"
     ),
