@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -87,7 +88,6 @@ class _Text:
 
     normalized: str
     compact: str  # normalised, spaces kept only between Latin words
-    words: frozenset[str]
     key_words: tuple[tuple[str, float], ...]  # content words with their weight
     sorted_words: str
     sound: str  # syllables joined by spaces, with a trailing space for whole-word search
@@ -117,6 +117,9 @@ class Matcher:
         self.suggest_score = suggest_score
         self._entries = kb.entries
         self._segmenter = Segmenter(dict.fromkeys(k for e in kb.entries for k in e.keywords))
+        # Thousands of entries repeat the same words: each is stored once (memory).
+        self._strings: dict[str, str] = {}
+        self._key_words: dict[str, tuple[str, float]] = {}
 
         # Per entry: its ways of asking (question and alternates) and its keywords.
         self._texts: list[tuple[_Text, ...]] = []
@@ -127,12 +130,16 @@ class Matcher:
 
         # Index terms of every way of asking, flat: (variant, term id, count) per row.
         term_ids: dict[str, int] = {}
-        row_variant: list[int] = []
-        row_term: list[int] = []
-        row_count: list[int] = []
+        # Compact machine arrays, not lists of int objects: millions of rows at 10,000 entries.
+        row_variant = array("i")
+        row_term = array("i")
+        row_count = array("f")
         variant_entry: list[int] = []
         for index, entry in enumerate(kb.entries):
-            texts = tuple(self._prepare(t) for t in (entry.question, *entry.alternates))
+            entry_words: set[str] = set()
+            texts = tuple(
+                self._prepare(t, entry_words) for t in (entry.question, *entry.alternates)
+            )
             keywords = tuple(
                 (k, _sound(k))
                 for k in dict.fromkeys(_compact(normalize(k)) for k in entry.keywords)
@@ -140,9 +147,10 @@ class Matcher:
             )
             self._texts.append(texts)
             self._keywords.append(keywords)
-            words = frozenset().union(*(t.words for t in texts), (k for k, _ in keywords))
+            entry_words.update(self._interned(k) for k, _ in keywords)
+            words = frozenset(entry_words)
             compact = " ".join([*(t.compact for t in texts), *(k for k, _ in keywords)])
-            pairs = frozenset(_char_pairs(compact))
+            pairs = frozenset(self._interned(p) for p in _char_pairs(compact))
             # Answers only serve to recognise words: no filler removal needed.
             answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
             sound = "".join([*(t.sound for t in texts), *(k_sound for _, k_sound in keywords)])
@@ -168,9 +176,9 @@ class Matcher:
         self._kb_sound_pairs = frozenset(t[1:] for t in term_ids if t.startswith("~"))
         self._term_ids = term_ids
         self._build_index(
-            np.array(row_variant, dtype=np.int32),
-            np.array(row_term, dtype=np.int32),
-            np.array(row_count, dtype=np.float32),
+            np.frombuffer(row_variant, dtype=np.int32),
+            np.frombuffer(row_term, dtype=np.int32),
+            np.frombuffer(row_count, dtype=np.float32),
             np.array(variant_entry, dtype=np.int32),
         )
         self._thin_credit = [_thin_credit(entry) for entry in kb.entries]
@@ -219,19 +227,31 @@ class Matcher:
             ([0], np.cumsum(np.bincount(row_term, minlength=terms_count)))
         ).astype(np.int64)
 
-    def _prepare(self, text: str) -> _Text:
+    def _prepare(self, text: str, entry_words: set[str]) -> _Text:
+        """One way of asking, ready to compare; its words are added to `entry_words`."""
         normalized = normalize(text)
-        words = self._segmenter.words(normalized)
-        keys = tuple((w, _weight(w, self._segmenter)) for w in dict.fromkeys(content_words(words)))
+        words = [self._interned(w) for w in self._segmenter.words(normalized)]
+        entry_words.update(words)
+        keys = tuple(self._key_word(w) for w in dict.fromkeys(content_words(words)))
         compact = _compact(normalized)
         return _Text(
             normalized=normalized,
             compact=compact,
-            words=frozenset(words),
             key_words=keys,
             sorted_words=" ".join(sorted(w for w, _ in keys)),
             sound=_sound(compact),
         )
+
+    def _interned(self, text: str) -> str:
+        """One string object per distinct word or character pair across the knowledge base."""
+        return self._strings.setdefault(text, text)
+
+    def _key_word(self, word: str) -> tuple[str, float]:
+        """A key word with its weight, one shared pair per distinct word."""
+        key = self._key_words.get(word)
+        if key is None:
+            key = self._key_words[word] = (word, _weight(word, self._segmenter))
+        return key
 
     def match(self, text: str, language: str | None = None) -> Match:
         """Score `text` against the knowledge base.
