@@ -186,6 +186,9 @@ class Delivery:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._drain_lock = asyncio.Lock()
+        # Sent rows waiting to be settled, and the task writing them (None when idle).
+        self._sent: list[tuple[outbox.Sent, asyncio.Future[None]]] = []
+        self._settling: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Something was committed to the outbox: look now rather than at the next poll."""
@@ -318,9 +321,46 @@ class Delivery:
                 return False
             except Exception as exc:  # noqa: BLE001 - every failure is settled
                 return await self._settle_error(row, exc, unsent)
-        async with self._sessionmaker() as session, session.begin():
-            await outbox.mark_sent(session, row.id, message_id, self._clock.now())
+        await self._mark_sent(row, message_id)
         return True
+
+    async def _mark_sent(self, row: OutboxMessage, message_id: str | None) -> None:
+        """Settle a sent row; returns once it is committed as sent.
+
+        Rows sent while an earlier settle is being written go together in the next one:
+        one transaction for many sends instead of one each, which under load is most of
+        delivery's database work (and, on SQLite, of its waits for the write lock).
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sent.append((outbox.Sent(row.id, message_id, self._clock.now()), done))
+        if self._settling is None:
+            self._settling = asyncio.create_task(self._settle_sent())
+        await done
+
+    async def _settle_sent(self) -> None:
+        batch: list[tuple[outbox.Sent, asyncio.Future[None]]] = []
+        try:
+            while self._sent:
+                batch, self._sent = self._sent, []
+                try:
+                    async with self._sessionmaker() as session, session.begin():
+                        await outbox.mark_sent_many(session, [sent for sent, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - each waiting send gets the failure
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        except BaseException:
+            # Cancelled (the loop is closing): nobody may wait forever for a settle.
+            for _, done in (*batch, *self._sent):
+                done.cancel()
+            self._sent = []
+            raise
+        finally:
+            self._settling = None
 
     async def _into_topic(self, sender: Sender, message: Outgoing) -> Outgoing:
         """The message placed in its ticket's topic, the topic opened first if need be."""

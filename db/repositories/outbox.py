@@ -6,12 +6,14 @@ attempt counts) or released (it does not).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import OutboxMessage, OutboxStatus
 from handlers.messages import Outgoing
@@ -114,17 +116,49 @@ def _unsent(payload: Outgoing | None) -> dict[str, object]:
     return {} if payload is None else {"payload": payload.to_json()}
 
 
+class Sent(NamedTuple):
+    """A row the messenger took: the id it gave the message, and when."""
+
+    row_id: int
+    sent_message_id: str | None
+    sent_at: datetime
+
+
 async def mark_sent(
     session: AsyncSession, row_id: int, sent_message_id: str | None, now: datetime
 ) -> None:
     """The messenger took the row. Its `last_error`, if any, stays: it tells why it was late."""
-    await _change(
-        session,
-        row_id,
-        status=OutboxStatus.SENT,
-        sent_at=now,
-        sent_message_id=sent_message_id,
+    await mark_sent_many(session, [Sent(row_id, sent_message_id, now)])
+
+
+async def mark_sent_many(session: AsyncSession, sent: Sequence[Sent]) -> None:
+    """Settle several sent rows with one statement (executemany), as `mark_sent` does each."""
+    if not sent:
+        return
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("row_id"))
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=bindparam("at"),
+            sent_message_id=bindparam("message_id"),
+        )
     )
+    # Through the connection: a list of parameters is an executemany there, where the
+    # session would read it as an ORM bulk update by primary key.
+    connection = await session.connection()
+    await connection.execute(
+        statement,
+        [{"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id} for s in sent],
+    )
+    # A copy of a row already loaded in this session shows the new values, as after
+    # an ORM update with synchronize_session.
+    for s in sent:
+        loaded = session.identity_map.get(session.identity_key(OutboxMessage, s.row_id))
+        if loaded is not None:
+            set_committed_value(loaded, "status", OutboxStatus.SENT)
+            set_committed_value(loaded, "sent_at", s.sent_at)
+            set_committed_value(loaded, "sent_message_id", s.sent_message_id)
 
 
 async def reschedule(

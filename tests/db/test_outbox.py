@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.models import OutboxMessage, OutboxStatus, Person
 from db.repositories.outbox import (
     CLAIM_LEASE,
+    Sent,
     claim_due,
     enqueue,
     mark_failed,
     mark_sent,
+    mark_sent_many,
     release,
     reschedule,
 )
@@ -99,6 +101,24 @@ async def test_a_sent_row_is_never_sent_again(session: AsyncSession) -> None:
     row = await session.get(OutboxMessage, row_id)
     assert row is not None
     assert (row.status, row.sent_at, row.sent_message_id) == (OutboxStatus.SENT, sent_at, "5001")
+
+
+async def test_sent_rows_settled_together_keep_their_own_message_ids(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        first, second, untouched = await _enqueue(session, 3)
+        await claim_due(session, NOW, 10)
+        await mark_sent_many(session, [Sent(first, "11", NOW), Sent(second, None, NOW)])
+        await session.commit()
+
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [(r.id, r.status, r.sent_message_id) for r in rows] == [
+        (first, OutboxStatus.SENT, "11"),
+        (second, OutboxStatus.SENT, None),
+        (untouched, OutboxStatus.PENDING, None),
+    ]
 
 
 async def test_a_rescheduled_row_is_retried_at_its_time_with_the_error_kept(
