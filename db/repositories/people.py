@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Person
@@ -41,41 +41,37 @@ async def get_or_create_person(
     `language` is the messenger's setting; it replaces the stored one only while the
     person has not picked a language themselves. A `display_name` of None keeps the old one.
     """
-    person = await find_person(session, platform, platform_user_id)
-    if person is None:
-        # Two replicas may see a newcomer's first two updates at once: the loser's insert
-        # does nothing (on PostgreSQL it waits for the winner's commit) and reads the row.
-        result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
-            insert_for(session, Person)
-            .values(
-                platform=platform,
-                platform_user_id=platform_user_id,
-                chat_id=chat_id,
-                display_name=display_name,
-                language=language,
-                language_chosen=False,
-                reachable=True,
-                created_at=now,
-                last_seen_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["platform", "platform_user_id"])
-        )
-        person = (
-            await session.scalars(
-                select(Person).where(
-                    Person.platform == platform, Person.platform_user_id == platform_user_id
-                )
-            )
-        ).one()
-        if result.rowcount == 1:
-            return person
-    person.chat_id = chat_id
-    person.last_seen_at = now
+    # One upsert whether the person is new or not (a round trip fewer on every update).
+    # Two replicas seeing a newcomer's first two updates at once are fine: on PostgreSQL
+    # the second insert waits for the first one's commit and then updates its row.
+    statement = insert_for(session, Person).values(
+        platform=platform,
+        platform_user_id=platform_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        language=language,
+        language_chosen=False,
+        reachable=True,
+        created_at=now,
+        last_seen_at=now,
+    )
+    new = statement.excluded
+    refreshed: dict[str, Any] = {
+        "chat_id": new.chat_id,
+        "last_seen_at": new.last_seen_at,
+        "language": case((Person.language_chosen, Person.language), else_=new.language),
+    }
     if display_name is not None:
-        person.display_name = display_name
-    if not person.language_chosen:
-        person.language = language
-    await session.flush()
+        refreshed["display_name"] = new.display_name
+    statement = statement.on_conflict_do_update(
+        index_elements=["platform", "platform_user_id"], set_=refreshed
+    )
+    # RETURNING the entity with populate_existing refreshes a copy already in the session.
+    person: Person = (
+        await session.scalars(
+            statement.returning(Person), execution_options={"populate_existing": True}
+        )
+    ).one()
     return person
 
 
