@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,9 @@ def test_parameters_are_escaped_but_catalog_markup_is_kept() -> None:
 )
 def test_language_from_messenger_code(code: str | None, lang: str) -> None:
     assert language_from_code(code) == lang
+
+
+def test_english_uses_latin_spacing_and_punctuation() -> None:
+    # Ideographic spaces and full-width punctuation look broken between Latin words.
+    wide = re.compile("[\u3000-\u303f\uff00-\uffef]")
+    assert [key for key, text in CATALOGS["en"].items() if wide.search(text)] == []

@@ -254,9 +254,9 @@ TEXTS: Final[dict[str, str]] = {
     "ticket.workplace": "Company / place: {workplace}",
     "tickets.none": "You have not filed any requests yet.",
     "tickets.list": "<b>My requests</b> (press a reference for details)",
-    "tickets.line": "{reference}　{category}　<i>{status}</i>",
+    "tickets.line": "{reference} · {category} · <i>{status}</i>",
     "tickets.detail": (
-        "<b>{reference}</b>　{category}\nStatus: {status}\nFiled: {created}\nDetails: {summary}"
+        "<b>{reference}</b> {category}\nStatus: {status}\nFiled: {created}\nDetails: {summary}"
     ),
     "tickets.anonymous": "(filed anonymously)",
     "tickets.thread": "<b>Messages</b>",
@@ -300,7 +300,7 @@ TEXTS: Final[dict[str, str]] = {
     "officer.reassigned_ticket": "🔀 <b>Ticket passed to you: {reference}</b>",
     "officer.escalated_ticket": "⏫ <b>Overdue, escalated: {reference}</b>",
     "officer.card": (
-        "Kind: {kind}　Category: {category}\nStatus: {status}\nFiled by: {worker}\n"
+        "Kind: {kind}, category: {category}\nStatus: {status}\nFiled by: {worker}\n"
         "First response due: {first_due}\nResolution due: {resolution_due}\nDetails: {summary}"
     ),
     "officer.card_urgent": "❗<b>URGENT</b>",
@@ -326,7 +326,7 @@ TEXTS: Final[dict[str, str]] = {
     "officer.done_note": "Note saved, officers only ({reference}).",
     "officer.done_resolve": "{reference} resolved; waiting for the worker to confirm.",
     "officer.done_rq": "{reference} reassigned.",
-    "officer.worker_wrote": "💬 {reference}　{worker} writes:\n{text}",
+    "officer.worker_wrote": "💬 {reference}, {worker} writes:\n{text}",
     "officer.worker_confirmed": "✅ The worker confirmed {reference} is solved.",
     "officer.worker_reopened": "↩️ The worker reopened {reference}: {reason}",
     "officer.worker_rated": "⭐ The worker rated {reference}: {score} stars.",
@@ -336,7 +336,7 @@ TEXTS: Final[dict[str, str]] = {
     "officer.queue_empty": "No open tickets in your queues.",
     "officer.mine_title": "<b>Assigned to me</b>",
     "officer.mine_empty": "No tickets are assigned to you.",
-    "officer.queue_line": "{urgent}{reference}　{category}　{status}　due {due}",
+    "officer.queue_line": "{urgent}{reference} · {category} · {status} · due {due}",
     "officer.ticket_usage": "Usage: /ticket REF, e.g. /ticket GR-2026-000001",
     "officer.history": "<b>History</b>",
     "officer.history_note": "Internal note",
