@@ -15,12 +15,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import MessageVisibility, Officer, Person, Queue, Ticket, TicketStatus
+from db.models import (
+    ActorKind,
+    MessageVisibility,
+    Officer,
+    Person,
+    Queue,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from db.repositories import outbox, people
 from handlers.categories import CATEGORIES
 from handlers.core.actions import Buttons, button
 from handlers.core.texts import Safe, escape, has, t
 from handlers.messages import Attachment, Outgoing, Topic
+from handlers.tickets.service import TrailNames
 from handlers.tickets.views import FileView, OfficerTicketView, officer_view
 
 Rendered = tuple[str, Buttons]
@@ -216,6 +226,9 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
     lines = field_lines(lang, ticket.category, ticket.fields)
     if lines:
         parts.append(lines)
+    progress = worker_progress(lang, ticket, zone)
+    if progress:
+        parts.extend((t(lang, "tickets.progress"), progress))
     thread = [m for m in ticket.messages if m.visibility == MessageVisibility.THREAD]
     if thread:
         parts.append(t(lang, "tickets.thread"))
@@ -235,26 +248,105 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
     return "\n".join(parts), worker_buttons(lang, ticket)
 
 
-def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
-    """The thread with internal notes, for /ticket REF; authors named by role only."""
-    parts: list[str] = []
-    for message in ticket.messages[-30:]:
-        if message.visibility == MessageVisibility.INTERNAL:
-            who = t(lang, "officer.history_note")
-        elif message.author_kind == "worker":
-            who = t(lang, "officer.history_worker")
+# How many history entries a detail shows; older ones are counted, not listed.
+HISTORY_LIMIT = 30
+# Events that only accompany a thread message: the message's own line says more.
+_MESSAGE_EVENTS = frozenset({"reply", "ask_worker", "worker_message", "note"})
+# What happened to a request that its worker is told about; the rest (who was picked
+# automatically, a queue without officers) is the officers' business.
+_WORKER_EVENTS = frozenset(
+    {"created", "claim", "reassign", "escalate", "resolve", "confirm", "auto_close", "reopen"}
+)
+
+
+def _event_params(lang: str, event: TicketEvent, names: TrailNames) -> dict[str, object]:
+    data = event.data
+
+    def officer(key: str) -> object:
+        officer_id = data.get(key)
+        if officer_id is None:
+            return t(lang, "history.nobody")
+        return names.officers.get(officer_id, t(lang, "history.officer"))
+
+    def queue(key: str) -> object:
+        queue_key = data.get(key)
+        return names.queues.get(str(queue_key), str(queue_key or "—"))
+
+    if event.actor_kind == ActorKind.OFFICER and event.actor_officer_id is not None:
+        actor: object = names.officers.get(event.actor_officer_id, t(lang, "history.officer"))
+    else:
+        actor = t(lang, f"history.actor.{ActorKind(event.actor_kind).value}")
+    return {
+        "actor": actor,
+        "officer": officer("to_officer_id" if "to_officer_id" in data else "officer_id"),
+        "from_queue": queue("from_queue"),
+        "to_queue": queue("to_queue"),
+        "level": data.get("level", ""),
+        "score": data.get("score", ""),
+        "why": t(lang, f"history.why.{event.reason}")
+        if has(lang, f"history.why.{event.reason}")
+        else "",
+        "event": event.event,
+    }
+
+
+def _event_line(lang: str, event: TicketEvent, names: TrailNames, *, audience: str) -> str:
+    """One event in `audience` ("officer" or "worker") terms, with the status it led to."""
+    key = f"history.{audience}.{event.event}"
+    if not has(lang, key):
+        key = f"history.{audience}.other"
+    text: str = t(lang, key, **_event_params(lang, event, names))
+    # The reason an officer gave for moving a ticket is written for colleagues.
+    if audience == "officer" and event.event == "reassign" and event.reason:
+        text += t(lang, "history.reason", reason=event.reason)
+    if event.to_status is not None and event.from_status not in (None, event.to_status):
+        text += t(lang, "history.now_status", status=status_label(lang, event.to_status))
+    return text
+
+
+def _history_text(lang: str, entries: list[tuple[datetime, int, str]], zone: ZoneInfo) -> str:
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    lines = [
+        t(lang, "history.line", when=local_time(at, zone), text=Safe(text))
+        for at, _, text in entries[-HISTORY_LIMIT:]
+    ]
+    if len(entries) > HISTORY_LIMIT:
+        lines.insert(0, t(lang, "history.earlier", count=len(entries) - HISTORY_LIMIT))
+    return "\n".join(lines)
+
+
+def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo, names: TrailNames) -> str:
+    """The whole trail for /ticket REF, oldest first: claims, status changes and their
+    reasons, reassignments, escalations, reopening, rating, and the thread with internal
+    notes, officers by name. The worker appears as "worker" only, so nothing here
+    identifies the filer of an anonymous ticket."""
+    entries: list[tuple[datetime, int, str]] = [
+        (event.at, 0, _event_line(lang, event, names, audience="officer"))
+        for event in ticket.events
+        if event.event not in _MESSAGE_EVENTS
+    ]
+    for message in ticket.messages:
+        if message.author_kind == ActorKind.WORKER:
+            who = t(lang, "history.actor.worker")
         else:
-            who = t(lang, "officer.history_officer")
-        parts.append(
-            t(
-                lang,
-                "tickets.thread_line",
-                when=local_time(message.created_at, zone),
-                who=who,
-                body=message_body(lang, message.body),
-            )
-        )
-    return "\n".join(parts)
+            name = names.officers.get(message.author_officer_id or 0, t(lang, "history.officer"))
+            internal = message.visibility == MessageVisibility.INTERNAL
+            who = t(lang, "history.note_by" if internal else "history.said_by", name=name)
+        body = t(lang, "history.message", who=who, body=message_body(lang, message.body))
+        entries.append((message.created_at, 1, body))
+    return _history_text(lang, entries, zone)
+
+
+def worker_progress(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
+    """What happened to a worker's own request, without officers' names, internal notes,
+    queue names or the reasons officers gave each other (the thread shows the messages)."""
+    no_names = TrailNames(officers={}, queues={})
+    entries = [
+        (event.at, 0, _event_line(lang, event, no_names, audience="worker"))
+        for event in ticket.events
+        if event.event in _WORKER_EVENTS
+    ]
+    return _history_text(lang, entries, zone)
 
 
 def enqueue_to(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -256,6 +257,48 @@ async def get_ticket(session: AsyncSession, actor: Actor, ticket_ref_or_id: int 
     ticket_id = await _ticket_id(session, ticket_ref_or_id)
     ticket = None if ticket_id is None else await repo.get_ticket(session, ticket_id, detail=True)
     return await check_can_see(session, actor, ticket, ticket_ref_or_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TrailNames:
+    """Names for the ids and keys a ticket's trail records: officers by id, queues by key."""
+
+    officers: Mapping[int, str]
+    queues: Mapping[str, str]
+
+
+_OFFICER_DATA_KEYS = ("officer_id", "from_officer_id", "to_officer_id")
+_QUEUE_DATA_KEYS = ("queue", "from_queue", "to_queue")
+
+
+async def trail_names(session: AsyncSession, ticket: Ticket) -> TrailNames:
+    """The officer and queue names a ticket's history needs, for an officer's view.
+
+    `ticket` must come from `get_ticket`, which has already checked who may see it.
+    """
+    officer_ids = {m.author_officer_id for m in ticket.messages} | {
+        e.actor_officer_id for e in ticket.events
+    }
+    queue_keys: set[object] = set()
+    for event in ticket.events:
+        officer_ids.update(event.data.get(key) for key in _OFFICER_DATA_KEYS)
+        queue_keys.update(event.data.get(key) for key in _QUEUE_DATA_KEYS)
+    ids = {i for i in officer_ids if isinstance(i, int)}
+    keys = {k for k in queue_keys if isinstance(k, str)}
+    officers = (
+        (await session.execute(select(Officer.id, Officer.name).where(Officer.id.in_(ids)))).all()
+        if ids
+        else []
+    )
+    queues = (
+        (await session.execute(select(Queue.key, Queue.name).where(Queue.key.in_(keys)))).all()
+        if keys
+        else []
+    )
+    return TrailNames(
+        officers={row.id: row.name for row in officers},
+        queues={row.key: row.name for row in queues},
+    )
 
 
 async def _for_officer(

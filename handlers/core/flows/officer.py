@@ -97,15 +97,16 @@ async def on_ticket_command(turn: Turn, argument: str) -> None:
         turn.say("officer.ticket_usage")
         return
     ticket = await service.get_ticket(turn.session, actor, reference)
-    _show_card(turn, ticket, with_history=True)
+    await _show_card(turn, ticket, with_history=True)
 
 
-def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
+async def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
     text, buttons = notices.officer_card(
         turn.lang, ticket, turn.zone, heading="officer.card_title"
     )
     if with_history:
-        history = notices.officer_history(turn.lang, ticket, turn.zone)
+        names = await service.trail_names(turn.session, ticket)
+        history = notices.officer_history(turn.lang, ticket, turn.zone, names)
         if history:
             text += "\n\n" + turn.text("officer.history") + "\n" + history
     turn.reply(text, buttons, ticket_id=ticket.id)
@@ -133,12 +134,12 @@ async def on_action(turn: Turn, action: Action) -> None:
     # Seeing the ticket is checked first, for every verb: a forged id is "not found".
     ticket = await service.get_ticket(turn.session, actor, ticket_id)
     if verb == "t":
-        _show_card(turn, ticket, with_history=True)
+        await _show_card(turn, ticket, with_history=True)
     elif verb == "claim":
         await service.claim(turn.session, actor, ticket.id, turn.now)
         fresh = await service.get_ticket(turn.session, actor, ticket.id)
         turn.say("officer.claimed", reference=fresh.reference or "")
-        _show_card(turn, fresh, with_history=False)
+        await _show_card(turn, fresh, with_history=False)
         await _tell_worker(turn, fresh, "worker.claimed")
         await _tell_group(turn, fresh, "topic.claimed")
     elif verb == "reassign":
