@@ -351,7 +351,7 @@ class Matcher:
             if word in self._kb_words or len(word) < 2:
                 continue
             if not is_cjk(word[0]):
-                unknown += weight * self._segmenter.rarity(word)
+                unknown += weight * self._segmenter.novelty(word)
                 continue
             pairs = _char_pairs(word)
             missing = sum(p not in self._kb_pairs for p in pairs) / len(pairs) if pairs else 0.0
@@ -360,7 +360,7 @@ class Matcher:
             sounds = syllables(word)
             if all(f"{a} {b}" in self._kb_sound_pairs for a, b in itertools.pairwise(sounds)):
                 continue
-            unknown += weight * missing * self._segmenter.rarity(word)
+            unknown += weight * missing * self._segmenter.novelty(word)
         return unknown / total if total else 0.0
 
     def _score(

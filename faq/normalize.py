@@ -135,6 +135,11 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 _NEGATIONS = frozenset("不没未")
 _RARE_NEGATION = 100  # jieba frequency under which "不X"/"没X" is a negated verb, not a word
+# Information (nats, from jieba frequencies) from which a word is rare at all and from which
+# it is surely rare; from which a word a knowledge base lacks names another topic, and from
+# which it surely does.
+_RARITY_SPAN = (9.0, 14.0)
+_NOVELTY_SPAN = (12.0, 16.0)
 # "三个", "两年", "几天": how much, not what about.
 _QUANTITY = re.compile(
     r"^[零〇一二两三四五六七八九十百千万几半多每]+[个年月天日周次岁块元号件名位]?$"
@@ -269,6 +274,7 @@ class Segmenter:
                 tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 10))
         self._tokenizer = tokenizer
         self._rarities: dict[str, float] = {}
+        self._novelties: dict[str, float] = {}
 
     @classmethod
     def _shared(cls) -> jieba.Tokenizer:
@@ -312,20 +318,34 @@ class Segmenter:
         "老婆" or "那边" are everyday words that rarely decide what a question is about.
         """
         known = self._rarities.get(word)
-        if known is not None:
-            return known
+        if known is None:
+            known = self._rarities[word] = self._scaled(word, _RARITY_SPAN)
+        return known
+
+    def novelty(self, word: str) -> float:
+        """How surely a word a knowledge base never uses names a topic it lacks, 0 to 1.
+
+        Stricter than `rarity`: a terse knowledge base misses many words of moderate
+        frequency ("报销", "关门", "几点") that only reword a covered question, while words
+        as rare as "丧假", "医保卡" or "解封" still name something else.
+        """
+        known = self._novelties.get(word)
+        if known is None:
+            known = self._novelties[word] = self._scaled(word, _NOVELTY_SPAN)
+        return known
+
+    def _scaled(self, word: str, span: tuple[float, float]) -> float:
+        """0 for words carrying less information than `span` starts at, 1 past its end."""
         tokenizer = self._tokenizer
         assert tokenizer is not None  # noqa: S101 - set in __init__
         if not _CJK.search(word):
             # No frequency list for English here; longer words are rarer (Zipf), which is
             # enough to tell "bereavement" from "leave".
-            rarity = min(1.0, max(0.0, (len(word) - 4) / 6))
-        else:
-            frequency = tokenizer.FREQ.get(word, 0)
-            information = math.log(tokenizer.total / (frequency + 1))
-            rarity = min(1.0, max(0.0, (information - 9.0) / 5.0))
-        self._rarities[word] = rarity
-        return rarity
+            return min(1.0, max(0.0, (len(word) - 4) / 6))
+        frequency = tokenizer.FREQ.get(word, 0)
+        information = math.log(tokenizer.total / (frequency + 1))
+        low, high = span
+        return min(1.0, max(0.0, (information - low) / (high - low)))
 
 
 def content_words(words: Iterable[str]) -> list[str]:

@@ -88,6 +88,16 @@ def test_rare_words_are_rarer_than_everyday_ones() -> None:
     assert segmenter.rarity("bereavement") > segmenter.rarity("leave")
 
 
+def test_only_rare_words_are_novel_topics() -> None:
+    # A terse knowledge base lacks everyday words that merely reword a covered question.
+    segmenter = Segmenter()
+    for topic in ("丧假", "医保卡", "解封"):
+        assert segmenter.novelty(topic) > 0.9
+    for everyday in ("报销", "关门", "几点", "电话"):
+        assert segmenter.novelty(everyday) < 0.2
+        assert segmenter.novelty(everyday) <= segmenter.rarity(everyday)
+
+
 def test_syllables_make_homophones_equal() -> None:
     assert syllables("共伤") == syllables("工伤") == ["gong", "shang"]
     assert syllables("a工b") == ["gong"]
