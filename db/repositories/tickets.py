@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from db.models import (
     Officer,
@@ -38,7 +38,8 @@ ESCALATABLE_STATUSES: tuple[TicketStatus, ...] = (
     TicketStatus.REOPENED,
 )
 
-# Many-to-one parts in the same query (one round trip per listing); collections by selectin.
+# Many-to-one parts (a ticket's, an officer's account) in the same query, one round trip;
+# collections by selectin.
 _CARD = (
     joinedload(Ticket.worker, innerjoin=True),
     joinedload(Ticket.queue, innerjoin=True).joinedload(Queue.unit, innerjoin=True),
@@ -124,7 +125,7 @@ async def get_officer(session: AsyncSession, officer_id: int) -> Officer | None:
     query = (
         select(Officer)
         .where(Officer.id == officer_id)
-        .options(selectinload(Officer.queues), selectinload(Officer.person))
+        .options(selectinload(Officer.queues), joinedload(Officer.person))
     )
     return (await session.execute(query)).scalar_one_or_none()
 
@@ -143,7 +144,7 @@ async def least_loaded_officer(session: AsyncSession, queue_id: int) -> Officer 
         .where(queue_officers.c.queue_id == queue_id, Officer.active.is_(True))
         .order_by(load, Officer.id)
         .limit(1)
-        .options(selectinload(Officer.person))
+        .options(joinedload(Officer.person))
     )
     return (await session.execute(query)).scalar_one_or_none()
 
@@ -154,7 +155,7 @@ def _reachable() -> Select[Officer]:
         .join(Person, Person.id == Officer.person_id)
         .where(Officer.active.is_(True), Person.reachable.is_(True))
         .order_by(Officer.id)
-        .options(selectinload(Officer.person))
+        .options(contains_eager(Officer.person))
     )
 
 
