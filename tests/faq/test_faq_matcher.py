@@ -24,6 +24,9 @@ if TYPE_CHECKING:
         ("共伤怎么认定", "work-injury"),
         ("老闆拖欠工資怎麼辦", "wage-arrears"),
         ("ＡＰＰ上能申请互助金吗", "mutual-aid-claim-online"),
+        # How to claim, not how much: both name the scheme and 报销.
+        ("外卖骑手 医疗互助怎么报销啊", "mutual-aid-claim-online"),
+        ("医疗互助最多能报多少", "mutual-aid-cap"),
         ("Where can truck drivers rest?", "en-driver-stations"),
     ],
 )
@@ -37,7 +40,7 @@ def test_answers_covered_questions(matcher: Matcher, text: str, entry_id: str) -
 
 
 @pytest.mark.parametrize(
-    "text", ["丧假有几天", "医保卡丢了怎么补办", "事假有几天", "公积金怎么提取"]
+    "text", ["丧假有几天", "医保卡丢了怎么补办", "事假有几天", "公积金怎么提取", "医保怎么报销"]
 )
 def test_does_not_answer_near_misses(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
