@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
+from db.models import Ticket
 from handlers.core import actions
 from handlers.core.flows import common, group, officer, questions, requests, start, tickets
 from handlers.core.texts import has
-from handlers.core.turn import Turn
+from handlers.core.turn import FlowState, Turn
 from handlers.tickets.errors import TicketError
 
 ActionHandler = Callable[[Turn, actions.Action], Awaitable[None]]
@@ -40,6 +41,11 @@ STATES: Mapping[str, StateHandler] = {
 }
 
 
+# Commands that keep an open form in place without a reminder: /start and /help say so
+# themselves, /cancel ends it.
+_FORM_AWARE_COMMANDS = frozenset({"start", "help", "cancel"})
+
+
 async def route(turn: Turn) -> None:
     try:
         async with turn.session.begin_nested():
@@ -57,6 +63,8 @@ async def _route(turn: Turn) -> None:
         return
     if incoming.action is not None:
         action = actions.parse(incoming.action)
+        if action is None or action.verb != "x":
+            await _drop_pending_text(turn, action)
         handler = ACTIONS.get(action.verb) if action is not None else None
         if action is None or handler is None:
             await common.unknown_action(turn)
@@ -68,11 +76,17 @@ async def _route(turn: Turn) -> None:
     if text.startswith("/"):
         name, _, argument = text[1:].partition(" ")
         # "/start@SomeBot" in groups names the bot; the command is the part before "@".
-        command = COMMANDS.get(name.split("@", 1)[0].lower())
+        command_name = name.split("@", 1)[0].lower()
+        if command_name != "cancel":
+            await _drop_pending_text(turn, None)
+        command = COMMANDS.get(command_name)
         if command is None:
             turn.say("error.unknown_command")
-            return
-        await command(turn, argument.strip())
+        else:
+            await command(turn, argument.strip())
+        in_form = turn.state is not None and turn.state.flow == common.FORM_FLOW
+        if in_form and command_name not in _FORM_AWARE_COMMANDS:
+            common.offer_to_resume_form(turn)
         return
 
     if turn.state is not None:
@@ -85,3 +99,36 @@ async def _route(turn: Turn) -> None:
         turn.state = None
 
     await questions.free_input(turn)
+
+
+def _pending_text_key(state: FlowState) -> str | None:
+    """The notice for a flow waiting for text meant for one ticket, or None for any other."""
+    if state.flow == officer.INPUT_FLOW:
+        return f"pending.cancelled.{state.step}"
+    if state.flow == tickets.ADD_FLOW:
+        return "pending.cancelled.add"
+    if state.flow == tickets.REOPEN_FLOW:
+        return "pending.cancelled.reopen"
+    return None
+
+
+async def _drop_pending_text(turn: Turn, action: actions.Action | None) -> None:
+    """Any other command or button ends a wait for text meant for one ticket, and says so:
+    an officer who pressed "reply" on one ticket and then opened another must not send
+    their next words to the first one. Pressing the same button again keeps the wait."""
+    state = turn.state
+    key = None if state is None else _pending_text_key(state)
+    if state is None or key is None:
+        return
+    ticket_id = state.data.get("ticket_id")
+    if (
+        action is not None
+        and state.flow == officer.INPUT_FLOW
+        and action.args[:1] == (state.step,)
+        and action.int_arg(1) == ticket_id
+    ):
+        return
+    turn.state = None
+    ticket = await turn.session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+    reference = ticket.reference if ticket is not None and ticket.reference else "—"
+    turn.say(key, reference=reference)

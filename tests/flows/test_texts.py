@@ -15,7 +15,7 @@ CORE = Path(__file__).resolve().parents[2] / "handlers" / "core"
 PREFIXES = (
     "welcome", "menu.", "help.", "cancel.", "lang.", "error.", "question.", "crisis.",
     "form.", "value.", "kind.", "status.", "category.", "field.", "ticket.", "tickets.",
-    "worker.", "officer.", "history.",
+    "worker.", "officer.", "history.", "pending.",
 )  # fmt: skip
 
 

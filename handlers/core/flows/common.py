@@ -37,6 +37,20 @@ def show_menu(turn: Turn, key: str = "menu.title") -> None:
     turn.reply(turn.text(key), main_menu(turn))
 
 
+def offer_to_resume_form(turn: Turn) -> None:
+    """Remind a person in the middle of a form that it is still open: what they type next
+    answers its question, unless they resume it explicitly or drop it."""
+    turn.reply(
+        turn.text("form.unfinished"),
+        [
+            [
+                button(turn.text("form.resume"), "f", "resume"),
+                button(turn.text("form.discard"), "x"),
+            ]
+        ],
+    )
+
+
 async def unknown_action(turn: Turn) -> None:
     """A button we never issued, or one from a flow that has since moved on."""
     show_menu(turn, "error.unknown_action")

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from handlers import admin
 from handlers.core.actions import Action, button
 from handlers.core.flows import requests, tickets
-from handlers.core.flows.common import FORM_FLOW, show_menu, unknown_action
+from handlers.core.flows.common import FORM_FLOW, offer_to_resume_form, show_menu, unknown_action
 from handlers.core.texts import LANGUAGE_NAMES, LANGUAGES
 from handlers.core.turn import Turn
 
@@ -22,15 +22,7 @@ async def on_start(turn: Turn, argument: str) -> None:
             turn.say("officer.linked", name=officer.name)
     if turn.state is not None and turn.state.flow == FORM_FLOW:
         # A second /start in the middle of a form must not throw the answers away.
-        turn.reply(
-            turn.text("form.unfinished"),
-            [
-                [
-                    button(turn.text("form.resume"), "f", "resume"),
-                    button(turn.text("form.discard"), "x"),
-                ]
-            ],
-        )
+        offer_to_resume_form(turn)
         return
     turn.state = None
     key = "welcome.officer" if turn.officer is not None else "welcome"

@@ -375,6 +375,13 @@ TEXTS: Final[dict[str, str]] = {
     "history.worker.reopen": "You reopened it",
     "history.worker.other": "Updated",
     "tickets.progress": "<b>Progress</b>",
+    "pending.cancelled.reply": "Your reply to {reference} is cancelled; nothing was sent.",
+    "pending.cancelled.ask": "Your question on {reference} is cancelled; nothing was sent.",
+    "pending.cancelled.note": "Your note on {reference} is cancelled; nothing was saved.",
+    "pending.cancelled.resolve": "Resolving {reference} is cancelled; its status is unchanged.",
+    "pending.cancelled.rq": "Reassigning {reference} is cancelled; it stays where it was.",
+    "pending.cancelled.add": "Adding to {reference} is cancelled; nothing was sent.",
+    "pending.cancelled.reopen": "Reopening {reference} is cancelled; its status is unchanged.",
     "officer.history": "<b>History</b>",
     # Officers' groups: one forum topic per ticket
     "error.not_allowed.admins_only": "Only an admin of the bot can do that.",

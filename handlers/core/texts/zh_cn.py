@@ -358,6 +358,13 @@ TEXTS: Final[dict[str, str]] = {
     "history.worker.reopen": "您重新打开了这件诉求",
     "history.worker.other": "有新进展",
     "tickets.progress": "<b>办理进展</b>",
+    "pending.cancelled.reply": "已取消对 {reference} 的回复，没有发送任何内容。",
+    "pending.cancelled.ask": "已取消向 {reference} 的职工提问，没有发送任何内容。",
+    "pending.cancelled.note": "已取消 {reference} 的内部备注，没有保存任何内容。",
+    "pending.cancelled.resolve": "已取消办结 {reference}，诉求状态没有改变。",
+    "pending.cancelled.rq": "已取消转派 {reference}，诉求没有移动。",
+    "pending.cancelled.add": "已取消对 {reference} 的补充，没有发送任何内容。",
+    "pending.cancelled.reopen": "已取消重新打开 {reference}，诉求状态没有改变。",
     "officer.history": "<b>记录</b>",
     # 干部群：每件诉求一个话题
     "error.not_allowed.admins_only": "只有机器人管理员可以进行这个操作。",

@@ -1,0 +1,82 @@
+"""A command or another button ends a wait for text meant for one ticket, and says so, so
+the next words never land on a ticket the person has moved away from."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import Ticket, TicketMessage
+from tests.flows.conftest import Chat, to
+
+
+async def _file(chat: Chat, worker: str, words: str) -> Ticket:
+    await chat.send(worker, "/start")
+    await chat.press(worker, "反映问题")
+    await chat.press(worker, "其他问题")
+    await chat.send(worker, words)
+    await chat.press(worker, "不方便透露")
+    await chat.press(worker, "完成")
+    await chat.press(worker, "匿名提交")
+    await chat.press(worker, "确认提交")
+    async with chat.sessionmaker() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.summary == words))
+    assert ticket is not None
+    return ticket
+
+
+async def _thread(chat: Chat, ticket: Ticket) -> list[str]:
+    async with chat.sessionmaker() as session:
+        rows = await session.scalars(
+            select(TicketMessage.body).where(TicketMessage.ticket_id == ticket.id)
+        )
+        return list(rows)
+
+
+async def test_officer_command_cancels_a_pending_reply_and_names_its_ticket(chat: Chat) -> None:
+    first = await _file(chat, "a", "停车场没有照明")
+    second = await _file(chat, "b", "食堂没有热水")
+    prompt = to(await chat.send("officer", action=f"o:reply:{first.id}"), "officer")
+    assert f"（{first.reference}）" in prompt  # the prompt names the ticket the text goes to
+
+    moved = to(await chat.send("officer", f"/ticket {second.reference}"), "officer")
+    assert f"已取消对 {first.reference} 的回复" in moved
+    typed = await chat.send("officer", "热水器明天修")
+    assert to(typed, "a") == ""
+    assert "热水器明天修" not in await _thread(chat, first)
+
+
+async def test_officer_button_of_another_ticket_cancels_a_pending_reply(chat: Chat) -> None:
+    first = await _file(chat, "a", "停车场没有照明")
+    await _file(chat, "b", "食堂没有热水")
+    await chat.send("officer", action=f"o:ask:{first.id}")
+    moved = to(await chat.send("officer", action="o:queue"), "officer")
+    assert f"已取消向 {first.reference} 的职工提问" in moved
+    assert to(await chat.send("officer", "哪个门？"), "a") == ""
+
+    # Pressing the same button twice keeps the wait and says nothing about cancelling.
+    await chat.send("officer", action=f"o:reply:{first.id}")
+    again = to(await chat.send("officer", action=f"o:reply:{first.id}"), "officer")
+    assert "已取消" not in again
+    assert "马上处理" in to(await chat.send("officer", "马上处理"), "a")
+
+
+async def test_worker_command_cancels_adding_to_a_ticket(chat: Chat) -> None:
+    ticket = await _file(chat, "a", "停车场没有照明")
+    await chat.send("a", action="lang:en")
+    await chat.send("a", action=f"w:add:{ticket.id}")
+    moved = to(await chat.send("a", "/tickets"), "a")
+    assert f"Adding to {ticket.reference} is cancelled; nothing was sent." in moved
+    await chat.send("a", "the lamp is number 17")
+    assert "the lamp is number 17" not in await _thread(chat, ticket)
+
+
+async def test_command_in_the_middle_of_a_form_reminds_that_the_form_is_open(
+    chat: Chat,
+) -> None:
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "其他问题")
+    listed = await chat.send("w", "/tickets")
+    assert "您还没有提交过诉求" in to(listed, "w")
+    assert "您还有一份没填完的表单" in to(listed, "w")
+    assert "继续填写" in str(chat.last["w"].buttons)
