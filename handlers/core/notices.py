@@ -31,7 +31,7 @@ from handlers.core.actions import Buttons, button
 from handlers.core.texts import Safe, escape, has, t
 from handlers.messages import Attachment, Outgoing, Topic
 from handlers.tickets.service import TrailNames
-from handlers.tickets.views import FileView, OfficerTicketView, officer_view
+from handlers.tickets.views import FileView, OfficerTicketView, next_deadline, officer_view
 
 Rendered = tuple[str, Buttons]
 
@@ -50,6 +50,15 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return "—"
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def due_label(lang: str, ticket: Ticket, zone: ZoneInfo, now: datetime) -> Safe:
+    """The deadline an open ticket meets next, which one it is, and whether it has passed."""
+    deadline = next_deadline(ticket)
+    if deadline is None:
+        return t(lang, "officer.due_none")
+    overdue = "_overdue" if deadline.due < now else ""
+    return t(lang, f"officer.due.{deadline.kind}{overdue}", time=local_time(deadline.due, zone))
 
 
 def category_label(lang: str, category: str) -> Safe:

@@ -177,3 +177,19 @@ def worker_view(ticket: Ticket) -> WorkerTicketView:
         satisfaction=ticket.satisfaction,
         thread=_thread(ticket, internal=False),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: Literal["first_response", "resolution"]
+    due: datetime
+
+
+def next_deadline(ticket: Ticket) -> Deadline | None:
+    """The deadline an open ticket meets next: the first response while nobody has answered
+    and it comes sooner than the resolution, else the resolution."""
+    first = ticket.first_response_due if ticket.first_response_at is None else None
+    resolution = ticket.resolution_due
+    if first is not None and (resolution is None or first < resolution):
+        return Deadline("first_response", first)
+    return Deadline("resolution", resolution) if resolution is not None else None

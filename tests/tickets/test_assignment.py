@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Officer, Person, TicketAttachment, TicketStatus
+from db.models import Officer, Person, Ticket, TicketAttachment, TicketStatus
 from handlers.messages import Attachment
 from handlers.tickets import service
 from handlers.tickets.errors import InvalidInput
@@ -153,3 +153,35 @@ async def test_queue_lists_most_urgent_first(session: AsyncSession, world: World
     assert [t.id for t in queue] == [urgent, soon, calm]
     mine = await service.list_mine(session, world.officer("acme1"))
     assert {t.id for t in mine} <= {calm, soon, urgent}
+
+
+async def test_queue_orders_by_the_nearest_unmet_deadline(
+    session: AsyncSession, world: World
+) -> None:
+    # Answered, resolution in two days: its passed first-response time no longer counts.
+    answered = (await open_ticket(session, world, category="other-grievance")).ticket.id
+    # Not answered: the first response, in an hour, comes before its resolution in three days.
+    unanswered = (await open_ticket(session, world, category="other-grievance")).ticket.id
+    overdue = (await open_ticket(session, world, category="other-grievance")).ticket.id
+    deadlines = {
+        answered: (NOW - timedelta(hours=1), NOW, NOW + timedelta(days=2)),
+        unanswered: (NOW + timedelta(hours=1), None, NOW + timedelta(days=3)),
+        overdue: (NOW - timedelta(days=4), NOW - timedelta(days=4), NOW - timedelta(hours=1)),
+    }
+    for ticket_id, (first_due, first_at, resolution_due) in deadlines.items():
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(
+                first_response_due=first_due,
+                first_response_at=first_at,
+                resolution_due=resolution_due,
+            )
+        )
+    await session.commit()
+    queue = await service.list_queue(session, world.officer("acme2"))
+    assert [t.id for t in queue] == [overdue, unanswered, answered]
+    mine = await service.list_mine(session, world.officer("acme1"))
+    assert [t.id for t in mine if t.id in deadlines] == [
+        i for i in (overdue, unanswered, answered) if i in {t.id for t in mine}
+    ]

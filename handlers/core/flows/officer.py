@@ -69,7 +69,7 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
             reference=ticket.reference or "",
             category=notices.category_label(turn.lang, ticket.category),
             status=notices.status_label(turn.lang, ticket.status),
-            due=notices.local_time(ticket.resolution_due, turn.zone),
+            due=notices.due_label(turn.lang, ticket, turn.zone, turn.now),
         )
         for ticket in tickets
     ]
