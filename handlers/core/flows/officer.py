@@ -143,7 +143,8 @@ async def on_action(turn: Turn, action: Action) -> None:
         await _tell_worker(turn, fresh, "worker.claimed")
         await _tell_group(turn, fresh, "topic.claimed")
     elif verb == "reassign":
-        queues = await admin.list_queues(turn.session)
+        # Moving a ticket to the queue it is in would change nothing.
+        queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
         turn.reply(
             turn.text("officer.reassign_which", reference=ticket.reference or ""),
             [[button(q.name[:40], "o", "rq", ticket.id, q.id)] for q in queues]
