@@ -16,12 +16,14 @@ from sqlalchemy.ext.asyncio import (
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # busy_timeout first: it turns lock contention into a wait, not an error, and switching
+    # to WAL needs a lock that another process starting at the same moment may hold.
     # Foreign keys are off by default in SQLite; WAL lets the delivery loop read while a
-    # flow writes; busy_timeout turns brief lock contention into a wait, not an error.
+    # flow writes.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
