@@ -146,10 +146,25 @@ def officer_card(lang: str, ticket: Ticket, zone: ZoneInfo, *, heading: str) -> 
     if lines:
         parts.append(lines)
     if view.files:
-        parts.append(t(lang, "value.photos", count=len(view.files)))
+        parts.append(_files_summary(lang, view))
     if view.escalation_level:
         parts.append(t(lang, "officer.card_escalated", level=view.escalation_level))
     return "\n".join(parts), officer_buttons(lang, ticket.id, TicketStatus(view.status))
+
+
+def _files_summary(lang: str, view: OfficerTicketView) -> str:
+    """How many photos and documents the ticket has, and how many are held back."""
+    photos = sum(1 for file in view.files if file.kind == "photo")
+    counts = []
+    if photos:
+        counts.append(t(lang, "officer.card_photos", count=photos))
+    if len(view.files) > photos:
+        counts.append(t(lang, "officer.card_documents", count=len(view.files) - photos))
+    summary: str = t(lang, "officer.card_files_sep").join(counts)
+    _, withheld = shown_files(view.anonymous, view.files)
+    if withheld:
+        summary += t(lang, "officer.card_withheld", count=withheld)
+    return summary
 
 
 def shown_files(anonymous: bool, files: Sequence[FileView]) -> tuple[list[Attachment], int]:

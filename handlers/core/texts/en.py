@@ -387,6 +387,10 @@ TEXTS: Final[dict[str, str]] = {
     "officer.due.resolution": "resolution due {time}",
     "officer.due.resolution_overdue": "⏰ resolution overdue since {time}",
     "officer.due_none": "no deadline",
+    "officer.card_photos": "📷 {count} photo(s)",
+    "officer.card_documents": "📎 {count} document(s)",
+    "officer.card_files_sep": ", ",
+    "officer.card_withheld": " ({count} document(s) withheld to keep the worker anonymous)",
     "officer.history": "<b>History</b>",
     # Officers' groups: one forum topic per ticket
     "error.not_allowed.admins_only": "Only an admin of the bot can do that.",

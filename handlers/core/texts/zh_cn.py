@@ -370,6 +370,10 @@ TEXTS: Final[dict[str, str]] = {
     "officer.due.resolution": "办结期限 {time}",
     "officer.due.resolution_overdue": "⏰办结已超期（{time}）",
     "officer.due_none": "无期限",
+    "officer.card_photos": "📷 照片 {count} 张",
+    "officer.card_documents": "📎 文件 {count} 个",
+    "officer.card_files_sep": "，",
+    "officer.card_withheld": "（其中 {count} 个文件为保护匿名不转发）",
     "officer.history": "<b>记录</b>",
     # 干部群：每件诉求一个话题
     "error.not_allowed.admins_only": "只有机器人管理员可以进行这个操作。",
