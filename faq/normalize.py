@@ -258,15 +258,16 @@ def stem(word: str) -> str:
 class Segmenter:
     """Word segmentation with the knowledge base's own terms kept whole.
 
-    One jieba dictionary is shared by the process: loading it takes about a second, and
-    domain words only ever make segmentation of the domain better.
+    jieba's dictionary is read once per process (about a second); each segmenter works on
+    its own copy of the word table (milliseconds), so one knowledge base's terms never
+    change how another one is segmented.
     """
 
     _lock = threading.Lock()
     _shared_tokenizer: jieba.Tokenizer | None = None
 
     def __init__(self, domain_words: Iterable[str] = ()) -> None:
-        tokenizer = self._shared()
+        tokenizer = self._own_copy()
         for term in domain_words:
             word = normalize(term).replace(" ", "")
             if len(word) >= 2 and _CJK.search(word) and word not in tokenizer.FREQ:
@@ -277,14 +278,19 @@ class Segmenter:
         self._novelties: dict[str, float] = {}
 
     @classmethod
-    def _shared(cls) -> jieba.Tokenizer:
+    def _own_copy(cls) -> jieba.Tokenizer:
         with cls._lock:
             if cls._shared_tokenizer is None:
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
                 cls._shared_tokenizer = tokenizer
-            return cls._shared_tokenizer
+            base = cls._shared_tokenizer
+        copy = jieba.Tokenizer()
+        copy.FREQ = dict(base.FREQ)
+        copy.total = base.total
+        copy.initialized = True
+        return copy
 
     def words(self, normalized: str) -> list[str]:
         """Words of normalised text, English words stemmed; spaces dropped."""

@@ -63,6 +63,13 @@ def test_segmenter_keeps_domain_words_whole() -> None:
     assert "职工议事会" in segmenter.words(normalize("职工议事会是什么"))
 
 
+def test_one_knowledge_base_does_not_change_how_another_is_segmented() -> None:
+    with_term = Segmenter(["司机之家"])
+    without = Segmenter()
+    assert "司机之家" in with_term.words("司机之家在哪")
+    assert "司机之家" not in without.words("司机之家在哪")
+
+
 def test_content_words_drop_particles_and_question_words() -> None:
     words = Segmenter().words(normalize("我在工地摔伤了腰，这算不算工伤啊"))
     assert "啊" in words
