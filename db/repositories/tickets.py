@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -81,32 +81,46 @@ async def refresh_detail(session: AsyncSession, ticket: Ticket) -> Ticket:
     return (await session.execute(query)).scalar_one()
 
 
-def _most_urgent_first(query: Select[Ticket]) -> Select[Ticket]:
-    # Overdue tickets have the earliest due time, so "nearest due first" puts them first.
-    return query.order_by(
-        Ticket.urgent.desc(), Ticket.resolution_due.asc().nulls_last(), Ticket.id
+def _nearest_unmet_due() -> ColumnElement[datetime | None]:
+    """The deadline an open ticket meets next: the first response while nobody has answered
+    and it comes sooner, else the resolution (the same rule as `views.next_deadline`)."""
+    first_counts = and_(
+        Ticket.first_response_at.is_(None),
+        Ticket.first_response_due.is_not(None),
+        or_(Ticket.resolution_due.is_(None), Ticket.first_response_due < Ticket.resolution_due),
     )
+    return case((first_counts, Ticket.first_response_due), else_=Ticket.resolution_due)
+
+
+async def _open_most_urgent_first(
+    session: AsyncSession, condition: ColumnElement[bool], limit: int
+) -> list[Ticket]:
+    # Urgent first, then by the nearest unmet deadline, which puts overdue tickets (their
+    # deadline is in the past) before every ticket still in time.
+    query = (
+        select(Ticket)
+        .where(Ticket.status.in_(OPEN_STATUSES), condition)
+        .order_by(Ticket.urgent.desc(), _nearest_unmet_due().asc().nulls_last(), Ticket.id)
+        .limit(limit)
+        .options(joinedload(Ticket.queue), joinedload(Ticket.assignee))
+    )
+    return list((await session.scalars(query)).all())
 
 
 async def open_tickets_of_queues(
     session: AsyncSession, queue_ids: Sequence[int] | None, *, limit: int
 ) -> list[Ticket]:
-    """Open tickets of the queues (None: of every queue), most urgent first."""
-    query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
-    if queue_ids is not None:
-        query = query.where(Ticket.queue_id.in_(queue_ids))
-    query = _most_urgent_first(query).limit(limit).options(*_CARD)
-    return list((await session.scalars(query)).all())
+    """Open tickets of the queues (None: of every queue): urgent, then by the nearest unmet
+    deadline, so overdue tickets come before those still in time."""
+    condition = true() if queue_ids is None else Ticket.queue_id.in_(queue_ids)
+    return await _open_most_urgent_first(session, condition, limit)
 
 
 async def open_tickets_of_assignee(
     session: AsyncSession, officer_id: int, *, limit: int
 ) -> list[Ticket]:
-    query = select(Ticket).where(
-        Ticket.assignee_id == officer_id, Ticket.status.in_(OPEN_STATUSES)
-    )
-    query = _most_urgent_first(query).limit(limit).options(*_CARD)
-    return list((await session.scalars(query)).all())
+    """Open tickets the officer holds, in the order of `open_tickets_of_queues`."""
+    return await _open_most_urgent_first(session, Ticket.assignee_id == officer_id, limit)
 
 
 async def tickets_of_worker(session: AsyncSession, person_id: int, *, limit: int) -> list[Ticket]:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from db.models import (
     ActorKind,
@@ -625,32 +624,6 @@ async def list_worker_tickets(
     return await repo.tickets_of_worker(session, actor.person_id, limit=limit)
 
 
-def _nearest_unmet_due() -> ColumnElement[datetime | None]:
-    """The deadline an open ticket meets next: the first response while nobody has answered
-    and it comes sooner, else the resolution (the same rule as `views.next_deadline`)."""
-    first_counts = and_(
-        Ticket.first_response_at.is_(None),
-        Ticket.first_response_due.is_not(None),
-        or_(Ticket.resolution_due.is_(None), Ticket.first_response_due < Ticket.resolution_due),
-    )
-    return case((first_counts, Ticket.first_response_due), else_=Ticket.resolution_due)
-
-
-async def _open_most_urgent_first(
-    session: AsyncSession, condition: ColumnElement[bool], limit: int
-) -> list[Ticket]:
-    # Urgent first, then by the nearest unmet deadline, which puts overdue tickets (their
-    # deadline is in the past) before every ticket still in time.
-    query = (
-        select(Ticket)
-        .where(Ticket.status.in_(repo.OPEN_STATUSES), condition)
-        .order_by(Ticket.urgent.desc(), _nearest_unmet_due().asc().nulls_last(), Ticket.id)
-        .limit(limit)
-        .options(joinedload(Ticket.queue), joinedload(Ticket.assignee))
-    )
-    return list((await session.scalars(query)).all())
-
-
 async def list_queue(
     session: AsyncSession, actor: OfficerActor, *, limit: int = 20
 ) -> list[Ticket]:
@@ -658,9 +631,9 @@ async def list_queue(
     nearest unmet deadline."""
     officer = await active_officer(session, actor, "list")
     if officer.role == OfficerRole.ADMIN:
-        return await _open_most_urgent_first(session, true(), limit)
+        return await repo.open_tickets_of_queues(session, None, limit=limit)
     queue_ids = [queue.id for queue in officer.queues]
-    return await _open_most_urgent_first(session, Ticket.queue_id.in_(queue_ids), limit)
+    return await repo.open_tickets_of_queues(session, queue_ids, limit=limit)
 
 
 async def list_mine(
@@ -668,7 +641,7 @@ async def list_mine(
 ) -> list[Ticket]:
     """Open tickets I hold, in the order of `list_queue`."""
     officer = await active_officer(session, actor, "list")
-    return await _open_most_urgent_first(session, Ticket.assignee_id == officer.id, limit)
+    return await repo.open_tickets_of_assignee(session, officer.id, limit=limit)
 
 
 async def officers_to_notify(session: AsyncSession, ticket: Ticket) -> list[Officer]:
