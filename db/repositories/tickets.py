@@ -134,6 +134,17 @@ async def tickets_of_worker(session: AsyncSession, person_id: int, *, limit: int
     return list((await session.scalars(query)).all())
 
 
+async def waiting_ticket_of_worker(session: AsyncSession, person_id: int) -> int | None:
+    """The worker's ticket an officer most recently put back to them, if any."""
+    ticket_id: int | None = await session.scalar(
+        select(Ticket.id)
+        .where(Ticket.worker_id == person_id, Ticket.status == TicketStatus.WAITING_WORKER)
+        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    return ticket_id
+
+
 async def get_officer(session: AsyncSession, officer_id: int) -> Officer | None:
     """An officer with their queues and messenger account."""
     query = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from db.models import Ticket, TicketStatus
 from handlers.messages import Outgoing
@@ -119,3 +121,40 @@ async def test_officer_works_ticket_and_worker_rates(chat: Chat) -> None:
     assert ticket is not None
     assert ticket.status == TicketStatus.CLOSED
     assert ticket.satisfaction == 5
+
+
+async def test_answer_reaches_a_waiting_ticket_older_than_the_workers_newest_fifty(
+    chat: Chat,
+) -> None:
+    await _file_and_collect(chat, "zh-CN")
+    await chat.send("officer", "/queue")
+    await chat.press("officer", "GR-2026-000001")
+    await chat.press("officer", "询问职工")
+    await chat.send("officer", "灯杆编号是多少？")
+    async with chat.sessionmaker() as session, session.begin():
+        waiting = (await session.scalars(select(Ticket))).one()
+        newer = [
+            {
+                "reference": f"GR-2026-{n:06d}",
+                "kind": waiting.kind,
+                "category": waiting.category,
+                "status": TicketStatus.CLOSED,
+                "worker_id": waiting.worker_id,
+                "queue_id": waiting.queue_id,
+                "summary": f"older matter {n}",
+                "fields": {},
+                "language": "zh-CN",
+                "created_at": waiting.created_at + timedelta(minutes=n),
+                "updated_at": waiting.created_at + timedelta(minutes=n),
+            }
+            for n in range(2, 62)
+        ]
+        await session.execute(insert(Ticket), newer)
+
+    answered = await chat.send("w", "编号 A-17")
+
+    assert "编号 A-17" in to(answered, "officer")
+    async with chat.sessionmaker() as session:
+        ticket = await session.get(Ticket, waiting.id)
+    assert ticket is not None
+    assert ticket.status == TicketStatus.IN_PROGRESS

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
-from db.models import TicketStatus
 from db.repositories import faq_misses
+from db.repositories import tickets as tickets_repo
 from handlers.core import crisis
 from handlers.core.actions import Action, button, fits
 from handlers.core.flows.common import CRISIS_FLOW, offer_crisis_help, unknown_action
@@ -76,15 +76,10 @@ async def on_crisis_action(turn: Turn, action: Action) -> None:
 
 async def _to_waiting_ticket(turn: Turn, text: str) -> bool:
     """While an officer waits for this worker's answer, what they write goes to the ticket."""
-    waiting = [
-        ticket
-        for ticket in await service.list_worker_tickets(turn.session, turn.worker)
-        if ticket.status == TicketStatus.WAITING_WORKER
-    ]
-    if not waiting:
+    ticket_id = await tickets_repo.waiting_ticket_of_worker(turn.session, turn.person_id)
+    if ticket_id is None:
         return False
-    ticket = max(waiting, key=lambda t: t.updated_at)
-    await relay_worker_message(turn, ticket.id, text)
+    await relay_worker_message(turn, ticket_id, text)
     return True
 
 
