@@ -44,6 +44,14 @@ STATES: Mapping[str, StateHandler] = {
 # Commands that keep an open form in place without a reminder: /start and /help say so
 # themselves, /cancel ends it.
 _FORM_AWARE_COMMANDS = frozenset({"start", "help", "cancel"})
+# Buttons that may end an open form: its own (submit among them) and cancel.
+_FORM_BUTTONS = frozenset({"f", "x"})
+# Buttons that keep an open form and say so themselves: crisis help.
+_FORM_AWARE_BUTTONS = _FORM_BUTTONS | {"cr"}
+
+
+class _FormWouldEndError(Exception):
+    """A button's work would have replaced or ended the open form: undo it."""
 
 
 async def route(turn: Turn) -> None:
@@ -68,8 +76,10 @@ async def _route(turn: Turn) -> None:
         handler = ACTIONS.get(action.verb) if action is not None else None
         if action is None or handler is None:
             await common.unknown_action(turn)
+            if _open_form(turn) is not None:
+                common.offer_to_resume_form(turn)
             return
-        await handler(turn, action)
+        await _press(turn, handler, action)
         return
 
     text = turn.typed
@@ -99,6 +109,34 @@ async def _route(turn: Turn) -> None:
         turn.state = None
 
     await questions.free_input(turn)
+
+
+def _open_form(turn: Turn) -> FlowState | None:
+    state = turn.state
+    return state if state is not None and state.flow == common.FORM_FLOW else None
+
+
+async def _press(turn: Turn, handler: ActionHandler, action: actions.Action) -> None:
+    """Run a button; one that would end an open form (a menu button of an older message,
+    "add to ticket", an officer's reply) does nothing and says why, so a form is only ever
+    left by the person's choice: continue it, or discard it and press again."""
+    form = _open_form(turn)
+    if form is None or action.verb in _FORM_BUTTONS:
+        await handler(turn, action)
+        return
+    said = len(turn.sent)
+    try:
+        async with turn.session.begin_nested():
+            await handler(turn, action)
+            if turn.state is not form:
+                raise _FormWouldEndError
+    except _FormWouldEndError:
+        del turn.sent[said:]
+        turn.state = form
+        common.offer_to_resume_form(turn, "form.unfinished_button")
+        return
+    if action.verb not in _FORM_AWARE_BUTTONS:
+        common.offer_to_resume_form(turn)
 
 
 def _pending_text_key(state: FlowState) -> str | None:

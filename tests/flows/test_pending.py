@@ -1,8 +1,10 @@
 """A command or another button ends a wait for text meant for one ticket, and says so, so
-the next words never land on a ticket the person has moved away from."""
+the next words never land on a ticket the person has moved away from; an open form is never
+lost to a command or a button without the person choosing to discard it."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db.models import Ticket, TicketMessage
@@ -80,3 +82,62 @@ async def test_command_in_the_middle_of_a_form_reminds_that_the_form_is_open(
     assert "您还没有提交过诉求" in to(listed, "w")
     assert "您还有一份没填完的表单" in to(listed, "w")
     assert "继续填写" in str(chat.last["w"].buttons)
+
+
+async def _in_form_with_a_summary(chat: Chat, worker: str, words: str) -> None:
+    await chat.press(worker, "反映问题")
+    await chat.press(worker, "其他问题")
+    await chat.send(worker, words)
+
+
+@pytest.mark.parametrize("button", ["add", "m:report", "m:help", "m:officer"])
+async def test_button_that_would_end_a_form_does_nothing_and_keeps_its_answers(
+    chat: Chat, button: str
+) -> None:
+    first = await _file(chat, "a", "停车场没有照明")
+    await chat.send("a", "/menu")
+    await _in_form_with_a_summary(chat, "a", "食堂没有热水")
+    action = f"w:add:{first.id}" if button == "add" else button
+
+    refused = to(await chat.send("a", action=action), "a")
+
+    assert "刚才那个按钮没有执行" in refused
+    assert "请输入要补充到" not in refused
+    assert "继续填写" in str(chat.last["a"].buttons)
+    # Text now goes on with the form, not to the first ticket.
+    await chat.send("a", "二号仓")
+    await chat.press("a", "完成")
+    await chat.press("a", "匿名提交")
+    await chat.press("a", "确认提交")
+    async with chat.sessionmaker() as session:
+        filed = await session.scalar(select(Ticket).where(Ticket.summary == "食堂没有热水"))
+    assert filed is not None
+    assert filed.workplace == "二号仓"
+    assert await _thread(chat, first) == []
+
+
+async def test_after_discarding_the_form_the_same_button_works(chat: Chat) -> None:
+    ticket = await _file(chat, "a", "停车场没有照明")
+    await chat.send("a", "/menu")
+    await _in_form_with_a_summary(chat, "a", "食堂没有热水")
+    await chat.send("a", action=f"w:add:{ticket.id}")
+    await chat.press("a", "放弃并回到菜单")
+
+    prompt = to(await chat.send("a", action=f"w:add:{ticket.id}"), "a")
+
+    assert f"请输入要补充到 {ticket.reference} 的内容" in prompt
+    await chat.send("a", "灯杆是 17 号")
+    assert await _thread(chat, ticket) == ["灯杆是 17 号"]
+
+
+async def test_button_that_keeps_a_form_does_its_work_and_reminds(chat: Chat) -> None:
+    ticket = await _file(chat, "a", "停车场没有照明")
+    await chat.send("a", "/menu")
+    await _in_form_with_a_summary(chat, "a", "食堂没有热水")
+
+    listed = to(await chat.send("a", action="m:mine"), "a")
+
+    assert f"{ticket.reference}" in listed
+    assert "您还有一份没填完的表单" in listed
+    assert "刚才那个按钮没有执行" not in listed
+    assert "继续填写" in str(chat.last["a"].buttons)

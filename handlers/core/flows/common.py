@@ -37,11 +37,11 @@ def show_menu(turn: Turn, key: str = "menu.title") -> None:
     turn.reply(turn.text(key), main_menu(turn))
 
 
-def offer_to_resume_form(turn: Turn) -> None:
+def offer_to_resume_form(turn: Turn, key: str = "form.unfinished") -> None:
     """Remind a person in the middle of a form that it is still open: what they type next
     answers its question, unless they resume it explicitly or drop it."""
     turn.reply(
-        turn.text("form.unfinished"),
+        turn.text(key),
         [
             [
                 button(turn.text("form.resume"), "f", "resume"),

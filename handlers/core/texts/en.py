@@ -137,6 +137,10 @@ TEXTS: Final[dict[str, str]] = {
     "form.resume_confirm": "No change, back to the summary",
     "form.discard": "Discard and go to the menu",
     "form.unfinished": "You have a form you have not finished. Continue it or discard it?",
+    "form.unfinished_button": (
+        "You have a form you have not finished, so that button did nothing. Continue the "
+        "form, or discard it and press the button again?"
+    ),
     "form.gone": "That form is already finished. Please start again from the menu.",
     "form.not_given": "not given",
     "form.summary": "<b>Please check your {kind}</b>\nCategory: {category}\nDetails: {summary}",

@@ -133,6 +133,10 @@ TEXTS: Final[dict[str, str]] = {
     "form.resume_confirm": "不修改，返回确认",
     "form.discard": "放弃并回到菜单",
     "form.unfinished": "您还有一份没填完的表单。要继续填写，还是放弃？",
+    "form.unfinished_button": (
+        "您还有一份没填完的表单，刚才那个按钮没有执行。"
+        "要继续填写，还是放弃表单后再按一次那个按钮？"
+    ),
     "form.gone": "这份表单已经结束了。请从菜单重新开始。",
     "form.not_given": "未填写",
     "form.summary": "<b>请确认您的{kind}</b>\n类别：{category}\n内容：{summary}",
