@@ -12,15 +12,17 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.models import Officer, OfficerRole, Person, Queue, Unit, UnitKind
+from db.models import Officer, OfficerRole, Person, Queue, Ticket, Unit, UnitKind
 from db.repositories.people import find_person
+from db.repositories.tickets import OPEN_STATUSES
 
 INVITE_VALID_FOR = timedelta(days=7)
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -45,6 +47,17 @@ class AdminError(Exception):
 class QueueMembers:
     queue: Queue
     officers: list[Officer]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChange:
+    """An officer after their queues changed, with what the change left behind."""
+
+    officer: Officer
+    removed: list[Queue]
+    # Open tickets still assigned to the officer in queues they do not belong to (now or
+    # since an earlier change): nothing moves them, and only an admin can still open them.
+    open_left_behind: int
 
 
 def _check_key(what: str, key: str) -> None:
@@ -273,12 +286,102 @@ async def redeem_invite(
     return officer
 
 
-async def deactivate_officer(session: AsyncSession, officer_id: int) -> Officer:
-    """Stop routing to the officer and revoke any unused invite; history stays."""
+def _unknown_officer(officer_id: int) -> AdminError:
+    return AdminError(f"unknown officer #{officer_id} (see `workerbot officer list`)")
+
+
+async def _officer_by_id(session: AsyncSession, officer_id: int) -> Officer:
     officer = await session.get(Officer, officer_id)
     if officer is None:
-        msg = f"unknown officer #{officer_id} (see `workerbot officer list`)"
+        raise _unknown_officer(officer_id)
+    return officer
+
+
+async def _officer_with_queues(session: AsyncSession, officer_id: int) -> Officer:
+    officer = await session.scalar(
+        select(Officer)
+        .where(Officer.id == officer_id)
+        .options(selectinload(Officer.queues))
+        .execution_options(populate_existing=True)
+    )
+    if officer is None:
+        raise _unknown_officer(officer_id)
+    return officer
+
+
+async def change_officer_queues(
+    session: AsyncSession, officer_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> QueueChange:
+    """Add the officer to the `add` queues and take them out of the `remove` ones.
+
+    Every key is checked before anything changes, so a bad one changes nothing. Tickets
+    already assigned to the officer stay theirs; the result counts the open ones outside
+    the officer's queues.
+    """
+    officer = await _officer_with_queues(session, officer_id)
+    add_keys, remove_keys = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
+    if not add_keys and not remove_keys:
+        msg = "nothing to change: give a queue to add or to remove"
         raise AdminError(msg)
+    both = [key for key in add_keys if key in remove_keys]
+    if both:
+        msg = f"queue {both[0]!r} is both to add and to remove"
+        raise AdminError(msg)
+    to_add = [await _queue_by_key(session, key) for key in add_keys]
+    to_remove = [await _queue_by_key(session, key) for key in remove_keys]
+    current = {queue.id for queue in officer.queues}
+    for queue in to_add:
+        if queue.id in current:
+            msg = f"officer #{officer.id} ({officer.name}) is in queue {queue.key!r} already"
+            raise AdminError(msg)
+    for queue in to_remove:
+        if queue.id not in current:
+            msg = f"officer #{officer.id} ({officer.name}) is not in queue {queue.key!r}"
+            raise AdminError(msg)
+    removed_ids = {queue.id for queue in to_remove}
+    officer.queues = [q for q in officer.queues if q.id not in removed_ids] + to_add
+    await session.flush()
+    left_behind = await session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.assignee_id == officer.id,
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.queue_id.not_in([queue.id for queue in officer.queues]),
+        )
+    )
+    return QueueChange(officer=officer, removed=to_remove, open_left_behind=left_behind or 0)
+
+
+async def activate_officer(
+    session: AsyncSession,
+    officer_id: int,
+    *,
+    now: datetime,
+    invite_valid_for: timedelta = INVITE_VALID_FOR,
+) -> tuple[Officer, str | None]:
+    """Route tickets to a deactivated officer again; the second value is a new invite code.
+
+    Deactivation revoked any unused invite, so an officer whose account was never linked
+    gets a fresh code (shown once); a linked one works again at once.
+    """
+    officer = await _officer_by_id(session, officer_id)
+    if officer.active:
+        msg = f"officer #{officer.id} ({officer.name}) is active already"
+        raise AdminError(msg)
+    officer.active = True
+    code: str | None = None
+    if officer.person_id is None:
+        code = new_invite_code()
+        officer.invite_code_hash = _hash_code(code)
+        officer.invite_expires_at = now + invite_valid_for
+    await session.flush()
+    return officer, code
+
+
+async def deactivate_officer(session: AsyncSession, officer_id: int) -> Officer:
+    """Stop routing to the officer and revoke any unused invite; history stays."""
+    officer = await _officer_by_id(session, officer_id)
     officer.active = False
     officer.invite_code_hash = None
     officer.invite_expires_at = None

@@ -7,7 +7,16 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Officer, OfficerRole, Person, UnitKind
+from db.models import (
+    Officer,
+    OfficerRole,
+    Person,
+    Queue,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+    UnitKind,
+)
 from db.repositories.people import get_or_create_person
 from handlers import admin
 
@@ -236,3 +245,175 @@ async def test_a_deactivated_officer_gets_no_more_work(session: AsyncSession) ->
     assert not listed.active
     with pytest.raises(admin.AdminError, match="unknown officer #999"):
         await admin.deactivate_officer(session, 999)
+
+
+async def _linked_officer(
+    session: AsyncSession, queue_keys: list[str], user_id: str = "9"
+) -> Officer:
+    officer, _ = await admin.add_officer(
+        session,
+        name="李伟",
+        queue_keys=queue_keys,
+        platform="telegram",
+        platform_user_id=user_id,
+        now=NOW,
+    )
+    return officer
+
+
+async def _assigned_ticket(
+    session: AsyncSession, officer: Officer, queue_key: str, status: TicketStatus
+) -> None:
+    queue = await session.scalar(select(Queue).where(Queue.key == queue_key))
+    assert queue is not None
+    worker = await _worker(session)
+    session.add(
+        Ticket(
+            kind=TicketKind.GRIEVANCE,
+            category="wages",
+            status=status,
+            worker_id=worker.id,
+            queue_id=queue.id,
+            assignee_id=officer.id,
+            summary="欠薪",
+            language="zh-CN",
+        )
+    )
+    await session.flush()
+
+
+async def _queue_keys(session: AsyncSession, officer_id: int) -> list[str]:
+    (listed,) = [o for o in await admin.list_officers(session) if o.id == officer_id]
+    return sorted(q.key for q in listed.queues)
+
+
+async def test_an_officer_moves_to_another_queue(session: AsyncSession) -> None:
+    await _structure(session)
+    officer = await _linked_officer(session, ["default"])
+    assert officer.person_id is not None
+    await session.commit()
+
+    change = await admin.change_officer_queues(
+        session, officer.id, add=["nanshan-help"], remove=["default"]
+    )
+    await session.commit()
+
+    assert [q.key for q in change.removed] == ["default"]
+    assert change.open_left_behind == 0
+    assert await _queue_keys(session, officer.id) == ["nanshan-help"]
+    assert [o.id for o in (await admin.queue_members(session, "nanshan-help")).officers] == [
+        officer.id
+    ]
+    assert (await admin.queue_members(session, "default")).officers == []
+    found = await admin.officer_for_person(session, officer.person_id)
+    assert found is not None
+    assert [q.key for q in found.queues] == ["nanshan-help"]
+
+
+async def test_an_officer_covers_a_second_queue(session: AsyncSession) -> None:
+    await _structure(session)
+    officer = await _linked_officer(session, ["default"])
+    await session.commit()
+
+    change = await admin.change_officer_queues(session, officer.id, add=["nanshan-help"])
+    await session.commit()
+
+    assert change.removed == []
+    assert await _queue_keys(session, officer.id) == ["default", "nanshan-help"]
+
+
+@pytest.mark.parametrize(
+    ("add", "remove", "error"),
+    [
+        (["nope"], [], "unknown queue 'nope'"),
+        (["nanshan-help"], ["nope"], "unknown queue 'nope'"),
+        ([], ["nanshan-help"], r"officer #1 \(李伟\) is not in queue 'nanshan-help'"),
+        (["default"], [], r"officer #1 \(李伟\) is in queue 'default' already"),
+        (["nanshan-help"], ["nanshan-help"], "'nanshan-help' is both to add and to remove"),
+        ([], [], "nothing to change"),
+    ],
+)
+async def test_a_bad_queue_change_is_refused_and_changes_nothing(
+    session: AsyncSession, add: list[str], remove: list[str], error: str
+) -> None:
+    await _structure(session)
+    officer = await _linked_officer(session, ["default"])
+    await session.commit()
+
+    with pytest.raises(admin.AdminError, match=error):
+        await admin.change_officer_queues(session, officer.id, add=add, remove=remove)
+    await session.commit()
+
+    assert await _queue_keys(session, officer.id) == ["default"]
+
+
+async def test_queues_of_an_unknown_officer_cannot_change(session: AsyncSession) -> None:
+    await _structure(session)
+    with pytest.raises(admin.AdminError, match="unknown officer #999"):
+        await admin.change_officer_queues(session, 999, add=["default"])
+
+
+async def test_open_tickets_stay_with_an_officer_who_leaves_their_queue(
+    session: AsyncSession,
+) -> None:
+    await _structure(session)
+    officer = await _linked_officer(session, ["default", "nanshan-help"])
+    await _assigned_ticket(session, officer, "default", TicketStatus.IN_PROGRESS)
+    await _assigned_ticket(session, officer, "default", TicketStatus.WAITING_WORKER)
+    await _assigned_ticket(session, officer, "default", TicketStatus.CLOSED)
+    await _assigned_ticket(session, officer, "nanshan-help", TicketStatus.ASSIGNED)
+    await session.commit()
+
+    change = await admin.change_officer_queues(session, officer.id, remove=["default"])
+    await session.commit()
+    assert change.open_left_behind == 2  # the closed one and the kept queue's do not count
+
+    emptied = await admin.change_officer_queues(session, officer.id, remove=["nanshan-help"])
+    await session.commit()
+    assert emptied.officer.queues == []
+    assert emptied.open_left_behind == 3
+    held = await session.scalars(select(Ticket.assignee_id).where(Ticket.status != "closed"))
+    assert list(held) == [officer.id] * 3
+
+
+async def test_a_reactivated_officer_gets_work_again(session: AsyncSession) -> None:
+    await _structure(session)
+    officer = await _linked_officer(session, ["default"])
+    assert officer.person_id is not None
+    await admin.deactivate_officer(session, officer.id)
+    await session.commit()
+
+    activated, code = await admin.activate_officer(session, officer.id, now=NOW)
+    await session.commit()
+
+    assert code is None  # the account is linked already
+    assert activated.active
+    assert await admin.officer_for_person(session, officer.person_id) is activated
+    with pytest.raises(admin.AdminError, match=r"officer #1 \(李伟\) is active already"):
+        await admin.activate_officer(session, officer.id, now=NOW)
+    with pytest.raises(admin.AdminError, match="unknown officer #999"):
+        await admin.activate_officer(session, 999, now=NOW)
+
+
+async def test_a_reactivated_officer_without_an_account_gets_a_new_invite(
+    session: AsyncSession,
+) -> None:
+    await _structure(session)
+    officer, old_code = await admin.add_officer(
+        session, name="李伟", queue_keys=["default"], now=NOW
+    )
+    assert old_code is not None
+    await admin.deactivate_officer(session, officer.id)
+    later = NOW + timedelta(days=30)
+
+    _, code = await admin.activate_officer(session, officer.id, now=later)
+    await session.commit()
+
+    assert code is not None
+    assert code != old_code
+    assert officer.invite_expires_at == later + admin.INVITE_VALID_FOR
+    worker = await _worker(session)
+    assert await admin.redeem_invite(session, old_code, worker, later) is None
+    linked = await admin.redeem_invite(session, code, worker, later)
+    assert linked is not None
+    assert linked.id == officer.id
