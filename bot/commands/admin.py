@@ -1,8 +1,8 @@
 """`workerbot unit|queue|officer ...`: set up the union's units, queues and officers.
 
 Each command is one unit of work: it brings the schema up to date, runs the use case
-from handlers.admin and commits; what it prints comes after the commit, so an invite
-code shown is an invite code stored.
+from handlers.admin and commits; what it prints (warnings on stderr) comes after the
+commit, so an invite code shown is an invite code stored.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +26,17 @@ from handlers.routing import DEFAULT_QUEUE_KEY
 
 TELEGRAM = "telegram"
 
-Action = Callable[[AsyncSession, datetime], Awaitable[list[str]]]
+
+@dataclass(frozen=True, slots=True)
+class Printout:
+    """What a command prints once its work is committed."""
+
+    lines: list[str]
+    warnings: list[str]
+
+
+# Most commands only report; those that can warn return a Printout.
+Action = Callable[[AsyncSession, datetime], Awaitable[list[str] | Printout]]
 
 
 def register(subcommands: Subcommands) -> None:
@@ -94,20 +105,45 @@ def _register_officers(subcommands: Subcommands) -> None:
     deactivate = actions.add_parser("deactivate", help="stop routing tickets to an officer")
     deactivate.add_argument("officer_id", type=int, metavar="ID")
     deactivate.set_defaults(run=lambda args: _run(_officer_deactivate(args)))
+    activate = actions.add_parser(
+        "activate",
+        help="route tickets to a deactivated officer again",
+        description="Reactivate an officer. One whose account was never linked gets a new "
+        "one-time invite code, since deactivation revoked the old one.",
+    )
+    activate.add_argument("officer_id", type=int, metavar="ID")
+    activate.set_defaults(run=lambda args: _run(_officer_activate(args)))
+    queues = actions.add_parser(
+        "queues",
+        help="add an officer to queues or take them out",
+        description="Change the queues an officer works. Tickets already assigned to them "
+        "stay theirs.",
+    )
+    queues.add_argument("officer_id", type=int, metavar="ID")
+    queues.add_argument(
+        "--add", action="append", default=[], metavar="KEY", help="queue to join (repeatable)"
+    )
+    queues.add_argument(
+        "--remove", action="append", default=[], metavar="KEY", help="queue to leave (repeatable)"
+    )
+    queues.set_defaults(run=lambda args: _run(_officer_queues(args)))
 
 
 def _run(action: Action) -> int:
     try:
-        lines = asyncio.run(_in_transaction(action))
+        result = asyncio.run(_in_transaction(action))
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for line in lines:
+    printout = result if isinstance(result, Printout) else Printout(result, [])
+    for line in printout.lines:
         print(line)
+    for warning in printout.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
-async def _in_transaction(action: Action) -> list[str]:
+async def _in_transaction(action: Action) -> list[str] | Printout:
     engine = create_engine(Settings().database_url)
     try:
         await ensure_schema(engine)
@@ -191,15 +227,19 @@ def _officer_add(args: argparse.Namespace) -> Action:
             now=now,
         )
         lines = [f"Officer #{officer.id} {officer.name} added to: {', '.join(queue_keys)}."]
-        if code is not None and officer.invite_expires_at is not None:
-            lines += [
-                f"One-time invite code (shown only now, valid until "
-                f"{officer.invite_expires_at:%Y-%m-%d %H:%M} UTC): {code}",
-                f"The officer links their account by sending the bot: /start {code}",
-            ]
-        return lines
+        return lines + _invite_lines(officer, code)
 
     return action
+
+
+def _invite_lines(officer: Officer, code: str | None) -> list[str]:
+    if code is None or officer.invite_expires_at is None:
+        return []
+    return [
+        f"One-time invite code (shown only now, valid until "
+        f"{officer.invite_expires_at:%Y-%m-%d %H:%M} UTC): {code}",
+        f"The officer links their account by sending the bot: /start {code}",
+    ]
 
 
 def _account(officer: Officer, now: datetime) -> str:
@@ -238,5 +278,43 @@ def _officer_deactivate(args: argparse.Namespace) -> Action:
     async def action(session: AsyncSession, _now: datetime) -> list[str]:
         officer = await admin.deactivate_officer(session, args.officer_id)
         return [f"Officer #{officer.id} {officer.name} deactivated."]
+
+    return action
+
+
+def _officer_activate(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        officer, code = await admin.activate_officer(session, args.officer_id, now=now)
+        return [f"Officer #{officer.id} {officer.name} activated.", *_invite_lines(officer, code)]
+
+    return action
+
+
+def _officer_queues(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, _now: datetime) -> Printout:
+        change = await admin.change_officer_queues(
+            session, args.officer_id, add=args.add, remove=args.remove
+        )
+        officer = change.officer
+        keys = sorted(q.key for q in officer.queues)
+        lines = [
+            f"Officer #{officer.id} {officer.name} now works: {', '.join(keys) or 'no queue'}."
+        ]
+        held = change.open_left_behind
+        warnings = []
+        if not keys:
+            left = ", ".join(q.key for q in change.removed)
+            warnings.append(
+                f"officer #{officer.id} {officer.name} is in no queue now: new tickets of "
+                f"{left} will no longer reach them; their {held} open assigned ticket(s) "
+                "stay assigned to them."
+            )
+        elif held:
+            warnings.append(
+                f"{held} open ticket(s) assigned to officer #{officer.id} {officer.name} are "
+                "in queues they no longer work; they stay assigned to them until an officer "
+                "of the queue or an admin reassigns them."
+            )
+        return Printout(lines, warnings)
 
     return action

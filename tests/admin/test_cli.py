@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url, select, text
 
 from bot.cli import main
-from db.engine import create_engine
-from db.models import Base
+from db.engine import create_engine, create_sessionmaker
+from db.models import Base, Officer, Person, Queue, Ticket, TicketKind, TicketStatus
 from db.schema import head_revision
 
 
@@ -172,3 +172,127 @@ def test_without_the_default_queue_the_error_says_what_to_do(
     err = _fails(capsys, "officer", "add", "--name", "李伟")
     assert "unknown queue 'default'" in err
     assert "workerbot queue list" in err
+
+
+def _warns(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.startswith("warning: ")
+    return out, err
+
+
+async def _give_open_tickets(url: str, officer_id: int, queue_key: str, count: int) -> None:
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            officer = await session.get(Officer, officer_id)
+            queue = await session.scalar(select(Queue).where(Queue.key == queue_key))
+            assert officer is not None
+            assert queue is not None
+            worker = Person(
+                platform="telegram", platform_user_id="500", chat_id="500", language="zh-CN"
+            )
+            session.add(worker)
+            await session.flush()
+            for _ in range(count):
+                session.add(
+                    Ticket(
+                        kind=TicketKind.GRIEVANCE,
+                        category="wages",
+                        status=TicketStatus.IN_PROGRESS,
+                        worker_id=worker.id,
+                        queue_id=queue.id,
+                        assignee_id=officer.id,
+                        summary="欠薪",
+                        language="zh-CN",
+                    )
+                )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def _listed_queues(capsys: pytest.CaptureFixture[str]) -> str:
+    (row,) = _ok(capsys, "officer", "list").splitlines()[1:]
+    return row.split()[-2]  # the name is last, one word here
+
+
+def test_officer_queues_moves_an_officer_and_prints_their_queues(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    _ok(capsys, "officer", "add", "--name", "李伟", "--telegram-id", "9")
+
+    out = _ok(capsys, "officer", "queues", "1", "--add", "nanshan-help")
+    assert out == "Officer #1 李伟 now works: default, nanshan-help.\n"
+    out = _ok(capsys, "officer", "queues", "1", "--remove", "default")
+    assert out == "Officer #1 李伟 now works: nanshan-help.\n"
+
+    assert _listed_queues(capsys) == "nanshan-help"
+    assert "No officers" not in _ok(capsys, "queue", "members", "nanshan-help")
+    assert "Queue default has no officers." in _ok(capsys, "queue", "members", "default")
+
+
+def test_bad_queue_changes_fail_with_a_message_and_change_nothing(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    _ok(capsys, "officer", "add", "--name", "李伟")
+
+    assert "unknown officer #42" in _fails(capsys, "officer", "queues", "42", "--add", "default")
+    assert "unknown queue 'nope'" in _fails(
+        capsys, "officer", "queues", "1", "--add", "nanshan-help", "--add", "nope"
+    )
+    assert "officer #1 (李伟) is not in queue 'nanshan-help'" in _fails(
+        capsys, "officer", "queues", "1", "--remove", "nanshan-help"
+    )
+    assert "is in queue 'default' already" in _fails(
+        capsys, "officer", "queues", "1", "--add", "default"
+    )
+    assert "nothing to change" in _fails(capsys, "officer", "queues", "1")
+
+    assert _listed_queues(capsys) == "default"
+
+
+def test_an_officer_left_without_queues_is_warned_about_with_their_open_tickets(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    _ok(
+        capsys, "officer", "add", "--name", "李伟", "--queue", "default", "--queue", "nanshan-help"
+    )
+    asyncio.run(_give_open_tickets(cli_database, 1, "default", 2))
+
+    out, err = _warns(capsys, "officer", "queues", "1", "--remove", "default")
+    assert out == "Officer #1 李伟 now works: nanshan-help.\n"
+    assert "2 open ticket(s) assigned to officer #1 李伟 are in queues they no longer work" in err
+
+    out, err = _warns(capsys, "officer", "queues", "1", "--remove", "nanshan-help")
+    assert out == "Officer #1 李伟 now works: no queue.\n"
+    assert "is in no queue now: new tickets of nanshan-help will no longer reach them" in err
+    assert "their 2 open assigned ticket(s) stay assigned to them" in err
+    assert _listed_queues(capsys) == "-"
+
+
+def test_a_deactivated_officer_can_be_activated_again(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    _ok(capsys, "officer", "add", "--name", "王芳", "--telegram-id", "12345")
+    _ok(capsys, "officer", "add", "--name", "李伟")
+    _ok(capsys, "officer", "deactivate", "1")
+    _ok(capsys, "officer", "deactivate", "2")
+
+    assert _ok(capsys, "officer", "activate", "1") == "Officer #1 王芳 activated.\n"
+    out = _ok(capsys, "officer", "activate", "2")
+    assert out.startswith("Officer #2 李伟 activated.\n")
+    assert re.search(r"/start [A-Z0-9]{16}$", out.strip()) is not None, out
+
+    rows = [line.split() for line in _ok(capsys, "officer", "list").splitlines()[1:]]
+    assert [row[:4] for row in rows] == [
+        ["1", "officer", "active", "telegram:12345"],
+        ["2", "officer", "active", "invite"],
+    ]
+    assert "officer #1 (王芳) is active already" in _fails(capsys, "officer", "activate", "1")
+    assert "unknown officer #42" in _fails(capsys, "officer", "activate", "42")
