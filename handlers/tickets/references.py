@@ -1,7 +1,8 @@
 """Public ticket references such as GR-2026-000123 (grievance) and HP-2026-000123 (help).
 
 The number is the ticket's database id, so references are unique without a counter that
-concurrent writers would fight over; the year is the year the ticket was opened (UTC).
+concurrent writers would fight over; the year is the year the ticket was opened, in the
+union's time zone.
 """
 
 from __future__ import annotations

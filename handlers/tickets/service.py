@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -128,11 +128,14 @@ async def open_ticket(
     urgent: bool = False,
     now: datetime,
     routing: RoutingConfig,
+    zone: tzinfo = UTC,
 ) -> OpenedTicket:
     """File a ticket: check it, route it, give it to the least-loaded officer, start the SLA.
 
     Photos answered in a photos field (as Attachment objects) are stored with the ticket
-    like `attachments`. `routing` chooses the queue and the SLA.
+    like `attachments`. `routing` chooses the queue and the SLA. `zone` is the union's
+    time zone: it decides what "today" is for date answers and the year in the reference,
+    which in Shanghai starts eight hours before it does in UTC.
     """
     try:
         ticket_kind = TicketKind(kind)
@@ -140,7 +143,8 @@ async def open_ticket(
         raise InvalidInput("kind", "unknown_kind") from exc
     spec = get_category(ticket_kind, category)
     summary = _text("summary", summary, MAX_SUMMARY_LENGTH)
-    cleaned_fields = validate_fields(spec, fields, today=now.date())
+    local_today = now.astimezone(zone).date()
+    cleaned_fields = validate_fields(spec, fields, today=local_today)
     workplace_text = _text("workplace", workplace, MAX_WORKPLACE_LENGTH, required=False) or None
     unit: Unit | None = None
     if unit_key:
@@ -195,7 +199,7 @@ async def open_ticket(
     )
     session.add(ticket)
     await session.flush()
-    ticket.reference = format_reference(ticket_kind, now.year, ticket.id)
+    ticket.reference = format_reference(ticket_kind, local_today.year, ticket.id)
     session.add_all(_attachment_rows(ticket, worker.platform, files, now, None))
     if unit is not None:
         worker.unit_id = unit.id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from db.models import ConversationState, OutboxMessage, Ticket, UnansweredQuestion
@@ -263,3 +265,23 @@ async def test_crisis_words_inside_a_form_keep_the_form(chat: Chat) -> None:
     reply = to(await chat.send("w", "工头说要杀了我，还拿刀威胁"), "w")
     assert "报警" in reply
     assert "用人单位" in reply  # the form goes on
+
+
+async def test_early_morning_in_shanghai_is_already_the_local_day(chat: Chat) -> None:
+    # 07:30 on 1 January in Shanghai is still 31 December in UTC: "today" and the year in
+    # the reference are the union's, so a discharge "today" is no date in the future.
+    chat.now = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    await start_mutual_aid(chat)
+    assert "出院日期" in to(await chat.send("w", "2026年12月30日"), "w")
+    assert "医疗费用总额" in to(await chat.send("w", "今天"), "w")
+    await chat.send("w", "8000")
+    await chat.send("w", "2000")
+    await chat.send("w", attachments=[Attachment(kind="photo", file_id="receipt-1")])
+    await chat.press("w", "完成")
+    await chat.send("w", "顺达物流仓库")
+    done = to(await chat.press("w", "确认提交"), "w")
+    assert "HP-2027-000001" in done
+    async with chat.sessionmaker() as session:
+        ticket = await session.scalar(select(Ticket))
+    assert ticket is not None
+    assert ticket.fields["discharge_date"] == "2027-01-01"

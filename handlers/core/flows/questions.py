@@ -68,6 +68,7 @@ async def on_crisis_action(turn: Turn, action: Action) -> None:
         urgent=True,
         now=turn.now,
         routing=turn.routing,
+        zone=turn.zone,
     )
     await announce_opened(turn, opened)
     if in_form:

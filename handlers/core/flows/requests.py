@@ -424,6 +424,7 @@ async def _submit(turn: Turn) -> None:
         urgent=bool(data.get("urgent")),
         now=turn.now,
         routing=turn.routing,
+        zone=turn.zone,
     )
     if data.get("workplace"):
         turn.person.workplace = data["workplace"]
