@@ -167,8 +167,12 @@ def _normalise_code(code: str) -> str | None:
     return cleaned
 
 
-def new_invite_code() -> str:
-    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+def _issue_invite(officer: Officer, now: datetime, valid_for: timedelta) -> str:
+    """A fresh one-time code for the officer; only its hash is kept."""
+    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+    officer.invite_code_hash = _hash_code(code)
+    officer.invite_expires_at = now + valid_for
+    return code
 
 
 async def _person_for_messenger_id(
@@ -233,11 +237,7 @@ async def add_officer(
         person_id=person.id if person is not None else None,
         queues=queues,
     )
-    code: str | None = None
-    if person is None:
-        code = new_invite_code()
-        officer.invite_code_hash = _hash_code(code)
-        officer.invite_expires_at = now + invite_valid_for
+    code = _issue_invite(officer, now, invite_valid_for) if person is None else None
     session.add(officer)
     await session.flush()
     return officer, code
@@ -370,11 +370,7 @@ async def activate_officer(
         msg = f"officer #{officer.id} ({officer.name}) is active already"
         raise AdminError(msg)
     officer.active = True
-    code: str | None = None
-    if officer.person_id is None:
-        code = new_invite_code()
-        officer.invite_code_hash = _hash_code(code)
-        officer.invite_expires_at = now + invite_valid_for
+    code = _issue_invite(officer, now, invite_valid_for) if officer.person_id is None else None
     await session.flush()
     return officer, code
 
