@@ -446,9 +446,9 @@ class Delivery:
         logger.info("outbox row %s failed: %s", row.id, error)
 
 
-def _rejoin(parts: Sequence[Outgoing] | None) -> Outgoing | None:
-    """One message holding the parts still to send (None: the row's payload is still whole);
-    each part is well-formed on its own."""
+def _rejoin(parts: Sequence[Outgoing] | None) -> str | None:
+    """The payload of one message holding the parts still to send (None: the row's payload
+    is still whole); each part is well-formed on its own."""
     if parts is None:
         return None
     first, last = parts[0], parts[-1]
@@ -456,4 +456,4 @@ def _rejoin(parts: Sequence[Outgoing] | None) -> Outgoing | None:
         first,
         text="\n\n".join(part.text for part in parts),
         buttons=last.buttons,
-    )
+    ).to_json()

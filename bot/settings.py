@@ -7,20 +7,19 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
 
+from db.engine import DEFAULT_DATABASE_URL, SETTINGS_SOURCES
 from faq import SAMPLE_KB_PATH
 from handlers import SAMPLE_ROUTING_PATH
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="WORKERBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SETTINGS_SOURCES
 
     telegram_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
-    database_url: str = "sqlite+aiosqlite:///workerbot.db"
+    database_url: str = DEFAULT_DATABASE_URL
     transport: Literal["aiogram", "ptb"] = "aiogram"
     faq_path: Path = SAMPLE_KB_PATH
     routing_path: Path = SAMPLE_ROUTING_PATH

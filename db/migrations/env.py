@@ -13,8 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.pool import NullPool
 
-from bot.settings import Settings
-from db.engine import create_engine
+from db.engine import DatabaseSettings, create_engine
 from db.models import Base
 from db.schema import migration_transaction
 
@@ -53,7 +52,7 @@ def _run() -> None:
         return
     if config.config_file_name is not None:
         fileConfig(config.config_file_name)
-    asyncio.run(_run_with_own_engine(Settings().database_url))
+    asyncio.run(_run_with_own_engine(DatabaseSettings().database_url))
 
 
 _run()

@@ -1,7 +1,8 @@
 """The outbox: messages written in the same transaction as the change that caused them.
 
 Delivery claims due rows, sends them, and settles each: sent, failed, rescheduled (the
-attempt counts) or released (it does not).
+attempt counts) or released (it does not). A row's payload is opaque here: the layers
+above serialise their message type into it, so storage knows no message shape.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import OutboxMessage, OutboxStatus
-from handlers.messages import Outgoing
 
 # How long a claimed row stays out of other claims. The row lock (PostgreSQL) already
 # covers a claim whose transaction is still open; this also covers a sender that commits
@@ -27,7 +27,8 @@ CLAIM_LEASE = timedelta(minutes=2)
 def enqueue(
     session: AsyncSession,
     platform: str,
-    message: Outgoing,
+    chat_id: str,
+    payload: str,
     *,
     person_id: int | None = None,
     ticket_id: int | None = None,
@@ -35,8 +36,8 @@ def enqueue(
 ) -> OutboxMessage:
     row = OutboxMessage(
         platform=platform,
-        chat_id=message.chat_id,
-        payload=message.to_json(),
+        chat_id=chat_id,
+        payload=payload,
         status=OutboxStatus.PENDING,
         attempts=0,
         not_before=now,
@@ -111,9 +112,9 @@ async def _change(session: AsyncSession, row_id: int, **values: object) -> None:
     )
 
 
-def _unsent(payload: Outgoing | None) -> dict[str, object]:
+def _unsent(payload: str | None) -> dict[str, object]:
     # Parts of a split message that already went out are not sent again.
-    return {} if payload is None else {"payload": payload.to_json()}
+    return {} if payload is None else {"payload": payload}
 
 
 class Sent(NamedTuple):
@@ -167,7 +168,7 @@ async def reschedule(
     not_before: datetime,
     error: str,
     *,
-    payload: Outgoing | None = None,
+    payload: str | None = None,
 ) -> None:
     """The attempt failed for now (a 5xx, a timeout): try again at `not_before`.
 
@@ -189,7 +190,7 @@ async def release(
     not_before: datetime,
     *,
     error: str | None = None,
-    payload: Outgoing | None = None,
+    payload: str | None = None,
 ) -> None:
     """Hand a claimed row back without counting its claim as an attempt: the sender stopped,
     or the messenger asked it to wait (429). Due again at `not_before`.

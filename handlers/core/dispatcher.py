@@ -141,7 +141,9 @@ class Dispatcher:
                     text=t(lang, "error.internal"),
                     thread_id=incoming.thread_id,
                 )
-                outbox.enqueue(session, incoming.platform, message, now=now)
+                outbox.enqueue(
+                    session, incoming.platform, message.chat_id, message.to_json(), now=now
+                )
         except Exception:
             log.exception("could not record the failure of update %s", incoming.update_id)
             return False

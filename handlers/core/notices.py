@@ -385,7 +385,13 @@ def enqueue_to(
     """Queue a message to `person`; returns it as queued."""
     message = _outgoing(person.chat_id, rendered, attachments)
     outbox.enqueue(
-        session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
+        session,
+        person.platform,
+        message.chat_id,
+        message.to_json(),
+        person_id=person.id,
+        ticket_id=ticket_id,
+        now=now,
     )
     return message
 
@@ -431,7 +437,14 @@ async def enqueue_to_group(
     topic = Topic(ticket_id=ticket.id, title=topic_title(lang, ticket))
     message = _outgoing(queue.group_chat_id, rendered, attachments, topic)
     # No person: a group that removed the bot says nothing about anybody's reachability.
-    outbox.enqueue(session, queue.group_platform, message, ticket_id=ticket.id, now=now)
+    outbox.enqueue(
+        session,
+        queue.group_platform,
+        message.chat_id,
+        message.to_json(),
+        ticket_id=ticket.id,
+        now=now,
+    )
     return True
 
 

@@ -103,7 +103,8 @@ class Turn:
         outbox.enqueue(
             self.session,
             self.incoming.platform,
-            message,
+            message.chat_id,
+            message.to_json(),
             # A group chat is nobody's: a 403 there must not mark this person unreachable.
             person_id=None if self.incoming.is_group else self.person_id,
             ticket_id=ticket_id,

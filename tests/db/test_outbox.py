@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -24,12 +25,16 @@ from handlers.messages import Attachment, Button, Outgoing
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
+def _put(session: AsyncSession, platform: str, message: Outgoing, **where: Any) -> OutboxMessage:
+    return enqueue(session, platform, message.chat_id, message.to_json(), **where)
+
+
 def _message(n: int) -> Outgoing:
     return Outgoing(chat_id=f"chat-{n}", text=f"message {n}")
 
 
 async def _enqueue(session: AsyncSession, count: int, platform: str = "telegram") -> list[int]:
-    rows = [enqueue(session, platform, _message(n), now=NOW) for n in range(count)]
+    rows = [_put(session, platform, _message(n), now=NOW) for n in range(count)]
     await session.commit()
     return [row.id for row in rows]
 
@@ -45,7 +50,7 @@ async def test_a_message_comes_back_as_it_was_written(session: AsyncSession) -> 
         thread_id="77",
         attachments=(Attachment("photo", "file-1", mime_type="image/jpeg"),),
     )
-    row = enqueue(session, "telegram", message, person_id=person.id, now=NOW)
+    row = _put(session, "telegram", message, person_id=person.id, now=NOW)
     await session.commit()
     session.expunge_all()
 
@@ -79,9 +84,9 @@ async def test_a_claimed_row_comes_back_only_after_its_lease(session: AsyncSessi
 
 
 async def test_future_rows_wait_and_platforms_are_kept_apart(session: AsyncSession) -> None:
-    enqueue(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
-    wecom = enqueue(session, "wecom", _message(2), now=NOW)
-    telegram = enqueue(session, "telegram", _message(3), now=NOW)
+    _put(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
+    wecom = _put(session, "wecom", _message(2), now=NOW)
+    telegram = _put(session, "telegram", _message(3), now=NOW)
     await session.commit()
 
     telegram_only = await claim_due(session, NOW, 10, platforms=["telegram"])
@@ -172,7 +177,7 @@ async def test_what_is_left_of_a_partly_sent_message_replaces_the_payload(
     first, second = await _enqueue(session, 2)
     await claim_due(session, NOW, 10)
     rest = Outgoing(chat_id="chat-0", text="the part not sent yet")
-    await reschedule(session, first, NOW, "TransientError: 502", payload=rest)
+    await reschedule(session, first, NOW, "TransientError: 502", payload=rest.to_json())
     await release(session, second, NOW)
     await session.commit()
 
@@ -186,7 +191,7 @@ def _chat_message(chat: str, text: str) -> Outgoing:
 
 async def test_a_chat_gives_out_one_row_at_a_time_in_order(session: AsyncSession) -> None:
     a1, b1, a2, a3 = (
-        enqueue(session, "telegram", _chat_message(chat, text), now=NOW)
+        _put(session, "telegram", _chat_message(chat, text), now=NOW)
         for chat, text in (("a", "1"), ("b", "1"), ("a", "2"), ("a", "3"))
     )
     await session.commit()
@@ -200,9 +205,9 @@ async def test_a_chat_gives_out_one_row_at_a_time_in_order(session: AsyncSession
 
 
 async def test_a_chat_waits_behind_a_row_that_is_not_due_yet(session: AsyncSession) -> None:
-    first = enqueue(session, "telegram", _chat_message("a", "1"), now=NOW)
-    second = enqueue(session, "telegram", _chat_message("a", "2"), now=NOW)
-    other = enqueue(session, "telegram", _chat_message("b", "1"), now=NOW)
+    first = _put(session, "telegram", _chat_message("a", "1"), now=NOW)
+    second = _put(session, "telegram", _chat_message("a", "2"), now=NOW)
+    other = _put(session, "telegram", _chat_message("b", "1"), now=NOW)
     await session.commit()
     await claim_due(session, NOW, 1)
     retry_at = NOW + timedelta(seconds=30)
@@ -217,8 +222,8 @@ async def test_a_chat_waits_behind_a_row_that_is_not_due_yet(session: AsyncSessi
 
 
 async def test_the_same_chat_id_on_two_platforms_is_two_chats(session: AsyncSession) -> None:
-    telegram = enqueue(session, "telegram", _chat_message("7", "1"), now=NOW)
-    wecom = enqueue(session, "wecom", _chat_message("7", "1"), now=NOW)
+    telegram = _put(session, "telegram", _chat_message("7", "1"), now=NOW)
+    wecom = _put(session, "wecom", _chat_message("7", "1"), now=NOW)
     await session.commit()
 
     assert [r.id for r in await claim_due(session, NOW, 10)] == [telegram.id, wecom.id]
@@ -283,7 +288,7 @@ async def test_a_second_sender_does_not_overtake_a_row_claimed_by_an_open_transa
     _postgresql_only(engine)
     async with sessionmaker() as session:
         rows = [
-            enqueue(session, "telegram", _chat_message(chat, text), now=NOW)
+            _put(session, "telegram", _chat_message(chat, text), now=NOW)
             for chat, text in (("a", "1"), ("a", "2"), ("b", "1"))
         ]
         await session.commit()

@@ -29,7 +29,15 @@ async def _enqueue(
 ) -> list[int]:
     async with sessionmaker() as session:
         rows = [
-            enqueue(session, "telegram", m, person_id=person_id, now=clock.now()) for m in messages
+            enqueue(
+                session,
+                "telegram",
+                m.chat_id,
+                m.to_json(),
+                person_id=person_id,
+                now=clock.now(),
+            )
+            for m in messages
         ]
         await session.commit()
         return [row.id for row in rows]

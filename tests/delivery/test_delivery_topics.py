@@ -66,7 +66,14 @@ async def _enqueue_for_topic(
     async with sessionmaker() as session, session.begin():
         for text in texts:
             message = Outgoing(chat_id=GROUP, text=text, topic=Topic(ticket_id, "GR-1 · 设施"))
-            enqueue(session, "telegram", message, ticket_id=ticket_id, now=FakeClock().now())
+            enqueue(
+                session,
+                "telegram",
+                GROUP,
+                message.to_json(),
+                ticket_id=ticket_id,
+                now=FakeClock().now(),
+            )
 
 
 async def test_the_first_message_opens_the_topic_and_the_rest_follow_it(

@@ -62,7 +62,7 @@ async def from_outsider(
     else:
         return
     message = Outgoing(chat_id=incoming.chat_id, text=t(lang, key), thread_id=incoming.thread_id)
-    outbox.enqueue(session, incoming.platform, message, now=now)
+    outbox.enqueue(session, incoming.platform, message.chat_id, message.to_json(), now=now)
 
 
 async def on_group_update(turn: Turn) -> None:
