@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.delivery import Delivery
+from bot.flood import FloodGuard, Verdict
 from bot.settings import Settings
 from bot.transports.base import Sender
 from db.engine import create_engine, create_sessionmaker
@@ -20,6 +21,7 @@ from faq.matcher import Matcher
 from faq.schema import KnowledgeBase
 from handlers.core.dispatcher import Dispatcher
 from handlers.core.reachability import person_unreachable
+from handlers.messages import Incoming
 from handlers.routing import RoutingConfig, apply_routing, load_routing
 
 
@@ -33,6 +35,20 @@ class App:
     matcher: Matcher
     dispatcher: Dispatcher
     delivery: Delivery
+    flood: FloodGuard
+
+    async def handle(self, incoming: Incoming) -> bool:
+        """An update from a messenger anyone can write to: flood control, then the core.
+
+        A person over their limit is told once to slow down; their further updates are
+        dropped without touching the database, and count as taken (True).
+        """
+        verdict = self.flood.admit(incoming.platform, incoming.user_id)
+        if verdict is Verdict.PASS:
+            return await self.dispatcher.handle(incoming)
+        if verdict is Verdict.WARN:
+            await self.dispatcher.slow_down(incoming)
+        return True
 
     async def close(self) -> None:
         self.delivery.stop()
@@ -98,4 +114,5 @@ async def build_app(
         matcher=matcher,
         dispatcher=dispatcher,
         delivery=delivery,
+        flood=FloodGuard(settings.flood_messages, settings.flood_window, clock.monotonic),
     )

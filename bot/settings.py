@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     delivery_poll_interval: float = Field(default=1.0, gt=0)
     scheduler_interval: float = Field(default=60.0, gt=0)
 
+    # Flood control: one person may send `flood_messages` updates at once and that many
+    # every `flood_window` seconds; more are dropped before they reach the database.
+    flood_messages: int = Field(default=20, ge=1)
+    flood_window: float = Field(default=60.0, gt=0)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

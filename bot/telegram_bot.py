@@ -139,7 +139,7 @@ class TelegramBot:
             if app is None:  # the transport receives only after start()
                 msg = "an update arrived before the bot was assembled"
                 raise RuntimeError(msg)
-            return await app.dispatcher.handle(incoming)
+            return await app.handle(incoming)
 
         transport = build_transport(
             transport_name,

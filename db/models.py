@@ -394,6 +394,21 @@ class UnansweredQuestion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Block(Base):
+    """A worker an officer stopped from writing to the bot.
+
+    Named by the ticket it was made from, so an officer blocks an anonymous worker without
+    learning who it is. Lifting deletes the row; the ticket's audit trail keeps both.
+    """
+
+    __tablename__ = "blocks"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class JobLease(Base):
     """Scheduler lease: only the replica holding an unexpired lease runs the job."""
 

@@ -1,4 +1,5 @@
-"""`workerbot unit|queue|officer ...`: set up the union's units, queues and officers.
+"""`workerbot unit|queue|officer|block ...`: set up the union's units, queues and officers,
+and lift the blocks officers put on abusive workers.
 
 Each command is one unit of work: it brings the schema up to date, runs the use case
 from handlers.admin and commits; what it prints (warnings on stderr) comes after the
@@ -21,7 +22,7 @@ from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.models import Officer, UnitKind
 from db.schema import ensure_schema
-from handlers import admin
+from handlers import admin, blocks
 from handlers.routing import DEFAULT_QUEUE_KEY
 
 TELEGRAM = "telegram"
@@ -43,6 +44,7 @@ def register(subcommands: Subcommands) -> None:
     _register_units(subcommands)
     _register_queues(subcommands)
     _register_officers(subcommands)
+    _register_blocks(subcommands)
 
 
 def _register_units(subcommands: Subcommands) -> None:
@@ -127,6 +129,25 @@ def _register_officers(subcommands: Subcommands) -> None:
         "--remove", action="append", default=[], metavar="KEY", help="queue to leave (repeatable)"
     )
     queues.set_defaults(run=lambda args: _run(_officer_queues(args)))
+
+
+def _register_blocks(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "block",
+        help="workers blocked by officers, named by ticket",
+        description="Blocks officers put on workers from a ticket card. A worker is named "
+        "only by the ticket, so an anonymous worker stays anonymous here too.",
+    )
+    actions = parser.add_subparsers(dest="block_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list the blocks in force")
+    listing.set_defaults(run=lambda _args: _run(_block_list))
+    lift = actions.add_parser(
+        "lift", help="let the worker of a ticket write again (they are told)"
+    )
+    lift.add_argument(
+        "reference", metavar="REF", help="a ticket of the worker, e.g. GR-2026-000001"
+    )
+    lift.set_defaults(run=lambda args: _run(_block_lift(args)))
 
 
 def _run(action: Action) -> int:
@@ -316,5 +337,23 @@ def _officer_queues(args: argparse.Namespace) -> Action:
                 "of the queue or an admin reassigns them."
             )
         return Printout(lines, warnings)
+
+    return action
+
+
+async def _block_list(session: AsyncSession, _now: datetime) -> list[str]:
+    listed = await blocks.list_blocks(session)
+    if not listed:
+        return ["No worker is blocked."]
+    return _table(
+        ("TICKET", "SINCE (UTC)", "BLOCKED BY"),
+        [(b.reference, f"{b.created_at:%Y-%m-%d %H:%M}", b.officer_name) for b in listed],
+    )
+
+
+def _block_lift(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        outcome = await blocks.lift_block(session, args.reference, now)
+        return [f"The worker of {outcome.ticket.reference} may write again and is told so."]
 
     return action

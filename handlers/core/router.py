@@ -11,7 +11,16 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from db.models import Ticket
 from handlers.core import actions
-from handlers.core.flows import common, group, officer, questions, requests, start, tickets
+from handlers.core.flows import (
+    blocking,
+    common,
+    group,
+    officer,
+    questions,
+    requests,
+    start,
+    tickets,
+)
 from handlers.core.texts import has
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets.errors import TicketError
@@ -26,6 +35,7 @@ ACTIONS: Mapping[str, ActionHandler] = {
     **requests.ACTIONS,
     **tickets.ACTIONS,
     **officer.ACTIONS,
+    **blocking.ACTIONS,
 }
 COMMANDS: Mapping[str, CommandHandler] = {
     **start.COMMANDS,
@@ -68,6 +78,8 @@ async def _route(turn: Turn) -> None:
     if incoming.is_group:
         # A group is the officers' workplace, not a conversation with the bot.
         await group.on_group_update(turn)
+        return
+    if await blocking.refuse_if_blocked(turn):
         return
     if incoming.action is not None:
         action = actions.parse(incoming.action)

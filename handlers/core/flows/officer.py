@@ -14,6 +14,7 @@ from db.repositories import people
 from handlers import admin
 from handlers.core import notices
 from handlers.core.actions import Action, button
+from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
 from handlers.core.texts import t
@@ -105,6 +106,7 @@ async def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
         turn.lang, ticket, turn.zone, heading="officer.card_title"
     )
     if with_history:
+        buttons = [*buttons, [blocking.block_button(turn.lang, ticket.id)]]
         names = await service.trail_names(turn.session, ticket)
         history = notices.officer_history(turn.lang, ticket, turn.zone, names)
         if history:

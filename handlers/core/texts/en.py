@@ -486,4 +486,25 @@ TEXTS: Final[dict[str, str]] = {
     "{groups} different ones, most frequent first.",
     "report.questions.table": "Questions to add to the knowledge base",
     "report.questions.empty": "No question went unanswered from {first} to {last}.",
+    # Flood control and blocks
+    "error.flood": "You are writing too fast. Please wait a minute before the next message; "
+    "messages sent in the meantime are not read.",
+    "error.not_allowed.block_officer": "This is a union officer and cannot be blocked; "
+    "ask an admin.",
+    "error.not_allowed.block_gone": "This worker's data is no longer held.",
+    "block.btn": "🚫 Block this worker",
+    "block.btn_yes": "Yes, block",
+    "block.confirm": "Block the worker who filed {reference}? They will no longer be able to "
+    "write to the bot; their tickets stay as they are. Only an admin can lift the block.",
+    "block.done": "The worker who filed {reference} is blocked. An admin can lift it with "
+    "workerbot block lift {reference}.",
+    "block.already": "The worker who filed {reference} is blocked already.",
+    "block.told": "Because your messages broke the rules of use, a union officer has stopped "
+    "you from writing to this service. The requests you filed are kept. If you disagree, "
+    "please contact your union.",
+    "block.refused": "You have been stopped from writing to this service. If you disagree, "
+    "please contact your union.",
+    "block.lifted": "You can use this service again. Send /start for the menu.",
+    "history.officer.blocked": "{actor} blocked the worker",
+    "history.officer.unblocked": "An admin lifted the block on the worker",
 }

@@ -465,4 +465,21 @@ TEXTS: Final[dict[str, str]] = {
     "按出现次数排列。",
     "report.questions.table": "建议补充到知识库的问题",
     "report.questions.empty": "{first} 至 {last} 期间没有未解答的问题。",
+    # Flood control and blocks
+    "error.flood": "您发送得太快了，请稍等一分钟再发。这段时间里多发的消息不会被处理。",
+    "error.not_allowed.block_officer": "这位是工会干部，不能屏蔽；请联系管理员。",
+    "error.not_allowed.block_gone": "这位职工的资料已不在系统中。",
+    "block.btn": "🚫 屏蔽该职工",
+    "block.btn_yes": "确认屏蔽",
+    "block.confirm": "确定要屏蔽提交 {reference} 的职工吗？屏蔽后对方不能再给服务号发消息，"
+    "已有的诉求保留不变。只有管理员可以解除。",
+    "block.done": "已屏蔽提交 {reference} 的职工。管理员可用 "
+    "workerbot block lift {reference} 解除。",
+    "block.already": "提交 {reference} 的职工已经被屏蔽。",
+    "block.told": "由于您的消息违反了使用规范，工会干部已暂停您使用本服务号发送消息。"
+    "您已提交的诉求仍会保留。如有异议，请联系所在工会。",
+    "block.refused": "您已被暂停使用本服务号发送消息。如有异议，请联系所在工会。",
+    "block.lifted": "您已可以重新使用本服务号。发送 /start 打开主菜单。",
+    "history.officer.blocked": "{actor} 屏蔽了该职工",
+    "history.officer.unblocked": "管理员解除了对该职工的屏蔽",
 }
