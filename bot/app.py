@@ -68,7 +68,10 @@ async def build_app(
     kb = load_knowledge_base(settings.faq_path)
     routing = load_routing(settings.routing_path)
     matcher = Matcher(
-        kb, answer_score=settings.faq_answer_score, suggest_score=settings.faq_suggest_score
+        kb,
+        answer_score=settings.faq_answer_score,
+        suggest_score=settings.faq_suggest_score,
+        cache_dir=settings.cache_dir,
     )
     engine = create_engine(settings.database_url)
     try:

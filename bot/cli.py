@@ -12,31 +12,39 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "bot.commands.faq",
-    "bot.commands.chat",
-    "bot.commands.routing",
-    "bot.commands.db",
-    "bot.commands.admin",
-    "bot.commands.report",
-    "bot.commands.run",
-)
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "bot.commands.faq": ("faq",),
+    "bot.commands.chat": ("chat",),
+    "bot.commands.routing": ("routing",),
+    "bot.commands.db": ("db",),
+    "bot.commands.admin": ("unit", "queue", "officer"),
+    "bot.commands.report": ("report",),
+    "bot.commands.run": ("run",),
+}
+"""Each command module with the commands it registers."""
+_ALL_COMMANDS = frozenset(c for commands in COMMAND_MODULES.values() for c in commands)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser for `argv`: when it names a command, only that command's module is
+    imported (a module imports what its commands need: the database, the messenger
+    frameworks, the matcher), so `workerbot faq match` does not pay for the bot's start-up;
+    otherwise every module, so that help lists every command."""
     parser = argparse.ArgumentParser(
         prog="workerbot",
         description="Trade-union worker-services chatbot.",
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        import_module(name).register(subcommands)
+    named = argv[0] if argv else None
+    for name, commands in COMMAND_MODULES.items():
+        if named is None or named not in _ALL_COMMANDS or named in commands:
+            import_module(name).register(subcommands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(arguments).parse_args(arguments)
     try:
         code: int = args.run(args)
     except KeyboardInterrupt:

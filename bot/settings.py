@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings
 
 from db.engine import DEFAULT_DATABASE_URL, SETTINGS_SOURCES
 from faq import SAMPLE_KB_PATH
+from faq.cache import DEFAULT_CACHE_DIR
 from handlers import SAMPLE_ROUTING_PATH
 
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     webhook_secret: SecretStr | None = None
+    # Tables built once from the knowledge base and language data, reused by every process
+    # on the machine; empty: build them in memory on every start.
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
 
     # Shown at once to a person who writes about self-harm, violence or an injury now.
     crisis_hotlines: dict[str, str] = {
@@ -56,6 +60,11 @@ class Settings(BaseSettings):
     # every `flood_window` seconds; more are dropped before they reach the database.
     flood_messages: int = Field(default=20, ge=1)
     flood_window: float = Field(default=60.0, gt=0)
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("timezone")
     @classmethod

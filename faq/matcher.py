@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from rapidfuzz import fuzz
 
+from faq.cache import DEFAULT_CACHE_DIR
 from faq.normalize import (
     STOP_WORDS,
     Segmenter,
@@ -38,8 +39,11 @@ from faq.normalize import (
     strip_symbols,
     syllables,
 )
+from faq.tables import load_language_tables
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from numpy.typing import NDArray
 
     from faq.schema import Entry, KnowledgeBase
@@ -110,13 +114,24 @@ class _Query:
 class Matcher:
     """Matches messages against a knowledge base; build once, call `match` many times."""
 
-    def __init__(self, kb: KnowledgeBase, *, answer_score: float, suggest_score: float) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        answer_score: float,
+        suggest_score: float,
+        cache_dir: Path | None = DEFAULT_CACHE_DIR,
+    ) -> None:
+        """`cache_dir` keeps what is built once per machine (`faq.cache`); None: nothing."""
         if not 0 <= suggest_score <= answer_score <= 100:
             raise ValueError("need 0 <= suggest_score <= answer_score <= 100")
         self.answer_score = answer_score
         self.suggest_score = suggest_score
         self._entries = kb.entries
-        self._segmenter = Segmenter(dict.fromkeys(k for e in kb.entries for k in e.keywords))
+        self._segmenter = Segmenter(
+            dict.fromkeys(k for e in kb.entries for k in e.keywords),
+            load_language_tables(cache_dir),
+        )
         # Thousands of entries repeat the same words: each is stored once (memory).
         self._strings: dict[str, str] = {}
         self._key_words: dict[str, tuple[str, float]] = {}

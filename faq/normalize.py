@@ -2,25 +2,23 @@
 (full-width, traditional script, with greetings, emoji or typos by sound) ends up alike.
 
 `normalize` does the string-level steps; `Segmenter` splits normalised text into words
-(jieba for Chinese, simple stemming for English); `rarity` says how informative a word
-is in general Chinese; `syllables` spells Chinese text by sound for homophone typos.
+(jieba's dictionary and method for Chinese, simple stemming for English); `rarity` says
+how informative a word is in general Chinese; `syllables` spells Chinese text by sound for
+homophone typos.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import threading
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 from typing import TYPE_CHECKING
 
-import jieba
-import opencc
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
+
+from faq.tables import LanguageTables, language_tables
+from faq.words import Dictionary
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -144,65 +142,30 @@ _NOVELTY_SPAN = (12.0, 16.0)
 _QUANTITY = re.compile(
     r"^[零〇一二两三四五六七八九十百千万几半多每]+[个年月天日周次岁块元号件名位]?$"
 )
-_SYMBOLS_KEPT = frozenset("+%.")
-# Every punctuation, symbol (emoji included), control, format and separator character of
-# the planes people type in, mapped to a space; built once, applied with str.translate.
-_SYMBOLS_TO_SPACE = {
-    code: " "
-    for code in range(0x20000)
-    if unicodedata.category(chr(code))[0] in "PSCZ" and chr(code) not in _SYMBOLS_KEPT
-}
 _STRAY_NUMBER_SIGN = re.compile(r"(?<![0-9])[.%+]|[.+](?![0-9])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]")
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-_t2s = OpenCC("t2s")
 
-
-def _traditional_characters() -> frozenset[str]:
-    """Characters whose presence makes t2s change a text, from OpenCC's own tables.
-
-    Converting is slow in pure Python; text without any of these characters is already
-    simplified, which is most text, so it skips the conversion. A phrase rule only
-    matters when the text has one of its changed characters: either one the character
-    table converts anyway (then conversion runs), or one that only converts inside
-    phrases ("瞭" in "明瞭"), which is added here.
-    """
-    folder = Path(opencc.__file__).parent / "dictionary"
-
-    def changes(name: str) -> list[tuple[str, str]]:
-        rows = []
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            target = targets.split(" ")[0]
-            if source != target:
-                rows.append((source, target))
-        return rows
-
-    characters = {c for source, _ in changes("TSCharacters.txt") for c in source}
-    phrase_only: set[str] = set()
-    for source, target in changes("TSPhrases.txt"):
-        if characters.isdisjoint(source):
-            phrase_only.update(c for c in source if c not in target)
-    return frozenset(characters | phrase_only)
-
-
-_TRADITIONAL = _traditional_characters()
+@cache
+def _t2s() -> OpenCC:
+    # Read OpenCC's tables only when a text has traditional characters (most have none).
+    return OpenCC("t2s")
 
 
 def fold(text: str) -> str:
     """Full-width to half-width (NFKC), lower case, traditional to simplified script."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    if _TRADITIONAL.isdisjoint(text):
+    if language_tables().traditional.isdisjoint(text):
         return text
-    return str(_t2s.convert(text))
+    return str(_t2s().convert(text))
 
 
 def strip_symbols(text: str) -> str:
     """Punctuation, emoji, other symbols and control characters become spaces."""
-    spaced = text.translate(_SYMBOLS_TO_SPACE)
+    spaced = language_tables().symbols.sub(" ", text)
     # A kept "." or "%" only means something inside a number (3.5, 80%).
     return _STRAY_NUMBER_SIGN.sub(" ", spaced)
 
@@ -258,44 +221,26 @@ def stem(word: str) -> str:
 class Segmenter:
     """Word segmentation with the knowledge base's own terms kept whole.
 
-    jieba's dictionary is read once per process (about a second); each segmenter works on
-    its own copy of the word table (milliseconds), so one knowledge base's terms never
-    change how another one is segmented.
+    All segmenters of a process read one memory-mapped copy of jieba's word table
+    (`faq.tables`); each keeps the terms it adds to itself, so one knowledge base's terms
+    never change how another one is segmented.
     """
 
-    _lock = threading.Lock()
-    _shared_tokenizer: jieba.Tokenizer | None = None
-
-    def __init__(self, domain_words: Iterable[str] = ()) -> None:
-        tokenizer = self._own_copy()
-        for term in domain_words:
-            word = normalize(term).replace(" ", "")
-            if len(word) >= 2 and _CJK.search(word) and word not in tokenizer.FREQ:
-                # A frequency high enough that jieba prefers the whole term over its parts.
-                tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 10))
-        self._tokenizer = tokenizer
+    def __init__(
+        self, domain_words: Iterable[str] = (), tables: LanguageTables | None = None
+    ) -> None:
+        self._dictionary = Dictionary((tables or language_tables()).words)
+        self._dictionary.add_words(
+            word
+            for word in (normalize(term).replace(" ", "") for term in domain_words)
+            if len(word) >= 2 and _CJK.search(word)
+        )
         self._rarities: dict[str, float] = {}
         self._novelties: dict[str, float] = {}
 
-    @classmethod
-    def _own_copy(cls) -> jieba.Tokenizer:
-        with cls._lock:
-            if cls._shared_tokenizer is None:
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                cls._shared_tokenizer = tokenizer
-            base = cls._shared_tokenizer
-        copy = jieba.Tokenizer()
-        copy.FREQ = dict(base.FREQ)
-        copy.total = base.total
-        copy.initialized = True
-        return copy
-
     def words(self, normalized: str) -> list[str]:
         """Words of normalised text, English words stemmed; spaces dropped."""
-        tokenizer = self._tokenizer
-        assert tokenizer is not None  # noqa: S101 - set in __init__
+        dictionary = self._dictionary
         words: list[str] = []
         for piece in normalized.split():
             if piece.isascii():
@@ -303,13 +248,13 @@ class Segmenter:
             else:
                 # No HMM guessing of unseen words: the dictionary plus the knowledge base's
                 # own terms cut message and entries alike, measured as good, and faster.
-                for word in tokenizer.cut(piece, HMM=False):
+                for word in dictionary.cut(piece):
                     if not word.strip():
                         continue
                     if (
                         len(word) >= 2
                         and word[0] in _NEGATIONS
-                        and tokenizer.FREQ.get(word, 0) < _RARE_NEGATION
+                        and (dictionary.frequency(word) or 0) < _RARE_NEGATION
                     ):
                         # "没发" and "不发" are the same question as "发": keep the verb.
                         words.extend((word[0], word[1:]))
@@ -342,14 +287,12 @@ class Segmenter:
 
     def _scaled(self, word: str, span: tuple[float, float]) -> float:
         """0 for words carrying less information than `span` starts at, 1 past its end."""
-        tokenizer = self._tokenizer
-        assert tokenizer is not None  # noqa: S101 - set in __init__
         if not _CJK.search(word):
             # No frequency list for English here; longer words are rarer (Zipf), which is
             # enough to tell "bereavement" from "leave".
             return min(1.0, max(0.0, (len(word) - 4) / 6))
-        frequency = tokenizer.FREQ.get(word, 0)
-        information = math.log(tokenizer.total / (frequency + 1))
+        frequency = self._dictionary.frequency(word) or 0
+        information = math.log(self._dictionary.total / (frequency + 1))
         low, high = span
         return min(1.0, max(0.0, (information - low) / (high - low)))
 
@@ -363,11 +306,7 @@ def content_words(words: Iterable[str]) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=65536)
-def _syllable(char: str) -> str:
-    return str(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0])
-
-
 def syllables(text: str) -> list[str]:
     """Chinese characters spelt by sound, toneless ("共伤" and "工伤" both give gong shang)."""
-    return [_syllable(char) for run in _CJK_RUN.findall(text) for char in run]
+    syllable = language_tables().syllable
+    return [syllable(char) for run in _CJK_RUN.findall(text) for char in run]

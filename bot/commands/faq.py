@@ -73,7 +73,10 @@ def run_match(args: argparse.Namespace) -> int:
     if kb is None:
         return 1
     matcher = Matcher(
-        kb, answer_score=settings.faq_answer_score, suggest_score=settings.faq_suggest_score
+        kb,
+        answer_score=settings.faq_answer_score,
+        suggest_score=settings.faq_suggest_score,
+        cache_dir=settings.cache_dir,
     )
     questions = _stdin_lines() if args.text == "-" else iter([args.text])
     out = _utf8(sys.stdout)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.cli import main
+from bot.cli import COMMAND_MODULES, main
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -143,3 +145,31 @@ def test_python_m_bot_faq_match_json_stdin() -> None:
     assert completed.returncode == 0, completed.stderr
     results = json_lines(completed.stdout)
     assert [r["id"] for r in results] == ["union-join", "en-join-union", None]
+
+
+def test_every_command_module_registers_the_commands_listed_for_it() -> None:
+    # A command missing from the list would only be found when someone types it.
+    for module, commands in COMMAND_MODULES.items():
+        parser = argparse.ArgumentParser()
+        subcommands = parser.add_subparsers()
+        import_module(module).register(subcommands)
+        assert tuple(subcommands.choices) == commands, module
+
+
+def test_faq_match_starts_without_the_bots_database_and_messengers() -> None:
+    # Each of these adds a fraction of a second and tens of MB to every `faq match`.
+    probe = (
+        "import sys; from bot.cli import main; main(['faq', 'match', '工伤']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sqlalchemy', 'aiogram', 'telegram', 'alembic', 'jieba', 'pypinyin'}))"
+    )
+    completed = subprocess.run(  # noqa: S603 - this interpreter, our own probe
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    assert completed.stdout.splitlines()[-1] == "[]"

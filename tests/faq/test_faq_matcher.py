@@ -115,3 +115,10 @@ def test_thresholds_must_be_ordered(sample_kb: KnowledgeBase) -> None:
 def test_very_long_and_odd_text_is_handled(matcher: Matcher) -> None:
     result = matcher.match("工伤" + "\x00\u200b啊" * 5000)
     assert 0 <= result.score <= 100
+
+
+def test_a_character_without_a_known_sound_is_still_matched(matcher: Matcher) -> None:
+    # pypinyin spells no sound for some rare characters; a message with one is still read.
+    result = matcher.match("㐂工伤怎么认定")
+    assert result.entry is not None
+    assert result.entry.id == "work-injury"
