@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings
 
-from db.engine import DEFAULT_DATABASE_URL, SETTINGS_SOURCES
+from db.settings import DEFAULT_DATABASE_URL, SETTINGS_SOURCES
 from faq import SAMPLE_KB_PATH
 from faq.cache import DEFAULT_CACHE_DIR
 from handlers import SAMPLE_ROUTING_PATH

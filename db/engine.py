@@ -1,15 +1,12 @@
 """Engine and session factory: one place that knows how to connect to each backend.
 
-`DatabaseSettings` reads where the database is (`WORKERBOT_DATABASE_URL`, or a `.env`
-file) for whoever needs only that, such as the migrations' command line; the runtime's
-settings read the same variable, from the same sources, with the same default.
+Where the database is comes from `db.settings`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -18,18 +15,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///workerbot.db"
-# Where every `WORKERBOT_*` setting is read from.
-SETTINGS_SOURCES = SettingsConfigDict(
-    env_prefix="WORKERBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-)
-
-
-class DatabaseSettings(BaseSettings):
-    model_config = SETTINGS_SOURCES
-
-    database_url: str = DEFAULT_DATABASE_URL
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

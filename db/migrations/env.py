@@ -13,9 +13,10 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.pool import NullPool
 
-from db.engine import DatabaseSettings, create_engine
+from db.engine import create_engine
 from db.models import Base
 from db.schema import migration_transaction
+from db.settings import DatabaseSettings
 
 config = context.config
 
