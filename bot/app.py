@@ -65,7 +65,7 @@ async def build_app(
     """Everything but the transport's own loop; the database is created or upgraded."""
     # Read the files first: a broken knowledge base or routing file stops start-up before
     # anything touches the database.
-    kb = load_knowledge_base(settings.faq_path)
+    kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
     routing = load_routing(settings.routing_path)
     matcher = Matcher(
         kb,

@@ -6,14 +6,17 @@ fixes all of them in one go instead of one per run.
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
+from faq import cache
+from faq.cache import DEFAULT_CACHE_DIR
 from faq.schema import ENTRY_ID, LANGUAGES, Entry, KnowledgeBase, KnowledgeBaseError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 _FILE_KEYS = frozenset({"language", "entries"})
 _ENTRY_KEYS = frozenset({"id", "language", "question", "alternates", "keywords", "answer", "tags"})
@@ -43,19 +46,88 @@ class _StrictLoader(_SafeLoader):
         return mapping
 
 
-def load_knowledge_base(path: Path) -> KnowledgeBase:
-    """Load a knowledge base file or directory; raise `KnowledgeBaseError` listing all problems."""
+def load_knowledge_base(path: Path, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> KnowledgeBase:
+    """Load a knowledge base file or directory; raise `KnowledgeBaseError` listing all problems.
+
+    The entries are a pure function of the files' bytes: a knowledge base read and found
+    valid before is taken from `cache_dir` (`faq.cache`) without parsing YAML again,
+    which is most of the loading time of a large one. Problems are never cached: a
+    broken knowledge base is read and reported every time.
+    """
     problems: list[str] = []
     files = _knowledge_base_files(path, problems)
+    read = [(file, _read(file, problems)) for file in files]
+    contents = [(file, data) for file, data in read if data is not None]
+    if problems:
+        _parse(path, contents, problems)  # the other files' problems are listed too
+        raise KnowledgeBaseError(problems)
+    key = cache.digest([_code_digest(), *(data for _, data in contents)])
+
+    def parse() -> cache.Arrays:
+        entries = _parse(path, contents, problems)
+        if problems:
+            raise KnowledgeBaseError(problems)
+        document = json.dumps([_as_row(entry) for entry in entries], ensure_ascii=False)
+        return {"entries": np.frombuffer(document.encode("utf-8"), dtype=np.uint8)}
+
+    arrays = cache.load_or_build(cache_dir, "kb", key, parse)
+    try:
+        rows = json.loads(arrays["entries"].tobytes())
+        return KnowledgeBase(entries=tuple(_from_row(row) for row in rows), digest=key)
+    except (ValueError, KeyError, TypeError):
+        # A sound checksum over content this code cannot read: never trusted.
+        rows = json.loads(parse()["entries"].tobytes())
+        return KnowledgeBase(entries=tuple(_from_row(row) for row in rows), digest=key)
+
+
+def _parse(path: Path, contents: list[tuple[Path, bytes]], problems: list[str]) -> list[Entry]:
     entries: list[Entry] = []
     first_seen: dict[str, str] = {}
-    for file in files:
-        entries.extend(_load_file(file, first_seen, problems))
+    for file, data in contents:
+        entries.extend(_load_file(file, data, first_seen, problems))
     if not problems and not entries:
         problems.append(f"{path}: the knowledge base has no entries")
-    if problems:
-        raise KnowledgeBaseError(problems)
-    return KnowledgeBase(entries=tuple(entries))
+    return entries
+
+
+def _as_row(entry: Entry) -> list[object]:
+    return [
+        entry.id,
+        entry.language,
+        entry.question,
+        entry.answer,
+        entry.alternates,
+        entry.keywords,
+        entry.tags,
+    ]
+
+
+def _from_row(row: list[Any]) -> Entry:
+    entry_id, language, question, answer, alternates, keywords, tags = row
+    return Entry(
+        id=entry_id,
+        language=language,
+        question=question,
+        answer=answer,
+        alternates=tuple(alternates),
+        keywords=tuple(keywords),
+        tags=tuple(tags),
+    )
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that reads and validates entries: a change to it is a new cache key."""
+    folder = Path(__file__).parent
+    return cache.source_digest(folder / "loader.py", folder / "schema.py")
+
+
+def _read(file: Path, problems: list[str]) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        problems.append(f"{file}: cannot be read ({error.strerror})")
+        return None
 
 
 def _knowledge_base_files(path: Path, problems: list[str]) -> list[Path]:
@@ -70,14 +142,14 @@ def _knowledge_base_files(path: Path, problems: list[str]) -> list[Path]:
     return [path]
 
 
-def _load_file(file: Path, first_seen: dict[str, str], problems: list[str]) -> list[Entry]:
+def _load_file(
+    file: Path, data: bytes, first_seen: dict[str, str], problems: list[str]
+) -> list[Entry]:
     try:
-        text = file.read_text(encoding="utf-8")
+        # As a file opened as text reads it: any line ending becomes "\n".
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         problems.append(f"{file}: not UTF-8 text")
-        return []
-    except OSError as error:
-        problems.append(f"{file}: cannot be read ({error.strerror})")
         return []
     try:
         document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass

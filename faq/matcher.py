@@ -9,22 +9,27 @@ in general Chinese ("丧假有几天" shares characters with "年假有几天", 
 word no entry knows), and the lead over the runner-up: an ambiguous message is offered
 as suggestions rather than answered.
 
-Everything that does not depend on the message is computed once, at construction.
+Everything that does not depend on the message is computed once, at construction, or
+read from the cache where an earlier process left it (`faq.cache`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import math
 import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from faq import cache
 from faq.cache import DEFAULT_CACHE_DIR
 from faq.normalize import (
     STOP_WORDS,
@@ -39,10 +44,11 @@ from faq.normalize import (
     strip_symbols,
     syllables,
 )
+from faq.packed import Strings, StringTable, pack_strings, pack_table
 from faq.tables import load_language_tables
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterator, Sequence
 
     from numpy.typing import NDArray
 
@@ -62,6 +68,8 @@ _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare
 _RICH_WAYS = 4  # ways of asking (question, alternates, keywords) that make an entry rich
 _THIN_CREDIT = 2.0  # points given back per way of asking an entry lacks ...
 _THIN_CREDIT_MAX = 4.0  # ... up to this many
+_ENTRIES_KEPT = 1024  # entries kept read from the index, the most recently compared ones
+_INDEX_CODE = ("matcher.py", "normalize.py", "packed.py")  # what builds and reads the index
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 
@@ -90,8 +98,6 @@ class Match:
 class _Text:
     """One way of asking an entry's question, prepared for comparison."""
 
-    normalized: str
-    compact: str  # normalised, spaces kept only between Latin words
     key_words: tuple[tuple[str, float], ...]  # content words with their weight
     sorted_words: str
     sound: str  # syllables joined by spaces, with a trailing space for whole-word search
@@ -122,151 +128,76 @@ class Matcher:
         suggest_score: float,
         cache_dir: Path | None = DEFAULT_CACHE_DIR,
     ) -> None:
-        """`cache_dir` keeps what is built once per machine (`faq.cache`); None: nothing."""
+        """`cache_dir` keeps what is built once per machine (`faq.cache`); None: nothing.
+
+        The index is a pure function of the entries, the language tables and this code,
+        and is cached under that key: a process that loads a knowledge base loaded before
+        (another replica, the next start, a reload of unchanged files) maps the index
+        instead of building it.
+        """
         if not 0 <= suggest_score <= answer_score <= 100:
             raise ValueError("need 0 <= suggest_score <= answer_score <= 100")
         self.answer_score = answer_score
         self.suggest_score = suggest_score
         self._entries = kb.entries
-        self._segmenter = Segmenter(
-            dict.fromkeys(k for e in kb.entries for k in e.keywords),
-            load_language_tables(cache_dir),
+        tables = load_language_tables(cache_dir)
+        segmenter = Segmenter(dict.fromkeys(k for e in kb.entries for k in e.keywords), tables)
+        self._segmenter = segmenter
+        entries_digest = kb.digest or cache.digest(_entry_parts(kb.entries))
+        key = cache.digest([_code_digest(), tables.key, entries_digest])
+        arrays = cache.load_or_build(
+            cache_dir, "matcher", key, lambda: _build_index(kb.entries, segmenter)
         )
-        # Thousands of entries repeat the same words: each is stored once (memory).
-        self._strings: dict[str, str] = {}
-        self._key_words: dict[str, tuple[str, float]] = {}
-
-        # Per entry: its ways of asking (question and alternates) and its keywords.
-        self._texts: list[tuple[_Text, ...]] = []
-        self._keywords: list[tuple[tuple[str, str], ...]] = []
-        self._vocabulary: list[_Vocabulary] = []
-        kb_words: set[str] = set()
-        kb_pairs: set[str] = set()
-
-        # Index terms of every way of asking, flat: (variant, term id, count) per row.
-        term_ids: dict[str, int] = {}
-        # Compact machine arrays, not lists of int objects: millions of rows at 10,000 entries.
-        row_variant = array("i")
-        row_term = array("i")
-        row_count = array("f")
-        variant_entry: list[int] = []
-        for index, entry in enumerate(kb.entries):
-            entry_words: set[str] = set()
-            texts = tuple(
-                self._prepare(t, entry_words) for t in (entry.question, *entry.alternates)
-            )
-            keywords = tuple(
-                (k, _sound(k))
-                for k in dict.fromkeys(_compact(normalize(k)) for k in entry.keywords)
-                if k
-            )
-            self._texts.append(texts)
-            self._keywords.append(keywords)
-            entry_words.update(self._interned(k) for k, _ in keywords)
-            words = frozenset(entry_words)
-            compact = " ".join([*(t.compact for t in texts), *(k for k, _ in keywords)])
-            pairs = frozenset(self._interned(p) for p in _char_pairs(compact))
-            # Answers only serve to recognise words: no filler removal needed.
-            answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
-            sound = "".join([*(t.sound for t in texts), *(k_sound for _, k_sound in keywords)])
-            self._vocabulary.append(
-                _Vocabulary(words=words, compact=compact, pairs=pairs, sound=sound, answer=answer)
-            )
-            kb_words.update(words)
-            kb_pairs.update(pairs)
-            kb_pairs.update(_char_pairs(answer))
-
-            sources = [t.normalized for t in texts]
-            if keywords:
-                sources.append(" ".join(k for k, _ in keywords))
-            for source in sources:
-                variant = len(variant_entry)
-                variant_entry.append(index)
-                terms = _terms(source)
-                row_variant.extend([variant] * len(terms))
-                row_term.extend([term_ids.setdefault(term, len(term_ids)) for term in terms])
-                row_count.extend(terms.values())
-        self._kb_words = frozenset(kb_words)
-        self._kb_pairs = frozenset(kb_pairs)
-        self._kb_sound_pairs = frozenset(t[1:] for t in term_ids if t.startswith("~"))
-        self._term_ids = term_ids
-        self._build_index(
-            np.frombuffer(row_variant, dtype=np.int32),
-            np.frombuffer(row_term, dtype=np.int32),
-            np.frombuffer(row_count, dtype=np.float32),
-            np.array(variant_entry, dtype=np.int32),
-        )
+        try:
+            self._load(arrays)
+        except (ValueError, KeyError, IndexError):
+            # A sound checksum over arrays this code cannot read: never trusted.
+            self._load(_build_index(kb.entries, segmenter))
         self._thin_credit = [_thin_credit(entry) for entry in kb.entries]
-        self._entry_variants: list[list[int]] = [[] for _ in kb.entries]
-        for variant, index in enumerate(variant_entry):
-            self._entry_variants[index].append(variant)
         entry_language = np.array([entry.language for entry in kb.entries])
         variant_language = entry_language[self._variant_entry]
         self._language_mask = {
             language: (variant_language == language).astype(np.float32)
             for language in set(entry_language.tolist())
         }
+        # Entries are read from the index when they are candidates for a message; the
+        # ones asked about recently stay read.
+        self._entry = functools.lru_cache(maxsize=_ENTRIES_KEPT)(self._read_entry)
 
-    def _build_index(
-        self,
-        row_variant: NDArray[np.int32],
-        row_term: NDArray[np.int32],
-        row_count: NDArray[np.float32],
-        variant_entry: NDArray[np.int32],
-    ) -> None:
-        """Character TF-IDF, L2-normalised per way of asking, as a compressed inverted index.
-
-        A term's document frequency counts entries, not ways of asking: an entry that says
-        "工伤" in all its alternates does not make "工伤" a common word.
-        """
-        terms_count = len(self._term_ids)
+    def _load(self, arrays: cache.Arrays) -> None:
         entries_count = len(self._entries)
-        self._variant_entry = variant_entry
-        entry_term = np.sort(variant_entry[row_variant].astype(np.int64) * terms_count + row_term)
-        # Distinct (entry, term) pairs; np.unique does the same, but far slower on numpy 2.
-        entry_term = entry_term[np.concatenate(([True], entry_term[1:] != entry_term[:-1]))]
-        document_frequency = np.bincount(entry_term % terms_count, minlength=terms_count)
-        self._idf = (np.log((entries_count + 1) / (document_frequency + 1)) + 1.0).astype(
-            np.float32
-        )
+        self._term_ids = StringTable(arrays, "terms")
+        self._kb_words = StringTable(arrays, "words")
+        self._kb_pairs = StringTable(arrays, "pairs")
+        self._kb_sound_pairs = StringTable(arrays, "sound_pairs")
+        self._records = Strings(arrays["records.blob"], arrays["records.offsets"])
+        # astype: typed for the reader, no copy (the arrays were built with these types).
+        self._idf = arrays["idf"].astype(np.float32, copy=False)
         self._unknown_idf = math.log(entries_count + 1) + 1.0
-        weight = (1 + np.log(row_count)) * self._idf[row_term]
-        norm = np.sqrt(
-            np.bincount(row_variant, weights=weight * weight, minlength=len(variant_entry))
-        )
-        weight = (weight / np.maximum(norm[row_variant], 1e-9)).astype(np.float32)
-        order = np.argsort(row_term, kind="stable")
-        self._posting_variants = row_variant[order]
-        self._posting_weights = weight[order]
-        self._posting_start = np.concatenate(
-            ([0], np.cumsum(np.bincount(row_term, minlength=terms_count)))
-        ).astype(np.int64)
+        self._posting_variants = arrays["posting_variants"].astype(np.int32, copy=False)
+        self._posting_weights = arrays["posting_weights"].astype(np.float32, copy=False)
+        self._posting_start = arrays["posting_start"].astype(np.int64, copy=False)
+        self._variant_entry = arrays["variant_entry"].astype(np.int32, copy=False)
+        # Each entry's ways of asking are consecutive variants.
+        self._entry_start: list[int] = np.concatenate(
+            ([0], np.cumsum(np.bincount(self._variant_entry, minlength=entries_count)))
+        ).tolist()
+        if (
+            len(self._records) != entries_count
+            or len(self._entry_start) != entries_count + 1
+            or len(self._idf) != len(self._term_ids)
+            or len(self._posting_start) != len(self._term_ids) + 1
+            or len(self._posting_variants) != len(self._posting_weights)
+            or (
+                len(self._posting_start) and self._posting_start[-1] != len(self._posting_variants)
+            )
+            or np.any(np.diff(self._variant_entry) < 0)
+        ):
+            raise ValueError("index arrays do not fit together")
 
-    def _prepare(self, text: str, entry_words: set[str]) -> _Text:
-        """One way of asking, ready to compare; its words are added to `entry_words`."""
-        normalized = normalize(text)
-        words = [self._interned(w) for w in self._segmenter.words(normalized)]
-        entry_words.update(words)
-        keys = tuple(self._key_word(w) for w in dict.fromkeys(content_words(words)))
-        compact = _compact(normalized)
-        return _Text(
-            normalized=normalized,
-            compact=compact,
-            key_words=keys,
-            sorted_words=" ".join(sorted(w for w, _ in keys)),
-            sound=_sound(compact),
-        )
-
-    def _interned(self, text: str) -> str:
-        """One string object per distinct word or character pair across the knowledge base."""
-        return self._strings.setdefault(text, text)
-
-    def _key_word(self, word: str) -> tuple[str, float]:
-        """A key word with its weight, one shared pair per distinct word."""
-        key = self._key_words.get(word)
-        if key is None:
-            key = self._key_words[word] = (word, _weight(word, self._segmenter))
-        return key
+    def _read_entry(self, index: int) -> _EntryView:
+        texts, keywords = json.loads(self._records[index])
+        return _entry_view(self._entries[index], texts, keywords, self._segmenter)
 
     def match(self, text: str, language: str | None = None) -> Match:
         """Score `text` against the knowledge base.
@@ -384,7 +315,9 @@ class Matcher:
         return _combine(self._features(query, index, similarity), unknown)
 
     def _features(self, query: _Query, index: int, similarity: NDArray[np.float32]) -> _Features:
-        texts = self._texts[index]
+        view = self._entry(index)
+        texts = view.texts
+        variants = slice(self._entry_start[index], self._entry_start[index + 1])
         keyword = max(
             (
                 1.0
@@ -392,22 +325,21 @@ class Matcher:
                 else _SOUND_CREDIT
                 if len(k) >= 2 and sound.strip() and sound in query.sound
                 else 0.0
-                for k, sound in self._keywords[index]
+                for k, sound in view.keywords
             ),
             default=0.0,
         )
         return _Features(
-            cosine=float(similarity[0, self._entry_variants[index]].max()),
-            containment=float(similarity[1, self._entry_variants[index]].max()),
+            cosine=float(similarity[0, variants].max()),
+            containment=float(similarity[1, variants].max()),
             token_sort=max(fuzz.ratio(query.sorted_words, t.sorted_words) for t in texts) / 100,
             entry_coverage=max(_coverage(t.key_words, query) for t in texts),
             keyword=keyword,
-            query_coverage=self._explained(query, index),
+            query_coverage=self._explained(query, view.vocabulary),
         )
 
-    def _explained(self, query: _Query, index: int) -> float:
+    def _explained(self, query: _Query, vocabulary: _Vocabulary) -> float:
         """Weighted share of the message's key words that this entry knows."""
-        vocabulary = self._vocabulary[index]
         total = known = 0.0
         for word, weight in query.key_words:
             total += weight
@@ -420,6 +352,15 @@ class Matcher:
         # A long message is not expected to be explained word by word: the entry has to
         # explain about as much as a short question holds.
         return min(1.0, known / min(total, _EXPLAINED_ENOUGH)) if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryView:
+    """An entry as its messages are compared with it."""
+
+    texts: tuple[_Text, ...]  # its question and alternates
+    keywords: tuple[tuple[str, str], ...]  # its keywords, compact, with their sound
+    vocabulary: _Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,6 +384,145 @@ class _Features:
     entry_coverage: float  # share of the best way of asking's key words in the message
     keyword: float  # a keyword of the entry appears in the message (by sound: less)
     query_coverage: float  # share of the message's key words the entry knows
+
+
+def _build_index(entries: tuple[Entry, ...], segmenter: Segmenter) -> cache.Arrays:
+    """Everything about the entries that does not depend on a message, as flat arrays.
+
+    Per entry a record of what segmenting found (compact text and words of each way of
+    asking, the compact keywords), read back by `_entry_view`; for the whole knowledge
+    base the words, character pairs and sound pairs it uses, and the TF-IDF index.
+    """
+    records: list[str] = []
+    kb_words: set[str] = set()
+    kb_pairs: set[str] = set()
+    # Index terms of every way of asking, flat: (variant, term id, count) per row.
+    term_ids: dict[str, int] = {}
+    # Compact machine arrays, not lists of int objects: millions of rows at 10,000 entries.
+    row_variant = array("i")
+    row_term = array("i")
+    row_count = array("f")
+    variant_entry: list[int] = []
+    for index, entry in enumerate(entries):
+        normalized = [normalize(t) for t in (entry.question, *entry.alternates)]
+        texts = [(_compact(n), segmenter.words(n)) for n in normalized]
+        keywords = [k for k in dict.fromkeys(_compact(normalize(k)) for k in entry.keywords) if k]
+        records.append(json.dumps([texts, keywords], ensure_ascii=False, separators=(",", ":")))
+        vocabulary = _entry_view(entry, texts, keywords, segmenter).vocabulary
+        kb_words.update(vocabulary.words)
+        kb_pairs.update(vocabulary.pairs)
+        kb_pairs.update(_char_pairs(vocabulary.answer))
+
+        sources = normalized
+        if keywords:
+            sources.append(" ".join(keywords))
+        for source in sources:
+            variant = len(variant_entry)
+            variant_entry.append(index)
+            terms = _terms(source)
+            row_variant.extend([variant] * len(terms))
+            row_term.extend([term_ids.setdefault(term, len(term_ids)) for term in terms])
+            row_count.extend(terms.values())
+    blob, offsets = pack_strings(records)
+    return {
+        **pack_table("terms", term_ids),
+        **pack_table("words", dict.fromkeys(sorted(kb_words), 1)),
+        **pack_table("pairs", dict.fromkeys(sorted(kb_pairs), 1)),
+        **pack_table(
+            "sound_pairs", dict.fromkeys(sorted(t[1:] for t in term_ids if t.startswith("~")), 1)
+        ),
+        "records.blob": blob,
+        "records.offsets": offsets,
+        **_tf_idf(
+            np.frombuffer(row_variant, dtype=np.int32),
+            np.frombuffer(row_term, dtype=np.int32),
+            np.frombuffer(row_count, dtype=np.float32),
+            np.array(variant_entry, dtype=np.int32),
+            terms_count=len(term_ids),
+            entries_count=len(entries),
+        ),
+    }
+
+
+def _tf_idf(
+    row_variant: NDArray[np.int32],
+    row_term: NDArray[np.int32],
+    row_count: NDArray[np.float32],
+    variant_entry: NDArray[np.int32],
+    *,
+    terms_count: int,
+    entries_count: int,
+) -> cache.Arrays:
+    """Character TF-IDF, L2-normalised per way of asking, as a compressed inverted index.
+
+    A term's document frequency counts entries, not ways of asking: an entry that says
+    "工伤" in all its alternates does not make "工伤" a common word.
+    """
+    entry_term = np.sort(variant_entry[row_variant].astype(np.int64) * terms_count + row_term)
+    # Distinct (entry, term) pairs; np.unique does the same, but far slower on numpy 2.
+    entry_term = entry_term[np.concatenate(([True], entry_term[1:] != entry_term[:-1]))]
+    document_frequency = np.bincount(entry_term % terms_count, minlength=terms_count)
+    idf = (np.log((entries_count + 1) / (document_frequency + 1)) + 1.0).astype(np.float32)
+    weight = (1 + np.log(row_count)) * idf[row_term]
+    norm = np.sqrt(np.bincount(row_variant, weights=weight * weight, minlength=len(variant_entry)))
+    weight = (weight / np.maximum(norm[row_variant], 1e-9)).astype(np.float32)
+    order = np.argsort(row_term, kind="stable")
+    return {
+        "idf": idf,
+        "posting_variants": row_variant[order],
+        "posting_weights": weight[order],
+        "posting_start": np.concatenate(
+            ([0], np.cumsum(np.bincount(row_term, minlength=terms_count)))
+        ).astype(np.int64),
+        "variant_entry": variant_entry,
+    }
+
+
+def _entry_view(
+    entry: Entry, texts: Sequence[Sequence[Any]], keywords: Sequence[str], segmenter: Segmenter
+) -> _EntryView:
+    """An entry ready to compare, from what `_build_index` recorded of it."""
+    prepared = tuple(_text(compact, words, segmenter) for compact, words in texts)
+    sounded = tuple((k, _sound(k)) for k in keywords)
+    words = frozenset(itertools.chain(*(w for _, w in texts), keywords))
+    compact = " ".join([*(c for c, _ in texts), *keywords])
+    # Answers only serve to recognise words: no filler removal needed.
+    answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
+    sound = "".join([*(t.sound for t in prepared), *(s for _, s in sounded)])
+    return _EntryView(
+        texts=prepared,
+        keywords=sounded,
+        vocabulary=_Vocabulary(
+            words=words,
+            compact=compact,
+            pairs=frozenset(_char_pairs(compact)),
+            sound=sound,
+            answer=answer,
+        ),
+    )
+
+
+def _text(compact: str, words: list[str], segmenter: Segmenter) -> _Text:
+    """One way of asking, ready to compare."""
+    keys = tuple((w, _weight(w, segmenter)) for w in dict.fromkeys(content_words(words)))
+    return _Text(
+        key_words=keys, sorted_words=" ".join(sorted(w for w, _ in keys)), sound=_sound(compact)
+    )
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code an index is built and read by: a change to it is a new cache key."""
+    folder = Path(__file__).parent
+    return cache.source_digest(*(folder / name for name in _INDEX_CODE))
+
+
+def _entry_parts(entries: tuple[Entry, ...]) -> Iterator[str]:
+    """What of each entry the index depends on, in order."""
+    for e in entries:
+        yield json.dumps(
+            [e.id, e.language, e.question, e.alternates, e.keywords, e.answer], ensure_ascii=False
+        )
 
 
 def _combine(features: _Features, unknown: float) -> float:

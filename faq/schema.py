@@ -30,6 +30,9 @@ class KnowledgeBase:
     """All entries of a knowledge base, in file order, with lookup by id."""
 
     entries: tuple[Entry, ...]
+    digest: str | None = field(default=None, compare=False)
+    """Names the entries: equal digests, equal entries (the loader's hash of the files and
+    of its own code); what is built from the entries is cached under it. None: unknown."""
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

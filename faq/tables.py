@@ -8,8 +8,8 @@ memory-mapped by every process after.
 
 Building them takes seconds and needs jieba's dictionary file, pypinyin and OpenCC's
 tables; loading the built file takes milliseconds and, memory-mapped, no private
-memory. The file's key is the content of the code that builds it and the versions of the
-packages and Unicode data it is built from, so an upgrade builds it afresh.
+memory. The file's key is the content of the code that builds it, the installed files of
+the packages it is built from and the Unicode version, so an upgrade builds it afresh.
 
 The tables are shared by the whole process and loaded once, on first use: from the cache
 directory given to `load_language_tables` (the bot passes its setting), else from the
@@ -18,7 +18,6 @@ default one.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import re
 import threading
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from faq import cache
+from faq.packed import Strings, int_view, pack_strings
 from faq.words import WordTable, build_word_table
 
 if TYPE_CHECKING:
@@ -40,19 +40,24 @@ compatibility ideographs)."""
 
 _SOUND_START, _SOUND_END = CJK_RANGES[0][0], CJK_RANGES[-1][1]
 _KEPT_SYMBOLS = frozenset("+%.")  # mean something inside numbers: 3.5, 80%, +86
-_PACKAGES = ("jieba", "pypinyin", "opencc-python-reimplemented", "numpy")
+_TABLES_CODE = ("tables.py", "words.py", "packed.py")  # what builds and reads the tables
+_SOURCES = {  # the installed files the tables are built from
+    "jieba": ("__init__.py", "dict.txt"),
+    "pypinyin": ("__init__.py", "core.py", "pinyin_dict.py", "pinyin_dict.json"),
+    "opencc": ("__init__.py", "dictionary/TSCharacters.txt", "dictionary/TSPhrases.txt"),
+}
 
 
 class LanguageTables:
     """The loaded tables; see the module docstring."""
 
-    def __init__(self, arrays: Arrays) -> None:
-        self.words = WordTable(
-            {name[len("word_") :]: a for name, a in arrays.items() if name.startswith("word_")}
-        )
-        sounds = cache.Strings(arrays["syllables"], arrays["syllable_offsets"])
+    def __init__(self, arrays: Arrays, key: str) -> None:
+        self.key = key
+        """What the tables were built from: part of the key of anything built with them."""
+        self.words = WordTable(arrays)
+        sounds = Strings(arrays["syllables"], arrays["syllable_offsets"])
         self._syllables = [sounds[i] for i in range(len(sounds))]
-        self._sound_of = cache.int_view(arrays["sound_of"], "H")
+        self._sound_of = int_view(arrays["sound_of"], "H")
         if len(self._sound_of) != _SOUND_END - _SOUND_START + 1:
             raise ValueError("not a syllable table")
         self.traditional = frozenset(map(chr, arrays["traditional"].tolist()))
@@ -95,24 +100,35 @@ def language_tables() -> LanguageTables:
 def _load(cache_dir: Path | None) -> LanguageTables:
     key = cache.digest(
         [
-            cache.source_digest(Path(__file__), Path(__file__).with_name("words.py")),
+            cache.source_digest(*(Path(__file__).with_name(name) for name in _TABLES_CODE)),
             unicodedata.unidata_version,
-            *(f"{name} {importlib.metadata.version(name)}" for name in _PACKAGES),
+            *_installed(),
         ]
     )
     arrays = cache.load_or_build(cache_dir, "language", key, _build)
     try:
-        return LanguageTables(arrays)
+        return LanguageTables(arrays, key)
     except (ValueError, KeyError, IndexError):
-        # Sound checksum but not our layout (hand-made?): never trusted, built afresh.
-        return LanguageTables(_build())
+        # A sound checksum over arrays this code cannot read: never trusted.
+        return LanguageTables(_build(), key)
+
+
+def _installed() -> list[str]:
+    """Which jieba, pypinyin and OpenCC the tables come from: path, size and modification
+    time of their code and data files, as Python does for its bytecode; an upgrade
+    rewrites them. (Reading package versions would import importlib.metadata, a tenth
+    of a second.)"""
+    signature = []
+    for package, files in _SOURCES.items():
+        folder = _package_folder(package)
+        for name in files:
+            status = (folder / name).stat()
+            signature.append(f"{folder / name} {status.st_size} {status.st_mtime_ns}")
+    return signature
 
 
 def _build() -> Arrays:
-    arrays = {
-        f"word_{name}": array
-        for name, array in build_word_table(_package_folder("jieba") / "dict.txt").items()
-    }
+    arrays = build_word_table(_package_folder("jieba") / "dict.txt")
     arrays.update(_sound_table())
     arrays["traditional"] = np.array(sorted(map(ord, _traditional_characters())), np.int32)
     arrays["symbol_ranges"] = np.array(_symbol_ranges(), dtype=np.int32)
@@ -136,7 +152,7 @@ def _sound_table() -> Arrays:
             spelt = lazy_pinyin(chr(code), style=Style.NORMAL, errors="ignore")
             if spelt:
                 sound_of[code - _SOUND_START] = syllables.setdefault(spelt[0], len(syllables))
-    blob, offsets = cache.pack_strings(syllables)
+    blob, offsets = pack_strings(syllables)
     return {"syllables": blob, "syllable_offsets": offsets, "sound_of": sound_of}
 
 

@@ -3,8 +3,8 @@ table, a knowledge base's own words on top.
 
 jieba builds a Python dict of half a million words on every start (about a second and
 90 MB). `WordTable` holds the same word frequencies (prefixes of words as 0, as jieba
-keeps them) in flat arrays: an open-addressing hash table over UTF-8 keys, built once
-into the cache and memory-mapped afterwards. `Dictionary` adds a knowledge base's terms
+keeps them) in a `faq.packed.StringTable`, built once into the cache and memory-mapped
+afterwards. `Dictionary` adds a knowledge base's terms
 the way `jieba.Tokenizer.add_word` does, and `Dictionary.cut` is jieba's precise mode
 without HMM (`Tokenizer.cut(text, HMM=False)`), word for word: the same directed graph
 of dictionary words, the same maximum-probability route, the same tie-breaking.
@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from faq.cache import int_view
+from faq.packed import StringTable, pack_table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
-
-    from numpy.typing import NDArray
 
     from faq.cache import Arrays
 
@@ -54,70 +51,16 @@ def build_word_table(dictionary_file: Path) -> Arrays:
             total += frequency
             for end in range(1, len(word) + 1):
                 frequencies.setdefault(word[:end], 0)
-    words = list(frequencies)
-    encoded = [word.encode("utf-8") for word in words]
-    slots = _hash_slots(np.array([zlib.crc32(key) for key in encoded], dtype=np.int64))
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(key) for key in encoded], out=offsets[1:])
-    return {
-        "keys": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-        "offsets": offsets,
-        "frequencies": np.array([frequencies[w] for w in words], dtype=np.int64),
-        "slots": slots,
-        "total": np.array([total], dtype=np.int64),
-    }
+    return {**pack_table("word", frequencies), "word.total": np.array([total], dtype=np.int64)}
 
 
-def _hash_slots(hashes: NDArray[np.int64]) -> NDArray[np.uint32]:
-    """Open addressing with linear probing: slot -> 1 + index of the key there, 0 if empty.
-
-    Filled in rounds rather than key by key: in each round every key not yet placed tries
-    its current slot, the first one per free slot takes it, the others move one on. A
-    key thus only ever passes occupied slots, which is all a lookup needs.
-    """
-    slots_count = 1 << max(4, (2 * len(hashes)).bit_length())  # at most half full
-    mask = slots_count - 1
-    slots = np.zeros(slots_count, dtype=np.uint32)
-    waiting = np.arange(len(hashes), dtype=np.int64)
-    position = hashes & mask
-    while len(waiting):
-        free = slots[position] == 0
-        first = np.zeros(len(waiting), dtype=bool)
-        _, firsts = np.unique(position[free], return_index=True)
-        first[np.flatnonzero(free)[firsts]] = True
-        slots[position[first]] = waiting[first] + 1
-        waiting, position = waiting[~first], (position[~first] + 1) & mask
-    return slots
-
-
-class WordTable:
-    """Word -> frequency from jieba's dictionary, read in place from the built arrays."""
+class WordTable(StringTable):
+    """Word -> frequency from jieba's dictionary (0 for a mere prefix of words), read in
+    place from the built arrays; `get` gives None when jieba has neither."""
 
     def __init__(self, arrays: Arrays) -> None:
-        self._keys = int_view(arrays["keys"], "B")
-        self._offsets = int_view(arrays["offsets"], "q")
-        self._frequencies = int_view(arrays["frequencies"], "q")
-        self._slots = int_view(arrays["slots"], "I")
-        self._mask = len(self._slots) - 1
-        self.total = int(arrays["total"][0])
-        if (
-            not self._slots
-            or len(self._slots) & self._mask
-            or len(self._offsets) != len(self._frequencies) + 1
-        ):
-            raise ValueError("not a word table")
-
-    def get(self, word: str) -> int | None:
-        """The word's frequency, 0 for a mere prefix of words, None when jieba has neither."""
-        key = word.encode("utf-8")
-        slots, offsets, keys = self._slots, self._offsets, self._keys
-        slot = zlib.crc32(key) & self._mask
-        while index := slots[slot]:
-            index -= 1
-            if keys[offsets[index] : offsets[index + 1]] == key:
-                return self._frequencies[index]
-            slot = (slot + 1) & self._mask
-        return None
+        super().__init__(arrays, "word")
+        self.total = int(arrays["word.total"][0])
 
 
 class Dictionary:

@@ -69,7 +69,7 @@ def register(subcommands: Subcommands) -> None:
 def run_match(args: argparse.Namespace) -> int:
     settings = Settings()
     kb_path: Path = args.kb if args.kb is not None else settings.faq_path
-    kb = _load(kb_path)
+    kb = _load(kb_path, settings.cache_dir)
     if kb is None:
         return 1
     matcher = Matcher(
@@ -89,7 +89,7 @@ def run_match(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    kb = _load(args.path)
+    kb = _load(args.path, cache_dir=None)  # every file read and checked again
     if kb is None:
         return 1
     per_language = ", ".join(f"{lang} {count}" for lang, count in kb.languages().items())
@@ -98,9 +98,9 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(path: Path) -> KnowledgeBase | None:
+def _load(path: Path, cache_dir: Path | None) -> KnowledgeBase | None:
     try:
-        return load_knowledge_base(path)
+        return load_knowledge_base(path, cache_dir)
     except KnowledgeBaseError as error:
         count = len(error.problems)
         print(f"{path}: {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
