@@ -17,7 +17,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "bot.commands.chat": ("chat",),
     "bot.commands.routing": ("routing",),
     "bot.commands.db": ("db",),
-    "bot.commands.admin": ("unit", "queue", "officer"),
+    "bot.commands.admin": ("unit", "queue", "officer", "block"),
     "bot.commands.report": ("report",),
     "bot.commands.run": ("run",),
 }
