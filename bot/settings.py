@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     # Tables built once from the knowledge base and language data, reused by every process
     # on the machine; empty: build them in memory on every start.
     cache_dir: Path | None = DEFAULT_CACHE_DIR
+    # The console's public address, for sign-in links (e.g. https://union.example.org).
+    web_base_url: str | None = None
+    # A console session ends after this many minutes without a request.
+    web_session_idle_minutes: int = Field(default=120, ge=1)
+    # Behind a reverse proxy: take the client's address from X-Forwarded-For (its last
+    # entry, the one the proxy added) for rate limiting; off when the console is exposed.
+    web_forwarded_for: bool = False
 
     # Shown at once to a person who writes about self-harm, violence or an injury now.
     crisis_hotlines: dict[str, str] = {

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Officer, OfficerRole, Person, Queue, Ticket, Unit, UnitKind
+from db.repositories import web_sessions
 from db.repositories.people import find_person
 from db.repositories.tickets import OPEN_STATUSES
 
@@ -376,11 +377,13 @@ async def activate_officer(
 
 
 async def deactivate_officer(session: AsyncSession, officer_id: int) -> Officer:
-    """Stop routing to the officer and revoke any unused invite; history stays."""
+    """Stop routing to the officer, revoke any unused invite and sign them out of the
+    console everywhere; history stays."""
     officer = await _officer_by_id(session, officer_id)
     officer.active = False
     officer.invite_code_hash = None
     officer.invite_expires_at = None
+    await web_sessions.delete_sessions_of_officer(session, officer.id)
     await session.flush()
     return officer
 

@@ -31,3 +31,8 @@ class CoreConfig(Protocol):
     def reopen_window_days(self) -> int:
         """Days after resolving during which the worker may reopen a ticket."""
         ...
+
+    @property
+    def web_base_url(self) -> str | None:
+        """The console's public address, for the sign-in links /web sends; None if unset."""
+        ...

@@ -325,6 +325,8 @@ def _event_line(lang: str, event: TicketEvent, names: TrailNames, *, audience: s
         text += t(lang, "history.reason", reason=event.reason)
     if event.to_status is not None and event.from_status not in (None, event.to_status):
         text += t(lang, "history.now_status", status=status_label(lang, event.to_status))
+    if audience == "officer" and event.data.get("via") == "console":
+        text += t(lang, "history.via_console")
     return text
 
 

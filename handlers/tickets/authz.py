@@ -28,6 +28,8 @@ class OfficerActor:
     officer_id: int
     # A hint for menus only; the officer's role in the database decides.
     is_admin: bool = False
+    # Where the officer acts from ("chat" or "console"); the audit trail records it.
+    via: str = "chat"
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,7 +153,12 @@ def record(
     reason: str | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> TicketEvent:
-    """Append one event to the trail (the worker is recorded by kind only, never by id)."""
+    """Append one event to the trail (the worker is recorded by kind only, never by id).
+
+    An officer's act from anywhere but the chat records where (`data["via"]`)."""
+    details = dict(data or {})
+    if isinstance(actor, OfficerActor) and actor.via != "chat":
+        details["via"] = actor.via
     row = TicketEvent(
         ticket_id=ticket.id,
         at=now,
@@ -163,7 +168,7 @@ def record(
         from_status=from_status,
         to_status=to_status,
         reason=reason,
-        data=dict(data or {}),
+        data=details,
     )
     session.add(row)
     return row

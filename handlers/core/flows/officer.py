@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-from db.models import Ticket
-from db.repositories import people
-from handlers import admin
-from handlers.core import notices
+from db.models import Officer, Ticket
+from handlers import admin, signin
+from handlers.core import notices, officer_work
 from handlers.core.actions import Action, button
 from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
-from handlers.core.texts import t
 from handlers.core.turn import FlowState, Turn
 from handlers.tickets import service
-from handlers.tickets.authz import OfficerActor, SystemActor
+from handlers.tickets.authz import OfficerActor
 
 INPUT_FLOW = "officer_input"
 TEXT_MAX_LENGTH = 4000
@@ -80,6 +78,19 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
     )
 
 
+async def on_web(turn: Turn, _argument: str = "") -> None:
+    """/web: a one-time sign-in link to the web console."""
+    actor = _actor(turn)
+    if actor is None:
+        return
+    base_url = turn.config.web_base_url
+    if not base_url:
+        turn.say("officer.web_unconfigured")
+        return
+    token = await signin.issue_link(turn.session, actor.officer_id, turn.now)
+    turn.say("officer.web_link", url=signin.link_url(base_url, token))
+
+
 async def on_ticket_command(turn: Turn, argument: str) -> None:
     """/ticket REF: the card and history for an officer; a worker's own ticket for them."""
     reference = argument.strip().upper()
@@ -137,13 +148,10 @@ async def on_action(turn: Turn, action: Action) -> None:
     ticket = await service.get_ticket(turn.session, actor, ticket_id)
     if verb == "t":
         await _show_card(turn, ticket, with_history=True)
-    elif verb == "claim":
-        await service.claim(turn.session, actor, ticket.id, turn.now)
-        fresh = await service.get_ticket(turn.session, actor, ticket.id)
+    elif verb == "claim" and turn.officer is not None:
+        fresh = await officer_work.claim(desk(turn, turn.officer), actor, ticket.id)
         turn.say("officer.claimed", reference=fresh.reference or "")
         await _show_card(turn, fresh, with_history=False)
-        await _tell_worker(turn, fresh, "worker.claimed")
-        await _tell_group(turn, fresh, "topic.claimed")
     elif verb == "reassign":
         # Moving a ticket to the queue it is in would change nothing.
         queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
@@ -184,95 +192,40 @@ async def on_input(turn: Turn) -> None:
     await perform(turn, actor, data, text)
 
 
+def desk(turn: Turn, officer: Officer) -> officer_work.Desk:
+    return officer_work.Desk(
+        session=turn.session,
+        officer=officer,
+        now=turn.now,
+        zone=turn.zone,
+        group_lang=turn.config.default_language,
+        in_topic=turn.in_topic_of,
+    )
+
+
 async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], text: str) -> None:
     """Do what the officer wrote `text` for (`data`: action, ticket_id and, for a
     reassignment, queue_key), then tell the worker, the officers and the ticket's topic."""
     verb = str(data["action"])
-    ticket_id = int(str(data["ticket_id"]))
-    if verb == "rq":
-        leaving = await service.get_ticket(turn.session, actor, ticket_id)
-        await _tell_group(turn, leaving, "topic.done_rq", text=text)
-    if verb == "reply":
-        await service.reply(turn.session, actor, ticket_id, text, turn.now)
-    elif verb == "ask":
-        await service.ask_worker(turn.session, actor, ticket_id, text, turn.now)
-    elif verb == "note":
-        await service.add_note(turn.session, actor, ticket_id, text, turn.now)
-    elif verb == "resolve":
-        await service.resolve(turn.session, actor, ticket_id, text, turn.now)
-    else:
-        await service.reassign(
-            turn.session,
-            actor,
-            ticket_id,
-            queue_key=str(data["queue_key"]),
-            reason=text,
-            now=turn.now,
-        )
-    # The use case above checked the officer; after a reassignment they may no longer see
-    # the ticket, so the reload for the notices is the system's.
-    ticket = await service.get_ticket(turn.session, SystemActor(), ticket_id)
-    reference = ticket.reference or ""
+    officer = turn.officer
+    if officer is None:
+        turn.say("officer.not_officer")
+        return
+    queue_key = data.get("queue_key")
+    ticket = await officer_work.act(
+        desk(turn, officer),
+        actor,
+        verb,
+        int(str(data["ticket_id"])),
+        text,
+        None if queue_key is None else str(queue_key),
+    )
     # The confirmation carries the ticket's buttons, so the next step is one press away.
     turn.reply(
-        turn.text(f"officer.done_{verb}", reference=reference),
+        turn.text(f"officer.done_{verb}", reference=ticket.reference or ""),
         notices.officer_buttons(turn.lang, ticket.id, ticket.status),
         ticket_id=ticket.id,
     )
-    if verb == "reply":
-        await _tell_worker(turn, ticket, "worker.reply", text=text, add=True)
-    elif verb == "ask":
-        await _tell_worker(turn, ticket, "worker.question", text=text, add=True)
-    elif verb == "resolve":
-        await _tell_worker(turn, ticket, "worker.resolved", text=text, resolved=True)
-    elif verb == "rq":
-        await notices.send_card(
-            turn.session,
-            ticket,
-            await service.officers_to_notify(turn.session, ticket),
-            heading="officer.reassigned_ticket",
-            zone=turn.zone,
-            now=turn.now,
-            group_lang=turn.config.default_language,
-            skip_person_id=turn.person_id,
-        )
-    # Notes stay among officers: nothing goes to the worker.
-    if verb != "rq":  # told to the topic it leaves, before it left
-        await _tell_group(turn, ticket, f"topic.done_{verb}", text=text)
-
-
-async def _tell_group(turn: Turn, ticket: Ticket, key: str, *, text: str = "") -> None:
-    """What an officer did, into the ticket's topic (unless it was done there)."""
-    name = turn.officer.name if turn.officer is not None else ""
-
-    def render(lang: str) -> notices.Rendered:
-        return t(lang, key, officer=name, reference=ticket.reference or "", text=text), (
-            notices.officer_buttons(lang, ticket.id, ticket.status)
-        )
-
-    await turn.send_to_group(ticket, render)
-
-
-async def _tell_worker(
-    turn: Turn,
-    ticket: Ticket,
-    key: str,
-    *,
-    text: str = "",
-    add: bool = False,
-    resolved: bool = False,
-) -> None:
-    worker = await people.get_person(turn.session, ticket.worker_id)
-    if worker is None:
-        return
-    lang = worker.language
-    body = t(lang, key, reference=ticket.reference or "", text=text)
-    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
-    if add:
-        rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])
-    if resolved:
-        rows = [list(row) for row in notices.worker_buttons(lang, ticket)]
-    turn.send_to(worker, body, rows, ticket_id=ticket.id)
 
 
 ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"o": on_action}
@@ -280,5 +233,6 @@ COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "queue": on_queue,
     "mine": on_mine,
     "ticket": on_ticket_command,
+    "web": on_web,
 }
 STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {INPUT_FLOW: on_input}

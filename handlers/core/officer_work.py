@@ -1,0 +1,145 @@
+"""An officer's work on a ticket and everything it owes other people, from any desk.
+
+The chat (`flows.officer`) and the web console both call `claim` and `act`: the use case
+in `handlers.tickets.service` checks the officer and changes the ticket, then the worker,
+the officers and the ticket's topic are told through the outbox, in the same transaction.
+So a reply typed in a browser reaches the worker exactly like one typed in the chat. What
+the acting officer sees as confirmation is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Officer, Ticket
+from db.repositories import people
+from handlers.core import notices
+from handlers.core.actions import button
+from handlers.core.texts import t
+from handlers.tickets import service
+from handlers.tickets.authz import OfficerActor, SystemActor
+
+# The verbs that take the officer's text, as the chat's buttons name them.
+TEXT_VERBS = ("reply", "ask", "note", "resolve", "rq")
+
+
+def _nowhere(_ticket: Ticket) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Where the officer acts from, and what that changes about who is told."""
+
+    session: AsyncSession
+    officer: Officer
+    now: datetime
+    zone: ZoneInfo
+    # A group has many readers: its notices are in the deployment's language.
+    group_lang: str
+    # Whether the act was written in the ticket's own topic, where it shows anyway.
+    in_topic: Callable[[Ticket], bool] = _nowhere
+
+
+async def claim(desk: Desk, actor: OfficerActor, ticket_id: int) -> Ticket:
+    """Claim the ticket; the worker and the ticket's topic are told."""
+    await service.claim(desk.session, actor, ticket_id, desk.now)
+    fresh = await service.get_ticket(desk.session, actor, ticket_id)
+    await _tell_worker(desk, fresh, "worker.claimed")
+    await _tell_group(desk, fresh, "topic.claimed")
+    return fresh
+
+
+async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
+    desk: Desk,
+    actor: OfficerActor,
+    verb: str,
+    ticket_id: int,
+    text: str,
+    queue_key: str | None = None,
+) -> Ticket:
+    """Do what the officer wrote `text` for (one of TEXT_VERBS; `queue_key` for "rq"),
+    then tell the worker, the officers and the ticket's topic. Returns the ticket as it
+    now is (the officer may no longer see it after a reassignment)."""
+    session, now = desk.session, desk.now
+    if verb == "rq":
+        leaving = await service.get_ticket(session, actor, ticket_id)
+        await _tell_group(desk, leaving, "topic.done_rq", text=text)
+    if verb == "reply":
+        await service.reply(session, actor, ticket_id, text, now)
+    elif verb == "ask":
+        await service.ask_worker(session, actor, ticket_id, text, now)
+    elif verb == "note":
+        await service.add_note(session, actor, ticket_id, text, now)
+    elif verb == "resolve":
+        await service.resolve(session, actor, ticket_id, text, now)
+    elif verb == "rq":
+        await service.reassign(
+            session, actor, ticket_id, queue_key=queue_key, reason=text, now=now
+        )
+    else:
+        msg = f"not an officer's text action: {verb!r}"
+        raise ValueError(msg)
+    # The use case above checked the officer; after a reassignment they may no longer see
+    # the ticket, so the reload for the notices is the system's.
+    ticket = await service.get_ticket(session, SystemActor(), ticket_id)
+    if verb == "reply":
+        await _tell_worker(desk, ticket, "worker.reply", text=text, add=True)
+    elif verb == "ask":
+        await _tell_worker(desk, ticket, "worker.question", text=text, add=True)
+    elif verb == "resolve":
+        await _tell_worker(desk, ticket, "worker.resolved", text=text, resolved=True)
+    elif verb == "rq":
+        await notices.send_card(
+            session,
+            ticket,
+            await service.officers_to_notify(session, ticket),
+            heading="officer.reassigned_ticket",
+            zone=desk.zone,
+            now=now,
+            group_lang=desk.group_lang,
+            skip_person_id=desk.officer.person_id,
+        )
+    # Notes stay among officers: nothing goes to the worker.
+    if verb != "rq":  # told to the topic it leaves, before it left
+        await _tell_group(desk, ticket, f"topic.done_{verb}", text=text)
+    return ticket
+
+
+async def _tell_group(desk: Desk, ticket: Ticket, key: str, *, text: str = "") -> None:
+    """What an officer did, into the ticket's topic (unless it was done there)."""
+    if desk.in_topic(ticket):
+        return
+    lang = desk.group_lang
+    rendered = (
+        t(lang, key, officer=desk.officer.name, reference=ticket.reference or "", text=text),
+        notices.officer_buttons(lang, ticket.id, ticket.status),
+    )
+    await notices.enqueue_to_group(desk.session, ticket, rendered, lang=lang, now=desk.now)
+
+
+async def _tell_worker(
+    desk: Desk,
+    ticket: Ticket,
+    key: str,
+    *,
+    text: str = "",
+    add: bool = False,
+    resolved: bool = False,
+) -> None:
+    worker = await people.get_person(desk.session, ticket.worker_id)
+    if worker is None:
+        return
+    lang = worker.language
+    body = t(lang, key, reference=ticket.reference or "", text=text)
+    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    if add:
+        rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])
+    if resolved:
+        rows = [list(row) for row in notices.worker_buttons(lang, ticket)]
+    notices.enqueue_to(desk.session, worker, (body, rows), ticket_id=ticket.id, now=desk.now)
