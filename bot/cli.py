@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "bot.commands.admin": ("unit", "queue", "officer", "block"),
     "bot.commands.report": ("report",),
     "bot.commands.run": ("run",),
+    "bot.commands.web": ("web",),
 }
 """Each command module with the commands it registers."""
 _ALL_COMMANDS = frozenset(c for commands in COMMAND_MODULES.values() for c in commands)

@@ -22,10 +22,12 @@ from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.models import Officer, UnitKind
 from db.schema import ensure_schema
-from handlers import admin, blocks
+from handlers import admin, blocks, signin
 from handlers.routing import DEFAULT_QUEUE_KEY
 
 TELEGRAM = "telegram"
+# Where `workerbot web` listens by default.
+LOCAL_CONSOLE = "http://127.0.0.1:8080"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,28 @@ def _register_officers(subcommands: Subcommands) -> None:
         "--remove", action="append", default=[], metavar="KEY", help="queue to leave (repeatable)"
     )
     queues.set_defaults(run=lambda args: _run(_officer_queues(args)))
+    link = actions.add_parser(
+        "login-link",
+        help="print a one-time sign-in link to the web console",
+        description="Print a one-time console sign-in URL for the officer, valid for ten "
+        "minutes and for one use.",
+    )
+    link.add_argument("officer_id", type=int, metavar="ID")
+    link.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the console's address (default: WORKERBOT_WEB_BASE_URL, else {LOCAL_CONSOLE})",
+    )
+    link.set_defaults(run=lambda args: _run(_officer_login_link(args)))
+
+
+def _officer_login_link(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        token = await signin.issue_link(session, args.officer_id, now)
+        base_url = args.base_url or Settings().web_base_url or LOCAL_CONSOLE
+        return [signin.link_url(base_url, token)]
+
+    return action
 
 
 def _register_blocks(subcommands: Subcommands) -> None:

@@ -63,7 +63,7 @@ def _queues_for(routing: RoutingConfig, which: str) -> list[str]:
     return keys
 
 
-async def _ensure_sample_officers(session: AsyncSession, routing: RoutingConfig) -> bool:
+async def ensure_sample_officers(session: AsyncSession, routing: RoutingConfig) -> bool:
     if await session.scalar(select(Officer.id).limit(1)) is not None:
         return False
     now = datetime.now(UTC)
@@ -116,7 +116,7 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
     app = await build_app(Settings(), {PLATFORM: sender}, per_chat_interval=0.0)
     try:
         async with app.sessionmaker() as session, session.begin():
-            created = await _ensure_sample_officers(session, app.routing)
+            created = await ensure_sample_officers(session, app.routing)
         user_id = WORKER_ID
         if as_officer is not None:
             login = await _officer_login(app, as_officer)

@@ -3,6 +3,7 @@
 `--transport aiogram|ptb` picks the framework (default WORKERBOT_TRANSPORT); `--webhook URL`
 registers URL with Telegram (with WORKERBOT_WEBHOOK_SECRET as its secret token) and serves
 it, on the URL's port on all interfaces unless `--listen HOST:PORT` says otherwise.
+`--web HOST:PORT` also serves the officers' web console (bot.web) in the same process.
 SIGINT or SIGTERM stops it cleanly; what was not sent yet stays in the outbox.
 """
 
@@ -19,6 +20,8 @@ from pydantic import ValidationError
 
 from bot.commands import Subcommands
 from bot.settings import Settings
+from bot.web.app import ConsoleContext
+from bot.web.server import ConsoleServer
 
 if TYPE_CHECKING:
     from bot.telegram_bot import TransportName
@@ -44,6 +47,11 @@ def register(subcommands: Subcommands) -> None:
         "--listen",
         metavar="HOST:PORT",
         help="where the webhook server listens (default: all interfaces, the URL's port)",
+    )
+    parser.add_argument(
+        "--web",
+        metavar="HOST:PORT",
+        help="also serve the officers' web console there (e.g. 127.0.0.1:8080)",
     )
     parser.set_defaults(run=_run)
 
@@ -80,7 +88,13 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         asyncio.run(
-            serve(settings, args.transport or settings.transport, args.webhook, args.listen)
+            serve(
+                settings,
+                args.transport or settings.transport,
+                args.webhook,
+                args.listen,
+                web=args.web,
+            )
         )
     except ValueError as exc:
         print(f"workerbot run: {exc}", file=sys.stderr)
@@ -89,7 +103,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def serve(
-    settings: Settings, transport: str, webhook: str | None, listen: str | None
+    settings: Settings,
+    transport: str,
+    webhook: str | None,
+    listen: str | None,
+    *,
+    web: str | None = None,
 ) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
     # The messenger frameworks take seconds to import: only the command that runs them pays.
@@ -103,7 +122,20 @@ async def serve(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    console = None
+    if web is not None:
+        context = ConsoleContext(
+            settings, bot.app.sessionmaker, bot.app.routing, on_commit=bot.app.delivery.wake
+        )
+        console = ConsoleServer(context, web)
     await bot.start()
+    if console is not None:
+        try:
+            await console.start()
+        except BaseException:
+            await bot.stop()
+            raise
+        log.info("console on %s", console.url)
     if webhook is None:
         log.info("running with %s, long polling", name)
     else:
@@ -114,5 +146,7 @@ async def serve(
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+        if console is not None:
+            await console.stop()
         await bot.stop()
     log.info("stopped")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
 
 from db.models import (
     Officer,
@@ -92,15 +93,24 @@ def _nearest_unmet_due() -> ColumnElement[datetime | None]:
     return case((first_counts, Ticket.first_response_due), else_=Ticket.resolution_due)
 
 
+def most_urgent_first() -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
+    """The queue's order: urgent first, then by the nearest unmet deadline, which puts
+    overdue tickets (their deadline is in the past) before every ticket still in time."""
+    return (Ticket.urgent.desc(), _nearest_unmet_due().asc().nulls_last(), Ticket.id)
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """An open ticket whose next deadline has passed."""
+    return and_(Ticket.status.in_(OPEN_STATUSES), _nearest_unmet_due() < now)
+
+
 async def _open_most_urgent_first(
     session: AsyncSession, condition: ColumnElement[bool], limit: int
 ) -> list[Ticket]:
-    # Urgent first, then by the nearest unmet deadline, which puts overdue tickets (their
-    # deadline is in the past) before every ticket still in time.
     query = (
         select(Ticket)
         .where(Ticket.status.in_(OPEN_STATUSES), condition)
-        .order_by(Ticket.urgent.desc(), _nearest_unmet_due().asc().nulls_last(), Ticket.id)
+        .order_by(*most_urgent_first())
         .limit(limit)
         .options(joinedload(Ticket.queue), joinedload(Ticket.assignee))
     )

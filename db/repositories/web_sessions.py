@@ -97,6 +97,6 @@ async def failures_since(session: AsyncSession, address: str, since: datetime) -
     count = await session.scalar(
         select(func.count())
         .select_from(SigninFailure)
-        .where(SigninFailure.address == address, SigninFailure.at >= since)
+        .where(SigninFailure.address == address, SigninFailure.at > since)
     )
     return int(count or 0)

@@ -363,6 +363,15 @@ def officer_history(lang: str, ticket: Ticket, zone: ZoneInfo, names: TrailNames
     return _history_text(lang, entries, zone)
 
 
+def officer_trail(lang: str, ticket: Ticket, names: TrailNames) -> list[tuple[datetime, Safe]]:
+    """Every event of the audit trail, oldest first, each as (time, line) for an officer:
+    message events too, with where an officer acted from."""
+    return [
+        (event.at, Safe(_event_line(lang, event, names, audience="officer")))
+        for event in ticket.events
+    ]
+
+
 def worker_progress(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
     """What happened to a worker's own request, without officers' names, internal notes,
     queue names or the reasons officers gave each other (the thread shows the messages)."""

@@ -530,6 +530,7 @@ TEXTS: Final[dict[str, str]] = {
     "address. Wait a quarter of an hour and try again.",
     "web.signin.how": "For a new link, send /web to the bot, or ask an admin to run "
     "workerbot officer login-link with your officer number.",
+    "web.signin.open_in_browser": "Open this sign-in link in your browser.",
     "web.signed_out": "You are signed out.",
     "web.need_signin": "Please sign in with a link: send /web to the bot.",
     "web.not_found": "Not found. The ticket does not exist or is not in your queues.",

@@ -503,6 +503,7 @@ TEXTS: Final[dict[str, str]] = {
     "web.signin.throttled": "您的网络地址尝试了过多无效的登录链接，请 15 分钟后再试。",
     "web.signin.how": "如需新链接，请向机器人发送 /web，或请管理员用您的干部编号运行 "
     "workerbot officer login-link。",
+    "web.signin.open_in_browser": "请在浏览器中打开此登录链接。",
     "web.signed_out": "您已退出登录。",
     "web.need_signin": "请使用登录链接登录：向机器人发送 /web。",
     "web.not_found": "未找到。该工单不存在，或不属于您的队列。",

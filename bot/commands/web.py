@@ -1,0 +1,88 @@
+"""`workerbot web [--listen HOST:PORT]`: the console alone, on the configured database.
+
+On the embedded defaults (the SQLite file of `workerbot chat`) it creates the same sample
+officers as the chat when there are none, so `workerbot officer login-link 1` works at once.
+It serves pages and writes to the outbox; a `workerbot run` on the same database delivers
+what it writes (a reply typed in the console reaches the worker through the bot).
+`workerbot officer login-link ID` (bot.commands.admin) prints the link to sign in with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+
+from bot.commands import Subcommands
+from bot.commands.chat import ensure_sample_officers
+from bot.settings import Settings
+from bot.web.app import ConsoleContext
+from bot.web.server import DEFAULT_LISTEN, ConsoleServer
+from db.engine import create_engine, create_sessionmaker
+from db.schema import ensure_schema
+from handlers.routing import apply_routing, load_routing
+
+EXIT_USAGE = 2
+EMBEDDED_DATABASE = Settings.model_fields["database_url"].default
+
+
+def register(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("web", help="serve the officers' web console")
+    parser.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        default=DEFAULT_LISTEN,
+        help=f"where to listen (default: {DEFAULT_LISTEN})",
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"workerbot web: bad settings:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        asyncio.run(_serve(settings, args.listen))
+    except ValueError as exc:
+        print(f"workerbot web: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+async def _serve(settings: Settings, listen: str) -> None:
+    routing = load_routing(settings.routing_path)
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_schema(engine)
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin():
+            await apply_routing(session, routing)
+            if settings.database_url == EMBEDDED_DATABASE:
+                # The terminal chat's file: the same sample officers, whichever starts first.
+                await ensure_sample_officers(session, routing)
+        server = ConsoleServer(ConsoleContext(settings, sessionmaker, routing), listen)
+        await server.start()
+        print(
+            f"Console on {server.url} - sign in with the link that "
+            "`workerbot officer login-link ID` prints (Ctrl+C stops).",
+            flush=True,
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await server.stop()
+    finally:
+        await engine.dispose()

@@ -1,0 +1,111 @@
+"""The console's inbox query: tickets by filters and a text search, a page at a time, and
+how many there are in each status.
+
+The search is a substring match (LIKE) over the reference, the summary and the thread,
+so it finds Chinese words, which are written without spaces, as well as Latin ones, and
+behaves the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from db.models import Queue, Ticket, TicketMessage, TicketStatus
+from db.repositories.tickets import most_urgent_first, overdue
+
+_LIKE_ESCAPE = "\\"
+
+
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    """Every filter is optional; `queue_ids` None means every queue."""
+
+    queue_ids: Sequence[int] | None = None
+    statuses: Sequence[TicketStatus] | None = None
+    unit_ids: Sequence[int] | None = None
+    category: str | None = None
+    # 0 means "held by nobody".
+    assignee_id: int | None = None
+    overdue_at: datetime | None = None
+    anonymous_only: bool = False
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    search: str = ""
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(query: InboxQuery, *, with_status: bool) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = []
+    if query.queue_ids is not None:
+        parts.append(Ticket.queue_id.in_(query.queue_ids))
+    if with_status and query.statuses is not None:
+        parts.append(Ticket.status.in_(query.statuses))
+    if query.unit_ids is not None:
+        in_units = select(Queue.id).where(Queue.unit_id.in_(query.unit_ids))
+        parts.append(or_(Ticket.unit_id.in_(query.unit_ids), Ticket.queue_id.in_(in_units)))
+    if query.category:
+        parts.append(Ticket.category == query.category)
+    if query.assignee_id == 0:
+        parts.append(Ticket.assignee_id.is_(None))
+    elif query.assignee_id is not None:
+        parts.append(Ticket.assignee_id == query.assignee_id)
+    if query.overdue_at is not None:
+        parts.append(overdue(query.overdue_at))
+    if query.anonymous_only:
+        parts.append(Ticket.anonymous.is_(True))
+    if query.created_from is not None:
+        parts.append(Ticket.created_at >= query.created_from)
+    if query.created_before is not None:
+        parts.append(Ticket.created_at < query.created_before)
+    if query.search:
+        pattern = _like(query.search)
+        in_thread = exists().where(
+            TicketMessage.ticket_id == Ticket.id,
+            TicketMessage.body.ilike(pattern, escape=_LIKE_ESCAPE),
+        )
+        parts.append(
+            or_(
+                Ticket.reference.ilike(pattern, escape=_LIKE_ESCAPE),
+                Ticket.summary.ilike(pattern, escape=_LIKE_ESCAPE),
+                in_thread,
+            )
+        )
+    return and_(true(), *parts)
+
+
+def page_query(query: InboxQuery, *, offset: int, limit: int) -> Select[Ticket]:
+    return (
+        select(Ticket)
+        .where(_conditions(query, with_status=True))
+        .order_by(*most_urgent_first())
+        .offset(offset)
+        .limit(limit)
+        .options(joinedload(Ticket.queue), joinedload(Ticket.assignee))
+    )
+
+
+async def page(
+    session: AsyncSession, query: InboxQuery, *, offset: int, limit: int
+) -> list[Ticket]:
+    """One page of tickets in the queue's order (urgent, then the nearest unmet deadline)."""
+    return list((await session.scalars(page_query(query, offset=offset, limit=limit))).all())
+
+
+async def counts_by_status(session: AsyncSession, query: InboxQuery) -> dict[TicketStatus, int]:
+    """How many tickets match each status, every other filter applied."""
+    rows = await session.execute(
+        select(Ticket.status, func.count())
+        .where(_conditions(query, with_status=False))
+        .group_by(Ticket.status)
+    )
+    return {TicketStatus(status): int(count) for status, count in rows.all()}
