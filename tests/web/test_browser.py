@@ -1,0 +1,102 @@
+"""The console in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+A worker files a grievance through the chat flow; an officer signs in through a one-time
+link, finds the ticket by searching the inbox, opens it and replies; the worker's outbox
+then holds the reply. On a failure a screenshot of the page is saved and its path given.
+The test command installs Chromium when it is missing; under CI it always runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import BrowserContext, Page, async_playwright
+from sqlalchemy import select
+
+from db.models import OutboxMessage
+from handlers import signin
+from handlers.messages import Outgoing
+from tests.web.conftest import Console, file_grievance, issue_link, officer_id
+
+# Debian's package puts it at /usr/bin/chromium.
+CHROMIUM = shutil.which("chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+async def chromium(tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is not installed; .ci/test installs it")
+        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),  # a new, empty profile
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            locale="zh-CN",
+        )
+        try:
+            yield context
+        finally:
+            await context.close()
+
+
+async def _worker_outbox(console: Console, chat_id: str) -> str:
+    async with console.chat.sessionmaker() as session:
+        payloads = (
+            await session.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.chat_id == chat_id)
+            )
+        ).all()
+    return "\n".join(Outgoing.from_json(p).text for p in payloads)
+
+
+async def _officer_replies(console: Console, page: Page) -> None:
+    chat = console.chat
+    await file_grievance(chat, "w", "仓库里的叉车刹车失灵了", anonymous=True)
+    await file_grievance(chat, "w2", "食堂排队太久", anonymous=False)
+    officer = await officer_id(chat.sessionmaker, "Officer One")
+    token = await issue_link(chat.sessionmaker, officer, chat.now)
+    base = str(console.server.make_url("")).rstrip("/")
+
+    await page.goto(base + signin.LINK_PATH + token)
+    assert page.url == base + "/"
+    await page.get_by_role("searchbox").fill("叉车")
+    await page.get_by_role("button", name="筛选").click()
+    rows = page.locator("table.tickets tbody tr")
+    assert await rows.count() == 1
+    await rows.first.get_by_role("link").click()
+    assert "/tickets/GR-" in page.url
+    await page.locator("#text-reply").fill("已通知安全员检查叉车，请暂停使用")
+    await page.locator("form.act-reply button").click()
+    await page.wait_for_selector("p.notice.done")
+    assert "回复已转达给职工" in await page.locator("p.notice.done").inner_text()
+    assert "已通知安全员检查叉车" in await page.locator("ol.thread").inner_text()
+    assert "已通知安全员检查叉车，请暂停使用" in await _worker_outbox(console, "w")
+    assert "已通知安全员检查叉车" not in await _worker_outbox(console, "w2")
+
+
+async def test_an_officer_signs_in_finds_the_ticket_and_replies(
+    console: Console, chromium: BrowserContext, tmp_path: Path
+) -> None:
+    page = await chromium.new_page()
+    try:
+        await _officer_replies(console, page)
+    except Exception as exc:
+        shot = tmp_path / "console-failure.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        exc.add_note(f"screenshot of the page: {shot}")
+        raise
