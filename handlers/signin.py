@@ -114,9 +114,16 @@ async def redeem_link(
 
 
 async def current(
-    session: AsyncSession, session_token: str, *, now: datetime, idle: timedelta
+    session: AsyncSession,
+    session_token: str,
+    *,
+    now: datetime,
+    idle: timedelta,
+    touch: bool = True,
 ) -> Current | None:
-    """The active officer signed in with this token, or None (and an idle session ends)."""
+    """The active officer signed in with this token, or None (and an idle session ends).
+
+    With `touch` the request counts as activity and keeps the session alive."""
     if not session_token or len(session_token) > 128:
         return None
     token_hash = _hash(session_token)
@@ -127,7 +134,7 @@ async def current(
     if not officer.active or row.last_seen_at + idle <= now:
         await repo.delete_session(session, token_hash)
         return None
-    if row.last_seen_at + TOUCH_EVERY <= now:
+    if touch and row.last_seen_at + TOUCH_EVERY <= now:
         await repo.touch_session(session, row.id, now)
     return Current(officer, row.csrf_token)
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from bot.commands import Subcommands
 from bot.settings import Settings
 from bot.web.app import ConsoleContext
+from bot.web.files import file_sources
 from bot.web.server import ConsoleServer
 
 if TYPE_CHECKING:
@@ -125,7 +126,11 @@ async def serve(
     console = None
     if web is not None:
         context = ConsoleContext(
-            settings, bot.app.sessionmaker, bot.app.routing, on_commit=bot.app.delivery.wake
+            settings,
+            bot.app.sessionmaker,
+            bot.app.routing,
+            on_commit=bot.app.delivery.wake,
+            files=file_sources(settings),
         )
         console = ConsoleServer(context, web)
     await bot.start()

@@ -21,6 +21,7 @@ from bot.commands import Subcommands
 from bot.commands.chat import ensure_sample_officers
 from bot.settings import Settings
 from bot.web.app import ConsoleContext
+from bot.web.files import file_sources
 from bot.web.server import DEFAULT_LISTEN, ConsoleServer
 from db.engine import create_engine, create_sessionmaker
 from db.schema import ensure_schema
@@ -69,7 +70,9 @@ async def _serve(settings: Settings, listen: str) -> None:
             if settings.database_url == EMBEDDED_DATABASE:
                 # The terminal chat's file: the same sample officers, whichever starts first.
                 await ensure_sample_officers(session, routing)
-        server = ConsoleServer(ConsoleContext(settings, sessionmaker, routing), listen)
+        server = ConsoleServer(
+            ConsoleContext(settings, sessionmaker, routing, files=file_sources(settings)), listen
+        )
         await server.start()
         print(
             f"Console on {server.url} - sign in with the link that "

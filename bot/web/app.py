@@ -13,9 +13,9 @@ Middlewares, outermost first:
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.settings import Settings
+from bot.web.files import FileSource
 from db.models import Officer
 from handlers import signin
 from handlers.core.texts import LANGUAGES, language_from_code
@@ -40,6 +41,9 @@ PAGES: tuple[str, ...] = (
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"
+# Open inbox and ticket pages fetch themselves again this often (htmx polling), so a new
+# ticket or a worker's message shows without a reload.
+LIVE_SECONDS = 3
 SESSION_COOKIE = "workerbot_session"
 LANG_COOKIE = "workerbot_lang"
 # What the middlewares leave on the request for the pages.
@@ -75,6 +79,8 @@ class ConsoleContext:
     clock: Clock = SYSTEM_CLOCK
     # Called after a commit that wrote to the outbox (the bot wakes its delivery).
     on_commit: Callable[[], None] | None = None
+    # Where workers' files come from, by platform (see bot.web.files.file_sources).
+    files: Mapping[str, FileSource] = field(default_factory=dict)
 
     @property
     def idle(self) -> timedelta:
@@ -171,7 +177,14 @@ async def _signed_in(request: web.Request, handler: Handler) -> web.StreamRespon
     context = request.app[CONTEXT]
     token = request.cookies.get(SESSION_COOKIE, "")
     async with context.sessionmaker() as session, session.begin():
-        found = await signin.current(session, token, now=context.clock.now(), idle=context.idle)
+        found = await signin.current(
+            session,
+            token,
+            now=context.clock.now(),
+            idle=context.idle,
+            # A page refreshing itself is not the officer at work: it keeps no session alive.
+            touch="HX-Request" not in request.headers,
+        )
     if found is None:
         response = render(request, "message.html", status=401, key="web.need_signin")
         if token:

@@ -9,10 +9,12 @@ messenger keeps); anything else is sent as a download.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 import aiohttp
 
 from bot.settings import Settings
+from bot.transports.telegram import PLATFORM as TELEGRAM_PLATFORM
 
 log = logging.getLogger(__name__)
 
@@ -21,28 +23,48 @@ TIMEOUT = aiohttp.ClientTimeout(total=30)
 IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-async def fetch(settings: Settings, platform: str, file_id: str) -> tuple[bytes, str] | None:
-    """The file's bytes and a content type, or None if it cannot be had."""
-    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    if platform != "telegram" or not token:
-        return None
-    base = settings.telegram_api_base.rstrip("/")
-    try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as client:
-            async with client.get(f"{base}/bot{token}/getFile", params={"file_id": file_id}) as r:
-                answer = await r.json()
-            path = answer.get("result", {}).get("file_path") if answer.get("ok") else None
-            if not isinstance(path, str) or not path:
-                return None
-            async with client.get(f"{base}/file/bot{token}/{path}") as r:
-                if r.status != 200:
+class FileSource(Protocol):
+    """Where the console gets a messenger's files from, by the id the ticket stored."""
+
+    async def fetch(self, file_id: str) -> tuple[bytes, str] | None:
+        """The file's bytes and a content type, or None if it cannot be had."""
+        ...
+
+
+class TelegramFiles:
+    """Files through the Bot API: getFile, then the download, both with the token."""
+
+    def __init__(self, token: str, api_base: str) -> None:
+        self._token = token
+        self._base = api_base.rstrip("/")
+
+    async def fetch(self, file_id: str) -> tuple[bytes, str] | None:
+        api = f"{self._base}/bot{self._token}"
+        try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as client:
+                async with client.get(f"{api}/getFile", params={"file_id": file_id}) as r:
+                    answer = await r.json()
+                found = answer.get("result", {}) if answer.get("ok") else {}
+                path = found.get("file_path")
+                if not isinstance(path, str) or not path:
                     return None
-                body = await r.content.read(MAX_BYTES + 1)
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        # The URL holds the token: log the failure, not the request.
-        log.warning("could not fetch a file from the messenger")
-        return None
-    if len(body) > MAX_BYTES:
-        return None
-    extension = path.rsplit(".", 1)[-1].lower()
-    return body, IMAGE_TYPES.get(extension, "application/octet-stream")
+                async with client.get(f"{self._base}/file/bot{self._token}/{path}") as r:
+                    if r.status != 200:
+                        return None
+                    body = await r.content.read(MAX_BYTES + 1)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            # The URL holds the token: log that it failed, not the request.
+            log.warning("could not fetch a file from Telegram")
+            return None
+        if len(body) > MAX_BYTES:
+            return None
+        extension = path.rsplit(".", 1)[-1].lower()
+        return body, IMAGE_TYPES.get(extension, "application/octet-stream")
+
+
+def file_sources(settings: Settings) -> dict[str, FileSource]:
+    """The messengers the deployment can fetch files from (Telegram, given a token)."""
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    if not token:
+        return {}
+    return {TELEGRAM_PLATFORM: TelegramFiles(token, settings.telegram_api_base)}

@@ -32,7 +32,7 @@ def render(
     request: web.Request, template: str, *, status: int = 200, **values: Any
 ) -> web.Response:
     """The template as an HTML response, in the request's language."""
-    from bot.web.app import CONTEXT, CSRF, LANG, OFFICER  # noqa: PLC0415 - app imports us
+    from bot.web.app import CONTEXT, CSRF, LANG, LIVE_SECONDS, OFFICER  # noqa: PLC0415
 
     lang: str = request.get(LANG, "zh-CN")
     zone = ZoneInfo(request.app[CONTEXT].settings.timezone)
@@ -55,6 +55,7 @@ def render(
         officer=request.get(OFFICER),
         csrf=request.get(CSRF, ""),
         path=request.path_qs,
+        live_seconds=LIVE_SECONDS,
         **values,
     )
     return web.Response(text=html, content_type="text/html", status=status)

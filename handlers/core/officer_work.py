@@ -47,12 +47,9 @@ class Desk:
 
 
 async def claim(desk: Desk, actor: OfficerActor, ticket_id: int) -> Ticket:
-    """Claim the ticket; the worker and the ticket's topic are told."""
+    """Claim the ticket; `tell(desk, ticket, "claim")` then tells the worker and topic."""
     await service.claim(desk.session, actor, ticket_id, desk.now)
-    fresh = await service.get_ticket(desk.session, actor, ticket_id)
-    await _tell_worker(desk, fresh, "worker.claimed")
-    await _tell_group(desk, fresh, "topic.claimed")
-    return fresh
+    return await service.get_ticket(desk.session, actor, ticket_id)
 
 
 async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
@@ -63,9 +60,25 @@ async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
     text: str,
     queue_key: str | None = None,
 ) -> Ticket:
-    """Do what the officer wrote `text` for (one of TEXT_VERBS; `queue_key` for "rq"),
-    then tell the worker, the officers and the ticket's topic. Returns the ticket as it
-    now is (the officer may no longer see it after a reassignment)."""
+    """Do what the officer wrote `text` for and tell everyone concerned (`change`, then
+    `tell`)."""
+    ticket = await change(desk, actor, verb, ticket_id, text, queue_key)
+    await tell(desk, ticket, verb, text)
+    return ticket
+
+
+async def change(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
+    desk: Desk,
+    actor: OfficerActor,
+    verb: str,
+    ticket_id: int,
+    text: str,
+    queue_key: str | None = None,
+) -> Ticket:
+    """Do what the officer wrote `text` for (one of TEXT_VERBS; `queue_key` for "rq").
+    Returns the ticket as it now is (the officer may no longer see it after a
+    reassignment). A caller that confirms to the officer does so before `tell`, so the
+    officer's confirmation is queued ahead of the worker's notice, as it always was."""
     session, now = desk.session, desk.now
     if verb == "rq":
         leaving = await service.get_ticket(session, actor, ticket_id)
@@ -87,7 +100,16 @@ async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
         raise ValueError(msg)
     # The use case above checked the officer; after a reassignment they may no longer see
     # the ticket, so the reload for the notices is the system's.
-    ticket = await service.get_ticket(session, SystemActor(), ticket_id)
+    return await service.get_ticket(session, SystemActor(), ticket_id)
+
+
+async def tell(desk: Desk, ticket: Ticket, verb: str, text: str = "") -> None:
+    """Tell the worker, the officers and the ticket's topic what `change` (or `claim`)
+    did."""
+    if verb == "claim":
+        await _tell_worker(desk, ticket, "worker.claimed")
+        await _tell_group(desk, ticket, "topic.claimed")
+        return
     if verb == "reply":
         await _tell_worker(desk, ticket, "worker.reply", text=text, add=True)
     elif verb == "ask":
@@ -96,19 +118,18 @@ async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
         await _tell_worker(desk, ticket, "worker.resolved", text=text, resolved=True)
     elif verb == "rq":
         await notices.send_card(
-            session,
+            desk.session,
             ticket,
-            await service.officers_to_notify(session, ticket),
+            await service.officers_to_notify(desk.session, ticket),
             heading="officer.reassigned_ticket",
             zone=desk.zone,
-            now=now,
+            now=desk.now,
             group_lang=desk.group_lang,
             skip_person_id=desk.officer.person_id,
         )
     # Notes stay among officers: nothing goes to the worker.
     if verb != "rq":  # told to the topic it leaves, before it left
         await _tell_group(desk, ticket, f"topic.done_{verb}", text=text)
-    return ticket
 
 
 async def _tell_group(desk: Desk, ticket: Ticket, key: str, *, text: str = "") -> None:

@@ -8,7 +8,8 @@ the chat flow and an officer works the ticket in the console.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 import pytest
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.web.app import ConsoleContext, create_app
+from bot.web.files import FileSource
 from db.models import Officer, Ticket
 from handlers import signin
 from tests.flows.conftest import Chat, chat
@@ -80,7 +82,7 @@ class Browser:
         """Presses a form of the ticket page as it is now (with its CSRF token and version)."""
         status, page = await self.get(f"/tickets/{reference}")
         assert status == 200, page
-        seen = re.search(r'name="seen" value="([^"]+)"', page)
+        seen = re.search(rf'id="seen-{verb}" value="([^"]+)"', page)
         assert seen is not None
         return await self.post(
             f"/tickets/{reference}/{verb}", {"csrf": self.csrf, "seen": seen.group(1), **fields}
@@ -139,13 +141,12 @@ def _console_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKERBOT_WEB_BASE_URL", CONSOLE_URL)
 
 
-@pytest.fixture
-async def console(chat: Chat) -> AsyncIterator[Console]:
+@asynccontextmanager
+async def serve_console(
+    chat: Chat, files: Mapping[str, FileSource] | None = None
+) -> AsyncIterator[Console]:
     context = ConsoleContext(
-        web_settings(),
-        chat.sessionmaker,
-        chat.routing,
-        clock=ChatClock(chat),
+        web_settings(), chat.sessionmaker, chat.routing, clock=ChatClock(chat), files=files or {}
     )
     server = TestServer(create_app(context), host="127.0.0.1", port=0)
     await server.start_server()
@@ -156,3 +157,9 @@ async def console(chat: Chat) -> AsyncIterator[Console]:
         for client in console.browsers:
             await client.close()
         await server.close()
+
+
+@pytest.fixture
+async def console(chat: Chat) -> AsyncIterator[Console]:
+    async with serve_console(chat) as console:
+        yield console

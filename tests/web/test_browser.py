@@ -24,6 +24,8 @@ from tests.web.conftest import Console, file_grievance, issue_link, officer_id
 
 # Debian's package puts it at /usr/bin/chromium.
 CHROMIUM = shutil.which("chromium")
+# Pages poll every LIVE_SECONDS; a busy machine gets some slack.
+LIVE_WAIT = 15_000
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -87,6 +89,16 @@ async def _officer_replies(console: Console, page: Page) -> None:
     assert "已通知安全员检查叉车" in await page.locator("ol.thread").inner_text()
     assert "已通知安全员检查叉车，请暂停使用" in await _worker_outbox(console, "w")
     assert "已通知安全员检查叉车" not in await _worker_outbox(console, "w2")
+
+    # Live: the worker's answer appears on the open ticket page without a reload ...
+    await chat.new_messages()
+    await chat.press("w", "回复")
+    await chat.send("w", "二号仓库的那台")
+    await page.locator("ol.thread", has_text="二号仓库的那台").wait_for(timeout=LIVE_WAIT)
+    # ... and a new ticket on the open inbox.
+    await page.goto(base + "/")
+    third = await file_grievance(chat, "w3", "消防通道被货物堵住", anonymous=False)
+    await page.get_by_role("link", name=third.reference or "?").wait_for(timeout=LIVE_WAIT)
 
 
 async def test_an_officer_signs_in_finds_the_ticket_and_replies(

@@ -7,10 +7,14 @@ import re
 
 from sqlalchemy import select
 
+from bot.web.files import TelegramFiles
 from db.models import OutboxMessage, Ticket, TicketEvent, TicketMessage
 from handlers import admin
-from handlers.messages import Outgoing
-from tests.web.conftest import Console, file_grievance, officer_id
+from handlers.messages import Attachment, Outgoing
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.world import tiny_png
+from tests.flows.conftest import PLATFORM, Chat, file_anonymously
+from tests.web.conftest import Console, file_grievance, officer_id, serve_console
 
 
 async def _outbox_to(console: Console, chat_id: str) -> list[str]:
@@ -176,7 +180,7 @@ async def test_two_officers_at_once_one_wins_the_other_is_told(console: Console)
     await first.sign_in(await officer_id(chat.sessionmaker, "Officer One"))
     await second.sign_in(await officer_id(chat.sessionmaker, "Admin"))
     _, page = await second.get(f"/tickets/{reference}")
-    seen = re.search(r'name="seen" value="([^"]+)"', page)
+    seen = re.search(r'id="seen-reply" value="([^"]+)"', page)
     assert seen is not None
 
     assert (await first.act(reference, "claim"))[0] == 200
@@ -189,3 +193,24 @@ async def test_two_officers_at_once_one_wins_the_other_is_told(console: Console)
     assert "Officer One" in page  # who holds it now
     assert "我来处理这个" in page  # nothing typed is lost
     assert not any("我来处理这个" in text for text in await _outbox_to(console, "w"))
+
+
+async def test_photos_are_fetched_by_the_server_and_reveal_nothing(chat: Chat) -> None:
+    async with FakeTelegram() as telegram:
+        photo = telegram.store_file("photo", tiny_png())
+        files = {PLATFORM: TelegramFiles(telegram.token, telegram.base_url)}
+        async with serve_console(chat, files) as console:
+            ticket = await file_anonymously(
+                chat,
+                [Attachment("photo", photo.file_id)],
+            )
+            browser = await console.browser()
+            await browser.sign_in(await officer_id(chat.sessionmaker, "Officer One"))
+            _, page = await browser.get(f"/tickets/{ticket.reference}")
+            response = await browser.client.get(f"/tickets/{ticket.reference}/files/0")
+            assert response.status == 200
+            assert response.content_type.startswith("image/")
+            assert await response.read() == photo.content
+            assert (await browser.get(f"/tickets/{ticket.reference}/files/1"))[0] == 404
+    for secret in (telegram.token, photo.file_id, photo.file_path, "file/bot"):
+        assert secret not in page

@@ -17,7 +17,6 @@ from aiohttp import web
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.web import files
 from bot.web.app import CONTEXT, LANG, OFFICER, actor, see_other, unit_of_work
 from bot.web.render import render
 from db.models import Ticket
@@ -66,6 +65,7 @@ async def _page_values(
         "due": Markup(notices.due_label(lang, ticket, zone, context.clock.now())),  # noqa: S704
         "can_claim": view.status.value in {"new", "assigned", "reopened"},
         "closed": view.status.value in {"resolved", "closed"},
+        "verbs_all": VERBS,
     }
 
 
@@ -113,7 +113,8 @@ async def work(request: web.Request) -> web.StreamResponse:
                 group_lang=context.settings.default_language,
             )
             if verb == "claim":
-                await officer_work.claim(desk, actor(request), ticket.id)
+                claimed = await officer_work.claim(desk, actor(request), ticket.id)
+                await officer_work.tell(desk, claimed, "claim")
             else:
                 queue = str(form.get("queue", "")) or None
                 await officer_work.act(desk, actor(request), verb, ticket.id, text, queue)
@@ -146,7 +147,8 @@ async def file(request: web.Request) -> web.StreamResponse:
     if not index.isascii() or not index.isdigit() or int(index) >= len(shown):
         return render(request, "message.html", status=404, key="web.not_found")
     attachment = shown[int(index)]
-    fetched = await files.fetch(request.app[CONTEXT].settings, platform, attachment.file_id)
+    source = request.app[CONTEXT].files.get(platform)
+    fetched = None if source is None else await source.fetch(attachment.file_id)
     if fetched is None:
         return render(request, "message.html", status=404, key="web.not_found")
     body, content_type = fetched

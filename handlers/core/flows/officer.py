@@ -149,9 +149,11 @@ async def on_action(turn: Turn, action: Action) -> None:
     if verb == "t":
         await _show_card(turn, ticket, with_history=True)
     elif verb == "claim" and turn.officer is not None:
-        fresh = await officer_work.claim(desk(turn, turn.officer), actor, ticket.id)
+        at_desk = desk(turn, turn.officer)
+        fresh = await officer_work.claim(at_desk, actor, ticket.id)
         turn.say("officer.claimed", reference=fresh.reference or "")
         await _show_card(turn, fresh, with_history=False)
+        await officer_work.tell(at_desk, fresh, "claim")
     elif verb == "reassign":
         # Moving a ticket to the queue it is in would change nothing.
         queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
@@ -212,8 +214,9 @@ async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], t
         turn.say("officer.not_officer")
         return
     queue_key = data.get("queue_key")
-    ticket = await officer_work.act(
-        desk(turn, officer),
+    at_desk = desk(turn, officer)
+    ticket = await officer_work.change(
+        at_desk,
         actor,
         verb,
         int(str(data["ticket_id"])),
@@ -226,6 +229,7 @@ async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], t
         notices.officer_buttons(turn.lang, ticket.id, ticket.status),
         ticket_id=ticket.id,
     )
+    await officer_work.tell(at_desk, ticket, verb, text)
 
 
 ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"o": on_action}
