@@ -298,7 +298,8 @@ async def _officer_by_id(session: AsyncSession, officer_id: int) -> Officer:
     return officer
 
 
-async def _officer_with_queues(session: AsyncSession, officer_id: int) -> Officer:
+async def officer_with_queues(session: AsyncSession, officer_id: int) -> Officer:
+    """The officer with their queues freshly loaded; AdminError if there is none."""
     officer = await session.scalar(
         select(Officer)
         .where(Officer.id == officer_id)
@@ -319,7 +320,7 @@ async def change_officer_queues(
     already assigned to the officer stay theirs; the result counts the open ones outside
     the officer's queues.
     """
-    officer = await _officer_with_queues(session, officer_id)
+    officer = await officer_with_queues(session, officer_id)
     add_keys, remove_keys = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
     if not add_keys and not remove_keys:
         msg = "nothing to change: give a queue to add or to remove"

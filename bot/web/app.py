@@ -38,6 +38,7 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.signin",
     "bot.web.pages.inbox",
     "bot.web.pages.ticket",
+    "bot.web.pages.admin",
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"

@@ -60,6 +60,14 @@ async def active_officer(session: AsyncSession, actor: OfficerActor, action: str
     return officer
 
 
+async def active_admin(session: AsyncSession, actor: OfficerActor, action: str) -> Officer:
+    """The acting officer if an active admin, freshly loaded; NotAllowed otherwise."""
+    officer = await active_officer(session, actor, action)
+    if officer.role != OfficerRole.ADMIN:
+        raise NotAllowed(action, "admins_only")
+    return officer
+
+
 def officer_serves(officer: Officer, queue_id: int) -> bool:
     """Whether the officer may work tickets of the queue (admins: every queue)."""
     if officer.role == OfficerRole.ADMIN:

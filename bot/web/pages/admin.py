@@ -1,0 +1,122 @@
+"""Admin pages at /admin: officers (add with the invite code shown once, deactivate,
+activate, queues), units and queues (add), and the routing rules in force (read-only).
+
+Every request re-checks that the officer is an active admin (`authz.active_admin`);
+anyone else gets 404, as for a page that does not exist. The work is done by the same
+use cases as `workerbot officer|unit|queue ...` (handlers.admin).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.web.app import CONTEXT, actor, unit_of_work
+from bot.web.render import render
+from db.models import UnitKind
+from handlers import admin
+from handlers.tickets.authz import active_admin
+from handlers.tickets.errors import TicketError
+
+routes = web.RouteTableDef()
+
+
+async def _values(request: web.Request, session: AsyncSession) -> dict[str, Any]:
+    return {
+        "officers": await admin.list_officers(session),
+        "units": await admin.list_units(session),
+        "queues": await admin.list_queues(session),
+        "unit_kinds": [kind.value for kind in UnitKind],
+        "rules": request.app[CONTEXT].routing.rules,
+    }
+
+
+async def _page(request: web.Request, *, status: int = 200, **extra: Any) -> web.StreamResponse:
+    async with unit_of_work(request) as session:
+        try:
+            await active_admin(session, actor(request), "admin")
+        except TicketError:
+            return render(request, "message.html", status=404, key="web.not_found")
+        values = await _values(request, session)
+    return render(request, "admin.html", status=status, **values, **extra)
+
+
+@routes.get("/admin")
+async def show(request: web.Request) -> web.StreamResponse:
+    return await _page(request)
+
+
+def _officer_id(request: web.Request) -> int:
+    value = request.match_info["officer_id"]
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+async def _change(request: web.Request, form: MultiDictProxy[Any], what: str) -> dict[str, Any]:
+    """Do the admin change `what` from the form; what the page should say about it."""
+    now = request.app[CONTEXT].clock.now()
+    async with unit_of_work(request) as session:
+        await active_admin(session, actor(request), "admin")
+        if what == "add_officer":
+            officer, code = await admin.add_officer(
+                session,
+                name=str(form.get("name", "")),
+                queue_keys=[str(key) for key in form.getall("queue", [])] or ["default"],
+                is_admin=form.get("admin") == "1",
+                now=now,
+            )
+            return {"done": "web.admin.officer_added", "name": officer.name, "code": code}
+        if what == "add_unit":
+            unit = await admin.add_unit(
+                session,
+                str(form.get("key", "")).strip(),
+                str(form.get("name", "")),
+                UnitKind(str(form.get("kind", UnitKind.ENTERPRISE.value))),
+                parent_key=str(form.get("parent", "")) or None,
+            )
+            return {"done": "web.admin.unit_added", "name": unit.name}
+        if what == "add_queue":
+            queue = await admin.add_queue(
+                session,
+                str(form.get("key", "")).strip(),
+                str(form.get("name", "")),
+                str(form.get("unit", "")),
+            )
+            return {"done": "web.admin.queue_added", "name": queue.name}
+        officer_id = _officer_id(request)
+        if what == "deactivate":
+            officer = await admin.deactivate_officer(session, officer_id)
+            return {"done": "web.admin.deactivated", "name": officer.name}
+        if what == "activate":
+            officer, code = await admin.activate_officer(session, officer_id, now=now)
+            return {"done": "web.admin.activated", "name": officer.name, "code": code}
+        current = {q.key for q in (await admin.officer_with_queues(session, officer_id)).queues}
+        wanted = {str(key) for key in form.getall("queue", [])}
+        change = await admin.change_officer_queues(
+            session, officer_id, add=sorted(wanted - current), remove=sorted(current - wanted)
+        )
+        return {"done": "web.admin.queues_changed", "name": change.officer.name}
+
+
+def _handler(what: str) -> Any:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        try:
+            said = await _change(request, form, what)
+        except TicketError:
+            return render(request, "message.html", status=404, key="web.not_found")
+        except (admin.AdminError, ValueError) as exc:
+            return await _page(request, status=400, problem=str(exc))
+        return await _page(request, **said)
+
+    return handle
+
+
+routes.post("/admin/officers")(_handler("add_officer"))
+routes.post("/admin/units")(_handler("add_unit"))
+routes.post("/admin/queues")(_handler("add_queue"))
+routes.post("/admin/officers/{officer_id}/deactivate")(_handler("deactivate"))
+routes.post("/admin/officers/{officer_id}/activate")(_handler("activate"))
+routes.post("/admin/officers/{officer_id}/queues")(_handler("queues"))
