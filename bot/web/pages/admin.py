@@ -1,5 +1,6 @@
 """Admin pages at /admin: officers (add with the invite code shown once, deactivate,
-activate, queues), units and queues (add), and the routing rules in force (read-only).
+activate, queues), units and queues (add), saved replies (add, remove), and the routing
+rules in force (read-only).
 
 Every request re-checks that the officer is an active admin (`authz.active_admin`);
 anyone else gets 404, as for a page that does not exist. The work is done by the same
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.web.app import CONTEXT, actor, unit_of_work
 from bot.web.render import render
 from db.models import UnitKind
-from handlers import admin
+from handlers import admin, saved_replies
 from handlers.tickets.authz import active_admin
 from handlers.tickets.errors import TicketError
 
@@ -31,6 +32,7 @@ async def _values(request: web.Request, session: AsyncSession) -> dict[str, Any]
         "queues": await admin.list_queues(session),
         "unit_kinds": [kind.value for kind in UnitKind],
         "rules": request.app[CONTEXT].routing.rules,
+        "saved": await saved_replies.list_replies(session, actor(request)),
     }
 
 
@@ -49,8 +51,8 @@ async def show(request: web.Request) -> web.StreamResponse:
     return await _page(request)
 
 
-def _officer_id(request: web.Request) -> int:
-    value = request.match_info["officer_id"]
+def _number(request: web.Request) -> int:
+    value = request.match_info["number"]
     return int(value) if value.isascii() and value.isdigit() else 0
 
 
@@ -85,7 +87,19 @@ async def _change(request: web.Request, form: MultiDictProxy[Any], what: str) ->
                 str(form.get("unit", "")),
             )
             return {"done": "web.admin.queue_added", "name": queue.name}
-        officer_id = _officer_id(request)
+        if what == "add_saved":
+            reply = await saved_replies.add_reply(
+                session,
+                actor(request),
+                language=str(form.get("language", "")),
+                title=str(form.get("title", "")),
+                body=str(form.get("body", "")),
+            )
+            return {"done": "web.admin.saved_added", "name": reply.title}
+        if what == "remove_saved":
+            await saved_replies.remove_reply(session, actor(request), _number(request))
+            return {"done": "web.admin.saved_removed", "name": ""}
+        officer_id = _number(request)
         if what == "deactivate":
             officer = await admin.deactivate_officer(session, officer_id)
             return {"done": "web.admin.deactivated", "name": officer.name}
@@ -117,6 +131,8 @@ def _handler(what: str) -> Any:
 routes.post("/admin/officers")(_handler("add_officer"))
 routes.post("/admin/units")(_handler("add_unit"))
 routes.post("/admin/queues")(_handler("add_queue"))
-routes.post("/admin/officers/{officer_id}/deactivate")(_handler("deactivate"))
-routes.post("/admin/officers/{officer_id}/activate")(_handler("activate"))
-routes.post("/admin/officers/{officer_id}/queues")(_handler("queues"))
+routes.post("/admin/officers/{number}/deactivate")(_handler("deactivate"))
+routes.post("/admin/officers/{number}/activate")(_handler("activate"))
+routes.post("/admin/officers/{number}/queues")(_handler("queues"))
+routes.post("/admin/saved")(_handler("add_saved"))
+routes.post("/admin/saved/{number}/remove")(_handler("remove_saved"))

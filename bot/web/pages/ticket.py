@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.web.app import CONTEXT, LANG, OFFICER, actor, see_other, unit_of_work
 from bot.web.render import render
 from db.models import Ticket
-from handlers import admin
+from handlers import admin, saved_replies
 from handlers.core import notices, officer_work
 from handlers.core.texts import has, t
 from handlers.tickets import service
@@ -66,15 +66,27 @@ async def _page_values(
         "can_claim": view.status.value in {"new", "assigned", "reopened"},
         "closed": view.status.value in {"resolved", "closed"},
         "verbs_all": VERBS,
+        "saved_replies": await saved_replies.list_replies(session, actor(request)),
     }
 
 
 async def _show(
-    request: web.Request, reference: str, *, status: int = 200, **extra: Any
+    request: web.Request,
+    reference: str,
+    *,
+    status: int = 200,
+    saved: int | None = None,
+    **extra: Any,
 ) -> web.StreamResponse:
+    """The ticket page; with `saved`, that saved reply filled in, ready in the reply box."""
     async with unit_of_work(request) as session:
         try:
             ticket = await service.get_ticket(session, actor(request), reference)
+            if saved is not None:
+                chosen = await saved_replies.get_reply(session, actor(request), saved)
+                zone = ZoneInfo(request.app[CONTEXT].settings.timezone)
+                text = saved_replies.fill(chosen, ticket, request[OFFICER], zone)
+                extra["typed"] = {"reply": text}
         except TicketError:
             return render(request, "message.html", status=404, key="web.not_found")
         values = await _page_values(request, session, ticket)
@@ -87,7 +99,9 @@ async def show(request: web.Request) -> web.StreamResponse:
     notice = f"officer.done_{done}" if done in VERBS and done != "claim" else None
     if done == "claim":
         notice = "officer.claimed"
-    return await _show(request, request.match_info["reference"], notice=notice)
+    chosen = request.query.get("saved", "")
+    saved = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    return await _show(request, request.match_info["reference"], notice=notice, saved=saved)
 
 
 @routes.post("/tickets/{reference}/{verb}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from db.models import Officer, Ticket
-from handlers import admin, signin
+from handlers import admin, saved_replies, signin
 from handlers.core import notices, officer_work
 from handlers.core.actions import Action, button
 from handlers.core.flows import blocking
@@ -21,6 +21,8 @@ from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor
 
 INPUT_FLOW = "officer_input"
+# Saved replies offered as buttons under the reply prompt; the console lists them all.
+MAX_SAVED = 8
 TEXT_MAX_LENGTH = 4000
 # Actions that need a text from the officer, and the catalog text asking for it.
 _PROMPTS = {
@@ -172,10 +174,26 @@ async def on_action(turn: Turn, action: Action) -> None:
                 return
             data["queue_key"] = keys[queue_id]
         turn.state = FlowState(flow=INPUT_FLOW, step=verb, data=data)
+        # A saved reply in the officer's language is one press instead of typing.
+        saved = (
+            await saved_replies.list_replies(turn.session, actor, turn.lang)
+            if verb == "reply"
+            else []
+        )
         turn.reply(
             turn.text(_PROMPTS[verb], reference=ticket.reference or ""),
-            [[button(turn.text("form.cancel"), "x")]],
+            [[button(r.title[:40], "o", "sr", ticket.id, r.id)] for r in saved[:MAX_SAVED]]
+            + [[button(turn.text("form.cancel"), "x")]],
         )
+    elif verb == "sr" and turn.officer is not None:
+        reply_id = action.int_arg(2)
+        if reply_id is None:
+            await unknown_action(turn)
+            return
+        chosen = await saved_replies.get_reply(turn.session, actor, reply_id)
+        text = saved_replies.fill(chosen, ticket, turn.officer, turn.zone)
+        turn.state = None
+        await perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, text)
     else:
         await unknown_action(turn)
 

@@ -632,4 +632,16 @@ TEXTS: Final[dict[str, str]] = {
     "web.admin.deactivated": "{name} is deactivated and signed out everywhere.",
     "web.admin.activated": "{name} is active again.",
     "web.admin.queues_changed": "Queues of {name} saved.",
+    "web.ticket.saved": "Saved reply",
+    "web.ticket.use_saved": "Put in the reply box",
+    "web.admin.saved": "Saved replies",
+    "web.admin.saved_note": "Placeholders: {reference} the ticket, {officer} the replying "
+    "officer's name, {deadline} the ticket's next deadline.",
+    "web.admin.saved_title": "Title",
+    "web.admin.saved_body": "Text",
+    "web.admin.saved_language": "Language",
+    "web.admin.add_saved": "Add saved reply",
+    "web.admin.remove": "Remove",
+    "web.admin.saved_added": "Saved reply {name} added.",
+    "web.admin.saved_removed": "Saved reply removed.",
 }

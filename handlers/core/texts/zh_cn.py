@@ -603,4 +603,16 @@ TEXTS: Final[dict[str, str]] = {
     "web.admin.deactivated": "{name} 已停用，并已在所有设备上退出登录。",
     "web.admin.activated": "{name} 已重新启用。",
     "web.admin.queues_changed": "已保存 {name} 的队列。",
+    "web.ticket.saved": "常用回复",
+    "web.ticket.use_saved": "填入回复框",
+    "web.admin.saved": "常用回复",
+    "web.admin.saved_note": "占位符：{reference} 工单编号，{officer} 回复干部的名称，"
+    "{deadline} 工单最近的期限。",
+    "web.admin.saved_title": "标题",
+    "web.admin.saved_body": "内容",
+    "web.admin.saved_language": "语言",
+    "web.admin.add_saved": "添加常用回复",
+    "web.admin.remove": "删除",
+    "web.admin.saved_added": "已添加常用回复 {name}。",
+    "web.admin.saved_removed": "已删除常用回复。",
 }
