@@ -143,10 +143,14 @@ def _console_address(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @asynccontextmanager
 async def serve_console(
-    chat: Chat, files: Mapping[str, FileSource] | None = None
+    chat: Chat, files: Mapping[str, FileSource] | None = None, settings: Settings | None = None
 ) -> AsyncIterator[Console]:
     context = ConsoleContext(
-        web_settings(), chat.sessionmaker, chat.routing, clock=ChatClock(chat), files=files or {}
+        settings or web_settings(),
+        chat.sessionmaker,
+        chat.routing,
+        clock=ChatClock(chat),
+        files=files or {},
     )
     server = TestServer(create_app(context), host="127.0.0.1", port=0)
     await server.start_server()

@@ -14,7 +14,7 @@ from handlers.messages import Attachment, Outgoing
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.world import tiny_png
 from tests.flows.conftest import PLATFORM, Chat, file_anonymously
-from tests.web.conftest import Console, file_grievance, officer_id, serve_console
+from tests.web.conftest import Console, file_grievance, officer_id, serve_console, web_settings
 
 
 async def _outbox_to(console: Console, chat_id: str) -> list[str]:
@@ -214,3 +214,21 @@ async def test_photos_are_fetched_by_the_server_and_reveal_nothing(chat: Chat) -
             assert (await browser.get(f"/tickets/{ticket.reference}/files/1"))[0] == 404
     for secret in (telegram.token, photo.file_id, photo.file_path, "file/bot"):
         assert secret not in page
+
+
+async def test_no_secret_reaches_the_browser(chat: Chat, database_url: str) -> None:
+    secrets = {
+        "telegram_token": "123456:SECRET-token-never-shown",
+        "webhook_secret": "webhook-secret-never-shown",
+        "database_url": database_url,
+    }
+    async with serve_console(chat, settings=web_settings(**secrets)) as console:
+        ticket = await file_grievance(chat, "w", "宿舍漏水", anonymous=True)
+        browser = await console.browser()
+        pages = [await browser.sign_in(await officer_id(chat.sessionmaker, "Admin"))]
+        paths = (f"/tickets/{ticket.reference}", "/admin", "/?status=all", "/nowhere")
+        pages.extend([(await browser.get(path))[1] for path in paths])
+        pages.append((await browser.post("/logout", {"csrf": "forged"}))[1])
+    for page in pages:
+        for secret in (*secrets.values(), "SECRET", "postgres", "sqlite"):
+            assert secret not in page
