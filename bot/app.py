@@ -55,6 +55,23 @@ class App:
         await self.engine.dispose()
 
 
+async def open_database(
+    settings: Settings, routing: RoutingConfig
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    """The configured database, created or upgraded, with the routing file's units and
+    queues applied; the caller disposes of the engine."""
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_schema(engine)
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin():
+            await apply_routing(session, routing)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return engine, sessionmaker
+
+
 async def build_app(
     settings: Settings,
     senders: Mapping[str, Sender],
@@ -73,15 +90,7 @@ async def build_app(
         suggest_score=settings.faq_suggest_score,
         cache_dir=settings.cache_dir,
     )
-    engine = create_engine(settings.database_url)
-    try:
-        await ensure_schema(engine)
-        sessionmaker = create_sessionmaker(engine)
-        async with sessionmaker() as session, session.begin():
-            await apply_routing(session, routing)
-    except BaseException:
-        await engine.dispose()
-        raise
+    engine, sessionmaker = await open_database(settings, routing)
 
     async def on_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
         await person_unreachable(session, person_id, now, group_language=settings.default_language)

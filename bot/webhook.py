@@ -44,6 +44,16 @@ def listen_address(url: str, listen: str | None) -> tuple[str, int]:
     return "0.0.0.0", port  # noqa: S104
 
 
+async def serve_app(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start serving `app`; returns its runner (to clean up) and the port it got (for 0)."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    sockets = getattr(site._server, "sockets", None) or ()
+    return runner, int(sockets[0].getsockname()[1]) if sockets else port
+
+
 def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
@@ -69,13 +79,7 @@ class WebhookServer:
         app = web.Application()
         app.router.add_post(self._path, self._on_update)
         app.router.add_get(HEALTH_PATH, self._on_health)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or ()  # the bound port, for port 0
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
+        self._runner, self.port = await serve_app(app, self._host, self._port)
 
     async def stop(self) -> None:
         """Refuse new updates, let those in flight finish, then close the listener."""

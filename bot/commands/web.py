@@ -17,15 +17,14 @@ import sys
 
 from pydantic import ValidationError
 
+from bot.app import open_database
 from bot.commands import Subcommands
 from bot.commands.chat import ensure_sample_officers
 from bot.settings import Settings
 from bot.web.app import ConsoleContext
 from bot.web.files import file_sources
 from bot.web.server import DEFAULT_LISTEN, ConsoleServer
-from db.engine import create_engine, create_sessionmaker
-from db.schema import ensure_schema
-from handlers.routing import apply_routing, load_routing
+from handlers.routing import load_routing
 
 EXIT_USAGE = 2
 EMBEDDED_DATABASE = Settings.model_fields["database_url"].default
@@ -61,18 +60,14 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _serve(settings: Settings, listen: str) -> None:
     routing = load_routing(settings.routing_path)
-    engine = create_engine(settings.database_url)
+    engine, sessionmaker = await open_database(settings, routing)
     try:
-        await ensure_schema(engine)
-        sessionmaker = create_sessionmaker(engine)
-        async with sessionmaker() as session, session.begin():
-            await apply_routing(session, routing)
-            if settings.database_url == EMBEDDED_DATABASE:
-                # The terminal chat's file: the same sample officers, whichever starts first.
+        if settings.database_url == EMBEDDED_DATABASE:
+            # The terminal chat's file: the same sample officers, whichever starts first.
+            async with sessionmaker() as session, session.begin():
                 await ensure_sample_officers(session, routing)
-        server = ConsoleServer(
-            ConsoleContext(settings, sessionmaker, routing, files=file_sources(settings)), listen
-        )
+        context = ConsoleContext(settings, sessionmaker, routing, files=file_sources(settings))
+        server = ConsoleServer(context, listen)
         await server.start()
         print(
             f"Console on {server.url} - sign in with the link that "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web.app import ConsoleContext, create_app
-from bot.webhook import listen_address
+from bot.webhook import listen_address, serve_app
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -18,15 +18,7 @@ class ConsoleServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(
-            create_app(self._context), access_log=None, shutdown_timeout=5.0
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or ()  # the bound port, for port 0
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
+        self._runner, self.port = await serve_app(create_app(self._context), self.host, self.port)
 
     @property
     def url(self) -> str:

@@ -1,8 +1,9 @@
 """An officer's work on a ticket and everything it owes other people, from any desk.
 
-The chat (`flows.officer`) and the web console both call `claim` and `act`: the use case
-in `handlers.tickets.service` checks the officer and changes the ticket, then the worker,
-the officers and the ticket's topic are told through the outbox, in the same transaction.
+The chat (`flows.officer`) and the web console both call `claim` or `change`, then `tell`:
+the use case in `handlers.tickets.service` checks the officer and changes the ticket, then
+the worker, the officers and the ticket's topic are told through the outbox, in the same
+transaction.
 So a reply typed in a browser reaches the worker exactly like one typed in the chat. What
 the acting officer sees as confirmation is the caller's business.
 """
@@ -50,21 +51,6 @@ async def claim(desk: Desk, actor: OfficerActor, ticket_id: int) -> Ticket:
     """Claim the ticket; `tell(desk, ticket, "claim")` then tells the worker and topic."""
     await service.claim(desk.session, actor, ticket_id, desk.now)
     return await service.get_ticket(desk.session, actor, ticket_id)
-
-
-async def act(  # noqa: PLR0917 - the verb's arguments, as the chat stores them
-    desk: Desk,
-    actor: OfficerActor,
-    verb: str,
-    ticket_id: int,
-    text: str,
-    queue_key: str | None = None,
-) -> Ticket:
-    """Do what the officer wrote `text` for and tell everyone concerned (`change`, then
-    `tell`)."""
-    ticket = await change(desk, actor, verb, ticket_id, text, queue_key)
-    await tell(desk, ticket, verb, text)
-    return ticket
 
 
 async def change(  # noqa: PLR0917 - the verb's arguments, as the chat stores them

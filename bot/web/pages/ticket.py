@@ -127,11 +127,13 @@ async def work(request: web.Request) -> web.StreamResponse:
                 group_lang=context.settings.default_language,
             )
             if verb == "claim":
-                claimed = await officer_work.claim(desk, actor(request), ticket.id)
-                await officer_work.tell(desk, claimed, "claim")
+                changed = await officer_work.claim(desk, actor(request), ticket.id)
             else:
                 queue = str(form.get("queue", "")) or None
-                await officer_work.act(desk, actor(request), verb, ticket.id, text, queue)
+                changed = await officer_work.change(
+                    desk, actor(request), verb, ticket.id, text, queue
+                )
+            await officer_work.tell(desk, changed, verb, text)
     except TicketNotFound:
         return render(request, "message.html", status=404, key="web.not_found")
     except (_ChangedError, IllegalTransition):
