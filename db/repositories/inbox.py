@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from db.models import Queue, Ticket, TicketMessage, TicketStatus
 from db.repositories.tickets import most_urgent_first, overdue
@@ -44,7 +44,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(query: InboxQuery, *, with_status: bool) -> ColumnElement[bool]:
+def _conditions(query: InboxQuery, *, with_status: bool, ignore_case: bool) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if query.queue_ids is not None:
         parts.append(Ticket.queue_id.in_(query.queue_ids))
@@ -69,24 +69,34 @@ def _conditions(query: InboxQuery, *, with_status: bool) -> ColumnElement[bool]:
         parts.append(Ticket.created_at < query.created_before)
     if query.search:
         pattern = _like(query.search)
-        in_thread = exists().where(
-            TicketMessage.ticket_id == Ticket.id,
-            TicketMessage.body.ilike(pattern, escape=_LIKE_ESCAPE),
-        )
+
+        def matches(
+            column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+        ) -> ColumnElement[bool]:
+            # SQLite's LIKE ignores ASCII case by itself; lower() on both sides would cost
+            # a function call per row. PostgreSQL needs ILIKE for that.
+            if ignore_case:
+                return column.ilike(pattern, escape=_LIKE_ESCAPE)
+            return column.like(pattern, escape=_LIKE_ESCAPE)
+
+        # One pass over the messages (a semi-join), not one lookup per ticket.
+        in_thread = select(TicketMessage.ticket_id).where(matches(TicketMessage.body))
         parts.append(
-            or_(
-                Ticket.reference.ilike(pattern, escape=_LIKE_ESCAPE),
-                Ticket.summary.ilike(pattern, escape=_LIKE_ESCAPE),
-                in_thread,
-            )
+            or_(matches(Ticket.reference), matches(Ticket.summary), Ticket.id.in_(in_thread))
         )
     return and_(true(), *parts)
 
 
-def page_query(query: InboxQuery, *, offset: int, limit: int) -> Select[Ticket]:
+def _ignore_case(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def page_query(
+    query: InboxQuery, *, offset: int, limit: int, ignore_case: bool = True
+) -> Select[Ticket]:
     return (
         select(Ticket)
-        .where(_conditions(query, with_status=True))
+        .where(_conditions(query, with_status=True, ignore_case=ignore_case))
         .order_by(*most_urgent_first())
         .offset(offset)
         .limit(limit)
@@ -98,14 +108,15 @@ async def page(
     session: AsyncSession, query: InboxQuery, *, offset: int, limit: int
 ) -> list[Ticket]:
     """One page of tickets in the queue's order (urgent, then the nearest unmet deadline)."""
-    return list((await session.scalars(page_query(query, offset=offset, limit=limit))).all())
+    statement = page_query(query, offset=offset, limit=limit, ignore_case=_ignore_case(session))
+    return list((await session.scalars(statement)).all())
 
 
 async def counts_by_status(session: AsyncSession, query: InboxQuery) -> dict[TicketStatus, int]:
     """How many tickets match each status, every other filter applied."""
     rows = await session.execute(
         select(Ticket.status, func.count())
-        .where(_conditions(query, with_status=False))
+        .where(_conditions(query, with_status=False, ignore_case=_ignore_case(session)))
         .group_by(Ticket.status)
     )
     return {TicketStatus(status): int(count) for status, count in rows.all()}
