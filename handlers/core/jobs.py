@@ -50,7 +50,7 @@ async def run_due_jobs(
         await notices.enqueue_to_group(
             session,
             ticket,
-            (t(lang, "topic.auto_closed", reference=ticket.reference or ""), ()),
+            (t(lang, "topic.auto_closed", reference=ticket.ref), ()),
             lang=lang,
             now=now,
         )
@@ -70,7 +70,7 @@ async def _tell_worker(
     notices.enqueue_to(
         session,
         worker,
-        (t(lang, key, reference=ticket.reference or ""), rows),
+        (t(lang, key, reference=ticket.ref), rows),
         ticket_id=ticket.id,
         now=now,
     )

@@ -26,6 +26,7 @@ from db.models import (
     TicketStatus,
 )
 from db.repositories import outbox, people
+from db.repositories.tickets import OPEN_STATUSES
 from handlers.categories import CATEGORIES
 from handlers.core.actions import Buttons, button
 from handlers.core.texts import Safe, escape, has, t
@@ -34,16 +35,6 @@ from handlers.tickets.service import TrailNames
 from handlers.tickets.views import FileView, OfficerTicketView, next_deadline, officer_view
 
 Rendered = tuple[str, Buttons]
-
-OPEN_STATUSES = frozenset(
-    {
-        TicketStatus.NEW,
-        TicketStatus.ASSIGNED,
-        TicketStatus.IN_PROGRESS,
-        TicketStatus.WAITING_WORKER,
-        TicketStatus.REOPENED,
-    }
-)
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -202,7 +193,7 @@ def worker_ticket_line(lang: str, ticket: Ticket) -> str:
     return t(
         lang,
         "tickets.line",
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         category=category_label(lang, ticket.category),
         status=status_label(lang, ticket.status),
     )
@@ -236,7 +227,7 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
         t(
             lang,
             "tickets.detail",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             category=category_label(lang, ticket.category),
             status=status_label(lang, ticket.status),
             created=local_time(ticket.created_at, zone),
@@ -414,7 +405,7 @@ def topic_title(lang: str, ticket: Ticket) -> str:
     title = t(
         lang,
         "topic.title",
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         category=category_label(lang, ticket.category),
     )
     return unescape(title)[:128]  # plain text; Telegram's limit for a topic name

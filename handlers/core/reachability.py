@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories import people
+from db.repositories.tickets import OPEN_STATUSES
 from handlers.core import notices
 from handlers.core.actions import button
 from handlers.core.texts import DEFAULT_LANGUAGE, t
@@ -28,11 +29,11 @@ async def person_unreachable(
     await people.mark_unreachable(session, person_id)
     tickets = await service.list_worker_tickets(session, WorkerActor(person_id=person_id))
     for ticket in tickets:
-        if ticket.status not in notices.OPEN_STATUSES:
+        if ticket.status not in OPEN_STATUSES:
             continue
         loaded = await service.get_ticket(session, SystemActor(), ticket.id)
         officers = await service.officers_to_notify(session, loaded)
-        reference = loaded.reference or ""
+        reference = loaded.ref
         ticket_id = loaded.id
 
         def render(

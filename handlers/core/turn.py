@@ -15,10 +15,11 @@ from db.models import Officer, OfficerRole, Person, Ticket
 from db.repositories import outbox
 from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
-from handlers.core.forms import FieldError, check_text, clean_text
+from handlers.core.forms import FieldError, check_text
 from handlers.core.notices import enqueue_to, enqueue_to_group, enqueue_to_officers
 from handlers.core.texts import Safe, t
 from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.parsing import clean_text
 from handlers.routing import RoutingConfig
 from handlers.tickets.authz import OfficerActor, WorkerActor
 

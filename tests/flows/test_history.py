@@ -15,7 +15,7 @@ async def _work_the_ticket(chat: Chat) -> str:
     """Filed, escalated as overdue, claimed, noted, reassigned with a reason, resolved,
     reopened, resolved again, confirmed and rated; returns the reference."""
     ticket = await file_anonymously(chat)
-    reference = ticket.reference or ""
+    reference = ticket.ref
     settings = Settings(_env_file=None)
     chat.now += timedelta(days=30)
     async with chat.sessionmaker() as session, session.begin():

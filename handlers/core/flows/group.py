@@ -107,7 +107,7 @@ async def on_group_update(turn: Turn) -> None:
         # The officer pressed "ask", "note", "resolve"... on this ticket: this is that text.
         await officer.on_input(turn)
         return
-    checked = turn.checked_text(text, officer.TEXT_MAX_LENGTH)
+    checked = turn.checked_text(text, service.MAX_MESSAGE_LENGTH)
     if checked is None:
         return
     await officer.perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, checked)

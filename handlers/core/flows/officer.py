@@ -23,7 +23,6 @@ from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor, SystemActor
 
 INPUT_FLOW = "officer_input"
-TEXT_MAX_LENGTH = 4000
 # Actions that need a text from the officer, and the catalog text asking for it.
 _PROMPTS = {
     "reply": "officer.prompt_reply",
@@ -67,7 +66,7 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
         turn.text(
             "officer.queue_line",
             urgent="❗" if ticket.urgent else "",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             category=notices.category_label(turn.lang, ticket.category),
             status=notices.status_label(turn.lang, ticket.status),
             due=notices.due_label(turn.lang, ticket, turn.zone, turn.now),
@@ -140,7 +139,7 @@ async def on_action(turn: Turn, action: Action) -> None:
     elif verb == "claim":
         await service.claim(turn.session, actor, ticket.id, turn.now)
         fresh = await service.get_ticket(turn.session, actor, ticket.id)
-        turn.say("officer.claimed", reference=fresh.reference or "")
+        turn.say("officer.claimed", reference=fresh.ref)
         await _show_card(turn, fresh, with_history=False)
         await _tell_worker(turn, fresh, "worker.claimed")
         await _tell_group(turn, fresh, "topic.claimed")
@@ -148,7 +147,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         # Moving a ticket to the queue it is in would change nothing.
         queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
         turn.reply(
-            turn.text("officer.reassign_which", reference=ticket.reference or ""),
+            turn.text("officer.reassign_which", reference=ticket.ref),
             [[button(q.name[:40], "o", "rq", ticket.id, q.id)] for q in queues]
             + [[button(turn.text("form.cancel"), "x")]],
         )
@@ -163,7 +162,7 @@ async def on_action(turn: Turn, action: Action) -> None:
             data["queue_key"] = keys[queue_id]
         turn.state = FlowState(flow=INPUT_FLOW, step=verb, data=data)
         turn.reply(
-            turn.text(_PROMPTS[verb], reference=ticket.reference or ""),
+            turn.text(_PROMPTS[verb], reference=ticket.ref),
             [[button(turn.text("form.cancel"), "x")]],
         )
     else:
@@ -177,7 +176,7 @@ async def on_input(turn: Turn) -> None:
     if actor is None:
         turn.state = None
         return
-    text = turn.checked_text(turn.typed, TEXT_MAX_LENGTH)
+    text = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH)
     if text is None:
         return
     turn.state = None
@@ -212,7 +211,7 @@ async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], t
     # The use case above checked the officer; after a reassignment they may no longer see
     # the ticket, so the reload for the notices is the system's.
     ticket = await service.get_ticket(turn.session, SystemActor(), ticket_id)
-    reference = ticket.reference or ""
+    reference = ticket.ref
     # The confirmation carries the ticket's buttons, so the next step is one press away.
     turn.reply(
         turn.text(f"officer.done_{verb}", reference=reference),
@@ -246,7 +245,7 @@ async def _tell_group(turn: Turn, ticket: Ticket, key: str, *, text: str = "") -
     name = turn.officer.name if turn.officer is not None else ""
 
     def render(lang: str) -> notices.Rendered:
-        return t(lang, key, officer=name, reference=ticket.reference or "", text=text), (
+        return t(lang, key, officer=name, reference=ticket.ref, text=text), (
             notices.officer_buttons(lang, ticket.id, ticket.status)
         )
 
@@ -266,7 +265,7 @@ async def _tell_worker(
     if worker is None:
         return
     lang = worker.language
-    body = t(lang, key, reference=ticket.reference or "", text=text)
+    body = t(lang, key, reference=ticket.ref, text=text)
     rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
     if add:
         rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])

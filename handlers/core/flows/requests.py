@@ -23,8 +23,6 @@ from handlers.core.turn import FlowState, Turn
 from handlers.messages import Attachment
 from handlers.tickets import service
 
-SUMMARY_MAX_LENGTH = 2000
-WORKPLACE_MAX_LENGTH = 200
 MAX_PHOTOS = 10
 MAX_UNIT_BUTTONS = 8
 
@@ -221,9 +219,9 @@ async def on_input(turn: Turn) -> None:
         return
     try:
         if step == "what":
-            data["summary"] = check_text(raw, SUMMARY_MAX_LENGTH)
+            data["summary"] = check_text(raw, service.MAX_SUMMARY_LENGTH)
         elif step == "where":
-            data["workplace"] = check_text(raw, WORKPLACE_MAX_LENGTH)
+            data["workplace"] = check_text(raw, service.MAX_WORKPLACE_LENGTH)
             data["unit_key"] = None
         else:
             spec = _field_spec(data, step)
@@ -437,7 +435,7 @@ async def _submit(turn: Turn) -> None:
 async def announce_opened(turn: Turn, opened: service.OpenedTicket) -> None:
     """The worker's receipt and the officers' cards for a ticket just opened."""
     ticket = opened.ticket
-    reference = ticket.reference or ""
+    reference = ticket.ref
     turn.reply(
         turn.text(
             "form.submitted",

@@ -17,7 +17,6 @@ from handlers.tickets.views import FileView, officer_view
 
 ADD_FLOW = "ticket_add"
 REOPEN_FLOW = "ticket_reopen"
-MESSAGE_MAX_LENGTH = 4000
 LIST_LIMIT = 10
 
 
@@ -60,7 +59,7 @@ async def on_action(turn: Turn, action: Action) -> None:
     elif verb == "ok":
         await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
         turn.reply(
-            turn.text("tickets.confirmed", reference=ticket.reference or ""),
+            turn.text("tickets.confirmed", reference=ticket.ref),
             [notices.rating_buttons(ticket.id)] if ticket.satisfaction is None else [],
         )
         await _tell_officers(turn, ticket, "officer.worker_confirmed")
@@ -82,7 +81,7 @@ def _ask_for_text(turn: Turn, ticket: Ticket, flow: str, step: str, prompt: str)
     """Start the flow that takes the worker's next message as text for `ticket`."""
     turn.state = FlowState(flow=flow, step=step, data={"ticket_id": ticket.id})
     turn.reply(
-        turn.text(prompt, reference=ticket.reference or ""),
+        turn.text(prompt, reference=ticket.ref),
         [[button(turn.text("form.cancel"), "x")]],
     )
 
@@ -92,7 +91,7 @@ async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object)
     officers = await service.officers_to_notify(turn.session, fresh)
 
     def render(lang: str) -> notices.Rendered:
-        return t(lang, key, reference=fresh.reference or "", **params), [
+        return t(lang, key, reference=fresh.ref, **params), [
             [button(t(lang, "officer.btn.view"), "o", "t", fresh.id)]
         ]
 
@@ -106,7 +105,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
         turn.session, turn.worker, ticket_id, text, turn.incoming.attachments, turn.now
     )
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
-    turn.say("tickets.added", reference=ticket.reference or "")
+    turn.say("tickets.added", reference=ticket.ref)
     officers = await service.officers_to_notify(turn.session, ticket)
     view = officer_view(ticket)
     files, withheld = notices.shown_files(
@@ -118,7 +117,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
         body: str = t(
             lang,
             "officer.worker_wrote",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             worker=notices.worker_identity(lang, view),
             text=notices.message_body(lang, message.body),
         )
@@ -142,7 +141,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
 
 async def on_add_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    text = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH) if turn.typed else ""
+    text = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH) if turn.typed else ""
     if text is None:
         return
     if not text and not turn.incoming.attachments:
@@ -154,7 +153,7 @@ async def on_add_input(turn: Turn) -> None:
 
 async def on_reopen_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    reason = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH)
+    reason = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH)
     if reason is None:
         return
     turn.state = None
@@ -168,7 +167,7 @@ async def on_reopen_input(turn: Turn) -> None:
         window=timedelta(days=turn.config.reopen_window_days),
     )
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
-    turn.say("tickets.reopened", reference=ticket.reference or "")
+    turn.say("tickets.reopened", reference=ticket.ref)
     await _tell_officers(turn, ticket, "officer.worker_reopened", reason=reason)
 
 
