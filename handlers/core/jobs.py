@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
 from db.repositories import people
-from handlers.core import notices
+from handlers.core import notices, notify
 from handlers.core.actions import button
 from handlers.core.config import CoreConfig
 from handlers.core.texts import t
@@ -33,7 +33,7 @@ async def run_due_jobs(
     escalations = await jobs.escalate_overdue(session, now, routing=routing)
     for escalation in escalations:
         ticket = await service.get_ticket(session, SystemActor(), escalation.ticket.id)
-        await notices.send_card(
+        await notify.send_card(
             session,
             ticket,
             escalation.notify,
@@ -47,7 +47,7 @@ async def run_due_jobs(
     for ticket in closed:
         await _tell_worker(session, ticket, "worker.auto_closed", now, rate=True)
         lang = config.default_language
-        await notices.enqueue_to_group(
+        await notify.to_group(
             session,
             ticket,
             (t(lang, "topic.auto_closed", reference=ticket.ref), ()),
@@ -67,7 +67,7 @@ async def _tell_worker(
     rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
     if rate and ticket.satisfaction is None:
         rows.insert(0, notices.rating_buttons(ticket.id))
-    notices.enqueue_to(
+    notify.to_person(
         session,
         worker,
         (t(lang, key, reference=ticket.ref), rows),

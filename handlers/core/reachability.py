@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories import people
 from db.repositories.tickets import OPEN_STATUSES
-from handlers.core import notices
+from handlers.core import notices, notify
 from handlers.core.actions import button
 from handlers.core.texts import DEFAULT_LANGUAGE, t
 from handlers.tickets import service
@@ -43,9 +43,12 @@ async def person_unreachable(
                 [button(t(lang, "officer.btn.view"), "o", "t", ticket_id)]
             ]
 
-        await notices.enqueue_to_officers(
-            session, officers, render, ticket_id=loaded.id, now=now, skip_person_id=person_id
-        )
-        await notices.enqueue_to_group(
-            session, loaded, render(group_language), lang=group_language, now=now
+        await notify.to_staff(
+            session,
+            loaded,
+            officers,
+            render,
+            group_lang=group_language,
+            now=now,
+            skip_person_id=person_id,
         )

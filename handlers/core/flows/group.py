@@ -17,9 +17,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
-from db.repositories import outbox
 from handlers import admin
-from handlers.core import actions
+from handlers.core import actions, notify
 from handlers.core.flows import officer
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -62,7 +61,7 @@ async def from_outsider(
     else:
         return
     message = Outgoing(chat_id=incoming.chat_id, text=t(lang, key), thread_id=incoming.thread_id)
-    outbox.enqueue(session, incoming.platform, message.chat_id, message.to_json(), now=now)
+    notify.queue(session, incoming.platform, message, now=now)
 
 
 async def on_group_update(turn: Turn) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from db.models import Ticket
 from db.repositories import people
 from handlers import admin
-from handlers.core import notices
+from handlers.core import notices, notify
 from handlers.core.actions import Action, button
 from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
@@ -225,7 +225,7 @@ async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], t
     elif verb == "resolve":
         await _tell_worker(turn, ticket, "worker.resolved", text=text, resolved=True)
     elif verb == "rq":
-        await notices.send_card(
+        await notify.send_card(
             turn.session,
             ticket,
             await service.officers_to_notify(turn.session, ticket),

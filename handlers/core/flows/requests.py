@@ -15,7 +15,7 @@ from typing import Any
 from db.models import TicketKind, UnitKind
 from handlers import admin
 from handlers.categories import CATEGORIES, Category, FieldSpec, categories_of, get_category
-from handlers.core import crisis, notices
+from handlers.core import crisis, notices, notify
 from handlers.core.actions import Action, Buttons, button
 from handlers.core.flows.common import FORM_FLOW, offer_crisis_help
 from handlers.core.forms import FieldError, check_answer, check_text
@@ -447,7 +447,7 @@ async def announce_opened(turn: Turn, opened: service.OpenedTicket) -> None:
         ticket_id=ticket.id,
     )
     loaded = await service.get_ticket(turn.session, turn.worker, ticket.id)
-    await notices.send_card(
+    await notify.send_card(
         turn.session,
         loaded,
         opened.notify,

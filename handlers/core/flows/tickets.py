@@ -95,8 +95,7 @@ async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object)
             [button(t(lang, "officer.btn.view"), "o", "t", fresh.id)]
         ]
 
-    await turn.send_to_officers(officers, render, ticket_id=fresh.id)
-    await turn.send_to_group(fresh, render)
+    await turn.tell_staff(fresh, officers, render)
 
 
 async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
@@ -127,16 +126,14 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
             )
         return body, notices.officer_buttons(lang, ticket.id, ticket.status)
 
-    await turn.send_to_officers(officers, render, ticket_id=ticket.id)
-    await turn.send_to_group(ticket, render)
+    await turn.tell_staff(ticket, officers, render)
     if files:
         # The photos follow the words in a message of their own, so a file the messenger
         # refuses costs only itself.
         def files_note(lang: str) -> notices.Rendered:
             return t(lang, "officer.files", reference=view.reference), ()
 
-        await turn.send_to_officers(officers, files_note, ticket_id=ticket.id, attachments=files)
-        await turn.send_to_group(ticket, files_note, attachments=files)
+        await turn.tell_staff(ticket, officers, files_note, attachments=files)
 
 
 async def on_add_input(turn: Turn) -> None:
