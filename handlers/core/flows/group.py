@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
 from handlers import admin
-from handlers.core import actions, notify
+from handlers.core import actions, awaiting, notify
 from handlers.core.flows import officer
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -100,8 +100,8 @@ async def on_group_update(turn: Turn) -> None:
     state = turn.state
     if (
         state is not None
-        and state.flow == officer.INPUT_FLOW
-        and state.data.get("ticket_id") == ticket.id
+        and awaiting.purpose_of(state) in officer.TEXTS
+        and awaiting.ticket_of(state) == ticket.id
     ):
         # The officer pressed "ask", "note", "resolve"... on this ticket: this is that text.
         await officer.on_input(turn)

@@ -12,17 +12,16 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from db.models import Ticket
 from db.repositories import people
 from handlers import admin
-from handlers.core import notices, notify
+from handlers.core import awaiting, notices, notify
 from handlers.core.actions import Action, button
 from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
 from handlers.core.texts import t
-from handlers.core.turn import FlowState, Turn
+from handlers.core.turn import Turn
 from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor, SystemActor
 
-INPUT_FLOW = "officer_input"
 # Actions that need a text from the officer, and the catalog text asking for it.
 _PROMPTS = {
     "reply": "officer.prompt_reply",
@@ -152,7 +151,7 @@ async def on_action(turn: Turn, action: Action) -> None:
             + [[button(turn.text("form.cancel"), "x")]],
         )
     elif verb in _PROMPTS:
-        data: dict[str, object] = {"action": verb, "ticket_id": ticket.id}
+        data: dict[str, object] = {"action": verb}
         if verb == "rq":
             queue_id = action.int_arg(2)
             keys = {q.id: q.key for q in await admin.list_queues(turn.session)}
@@ -160,11 +159,7 @@ async def on_action(turn: Turn, action: Action) -> None:
                 await unknown_action(turn)
                 return
             data["queue_key"] = keys[queue_id]
-        turn.state = FlowState(flow=INPUT_FLOW, step=verb, data=data)
-        turn.reply(
-            turn.text(_PROMPTS[verb], reference=ticket.ref),
-            [[button(turn.text("form.cancel"), "x")]],
-        )
+        awaiting.wait_for_text(turn, ticket, verb, _PROMPTS[verb], **data)
     else:
         await unknown_action(turn)
 
@@ -280,4 +275,5 @@ COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "mine": on_mine,
     "ticket": on_ticket_command,
 }
-STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {INPUT_FLOW: on_input}
+# The texts an officer is asked for (see handlers.core.awaiting), by purpose.
+TEXTS: Mapping[str, Callable[[Turn], Awaitable[None]]] = dict.fromkeys(_PROMPTS, on_input)

@@ -7,16 +7,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from db.models import Ticket
-from handlers.core import notices
+from handlers.core import awaiting, notices
 from handlers.core.actions import Action, button
 from handlers.core.flows.common import unknown_action
 from handlers.core.texts import t
-from handlers.core.turn import FlowState, Turn
+from handlers.core.turn import Turn
 from handlers.tickets import service
 from handlers.tickets.views import FileView, officer_view
 
-ADD_FLOW = "ticket_add"
-REOPEN_FLOW = "ticket_reopen"
 LIST_LIMIT = 10
 
 
@@ -55,7 +53,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
         turn.reply(text, buttons, ticket_id=ticket.id)
     elif verb == "add":
-        _ask_for_text(turn, ticket, ADD_FLOW, "text", "tickets.add_prompt")
+        awaiting.wait_for_text(turn, ticket, "add", "tickets.add_prompt")
     elif verb == "ok":
         await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
         turn.reply(
@@ -64,7 +62,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         )
         await _tell_officers(turn, ticket, "officer.worker_confirmed")
     elif verb == "reopen":
-        _ask_for_text(turn, ticket, REOPEN_FLOW, "reason", "tickets.reopen_prompt")
+        awaiting.wait_for_text(turn, ticket, "reopen", "tickets.reopen_prompt")
     elif verb == "rate":
         score = action.int_arg(2)
         if score is None or not 1 <= score <= 5:
@@ -75,15 +73,6 @@ async def on_action(turn: Turn, action: Action) -> None:
         await _tell_officers(turn, ticket, "officer.worker_rated", score=score)
     else:
         await unknown_action(turn)
-
-
-def _ask_for_text(turn: Turn, ticket: Ticket, flow: str, step: str, prompt: str) -> None:
-    """Start the flow that takes the worker's next message as text for `ticket`."""
-    turn.state = FlowState(flow=flow, step=step, data={"ticket_id": ticket.id})
-    turn.reply(
-        turn.text(prompt, reference=ticket.ref),
-        [[button(turn.text("form.cancel"), "x")]],
-    )
 
 
 async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object) -> None:
@@ -173,7 +162,8 @@ COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "tickets": on_list_command,
     "my": on_list_command,
 }
-STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {
-    ADD_FLOW: on_add_input,
-    REOPEN_FLOW: on_reopen_input,
+# The texts a worker is asked for (see handlers.core.awaiting), by purpose.
+TEXTS: Mapping[str, Callable[[Turn], Awaitable[None]]] = {
+    "add": on_add_input,
+    "reopen": on_reopen_input,
 }
