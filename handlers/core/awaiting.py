@@ -13,7 +13,7 @@ lands on a ticket the person has moved away from.
 from __future__ import annotations
 
 from db.models import Ticket
-from handlers.core.actions import button
+from handlers.core.buttons import CancelButton
 from handlers.core.turn import FlowState, Turn
 
 TEXT_FLOW = "ticket_text"
@@ -25,7 +25,7 @@ def wait_for_text(turn: Turn, ticket: Ticket, purpose: str, prompt: str, **data:
     turn.state = FlowState(flow=TEXT_FLOW, step=purpose, data={"ticket_id": ticket.id, **data})
     turn.reply(
         turn.text(prompt, reference=ticket.ref),
-        [[button(turn.text("form.cancel"), "x")]],
+        [[CancelButton().button(turn.text("form.cancel"))]],
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Ticket
 from db.repositories import people
 from handlers.core import notices, notify
-from handlers.core.actions import button
+from handlers.core.buttons import WorkerButton
 from handlers.core.config import CoreConfig
 from handlers.core.texts import t
 from handlers.routing import RoutingConfig
@@ -64,7 +64,7 @@ async def _tell_worker(
     if worker is None or not worker.reachable:
         return
     lang = worker.language
-    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    rows = [[WorkerButton("t", ticket.id).button(t(lang, "tickets.btn.view"))]]
     if rate and ticket.satisfaction is None:
         rows.insert(0, notices.rating_buttons(ticket.id))
     notify.to_person(

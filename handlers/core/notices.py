@@ -23,7 +23,8 @@ from db.models import (
 )
 from db.repositories.tickets import OPEN_STATUSES
 from handlers.categories import CATEGORIES
-from handlers.core.actions import Buttons, button
+from handlers.core.actions import Buttons
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.core.texts import Safe, escape, has, t
 from handlers.messages import Attachment
 from handlers.tickets.service import TrailNames
@@ -91,18 +92,18 @@ def worker_identity(lang: str, view: OfficerTicketView) -> Safe:
 
 def officer_buttons(lang: str, ticket_id: int, status: TicketStatus) -> Buttons:
     if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        return [[button(t(lang, "officer.btn.note"), "o", "note", ticket_id)]]
+        return [[OfficerButton("note", ticket_id).button(t(lang, "officer.btn.note"))]]
     first = []
     if status in (TicketStatus.NEW, TicketStatus.ASSIGNED, TicketStatus.REOPENED):
-        first.append(button(t(lang, "officer.btn.claim"), "o", "claim", ticket_id))
-    first.append(button(t(lang, "officer.btn.reply"), "o", "reply", ticket_id))
-    first.append(button(t(lang, "officer.btn.ask"), "o", "ask", ticket_id))
+        first.append(OfficerButton("claim", ticket_id).button(t(lang, "officer.btn.claim")))
+    first.append(OfficerButton("reply", ticket_id).button(t(lang, "officer.btn.reply")))
+    first.append(OfficerButton("ask", ticket_id).button(t(lang, "officer.btn.ask")))
     return [
         first,
         [
-            button(t(lang, "officer.btn.note"), "o", "note", ticket_id),
-            button(t(lang, "officer.btn.resolve"), "o", "resolve", ticket_id),
-            button(t(lang, "officer.btn.reassign"), "o", "reassign", ticket_id),
+            OfficerButton("note", ticket_id).button(t(lang, "officer.btn.note")),
+            OfficerButton("resolve", ticket_id).button(t(lang, "officer.btn.resolve")),
+            OfficerButton("reassign", ticket_id).button(t(lang, "officer.btn.reassign")),
         ],
     ]
 
@@ -197,12 +198,12 @@ def worker_ticket_line(lang: str, ticket: Ticket) -> str:
 def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
     rows: list[list[Any]] = []
     if ticket.status in OPEN_STATUSES:
-        rows.append([button(t(lang, "tickets.btn.add"), "w", "add", ticket.id)])
+        rows.append([WorkerButton("add", ticket.id).button(t(lang, "tickets.btn.add"))])
     if ticket.status == TicketStatus.RESOLVED:
         rows.append(
             [
-                button(t(lang, "tickets.btn.confirm"), "w", "ok", ticket.id),
-                button(t(lang, "tickets.btn.reopen"), "w", "reopen", ticket.id),
+                WorkerButton("ok", ticket.id).button(t(lang, "tickets.btn.confirm")),
+                WorkerButton("reopen", ticket.id).button(t(lang, "tickets.btn.reopen")),
             ]
         )
     if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and (
@@ -213,7 +214,7 @@ def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
 
 
 def rating_buttons(ticket_id: int) -> list[Any]:
-    return [button("⭐" * score, "w", "rate", ticket_id, score) for score in range(1, 6)]
+    return [WorkerButton("rate", ticket_id, score).button("⭐" * score) for score in range(1, 6)]
 
 
 def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.repositories import people
 from db.repositories.tickets import OPEN_STATUSES
 from handlers.core import notices, notify
-from handlers.core.actions import button
+from handlers.core.buttons import OfficerButton
 from handlers.core.texts import DEFAULT_LANGUAGE, t
 from handlers.tickets import service
 from handlers.tickets.authz import SystemActor, WorkerActor
@@ -40,7 +40,7 @@ async def person_unreachable(
             lang: str, reference: str = reference, ticket_id: int = ticket_id
         ) -> notices.Rendered:
             return t(lang, "officer.worker_unreachable", reference=reference), [
-                [button(t(lang, "officer.btn.view"), "o", "t", ticket_id)]
+                [OfficerButton("t", ticket_id).button(t(lang, "officer.btn.view"))]
             ]
 
         await notify.to_staff(

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from db.models import Ticket
 from handlers.core import actions, awaiting
+from handlers.core.buttons import CancelButton, CrisisButton, FormButton, OfficerButton
 from handlers.core.flows import (
     blocking,
     common,
@@ -81,9 +82,9 @@ STATES = merge("state", requests.STATES, {awaiting.TEXT_FLOW: _on_awaited_text})
 # themselves, /cancel ends it.
 _FORM_AWARE_COMMANDS = frozenset({"start", "help", "cancel"})
 # Buttons that may end an open form: its own (submit among them) and cancel.
-_FORM_BUTTONS = frozenset({"f", "x"})
+_FORM_BUTTONS = frozenset({FormButton.prefix, CancelButton.prefix})
 # Buttons that keep an open form and say so themselves: crisis help.
-_FORM_AWARE_BUTTONS = _FORM_BUTTONS | {"cr"}
+_FORM_AWARE_BUTTONS = _FORM_BUTTONS | {CrisisButton.prefix}
 
 
 class _FormWouldEndError(Exception):
@@ -109,7 +110,7 @@ async def _route(turn: Turn) -> None:
         return
     if incoming.action is not None:
         action = actions.parse(incoming.action)
-        if action is None or action.verb != "x":
+        if action is None or action.verb != CancelButton.prefix:
             await _drop_pending_text(turn, action)
         handler = ACTIONS.get(action.verb) if action is not None else None
         if action is None or handler is None:
@@ -186,12 +187,8 @@ async def _drop_pending_text(turn: Turn, action: actions.Action | None) -> None:
     if state is None or purpose is None:
         return
     ticket_id = awaiting.ticket_of(state)
-    if (
-        action is not None
-        and action.verb == "o"
-        and action.args[:1] == (purpose,)
-        and action.int_arg(1) == ticket_id
-    ):
+    pressed = OfficerButton.parse(action) if action is not None else None
+    if pressed is not None and pressed.verb == purpose and pressed.ticket_id == ticket_id:
         return
     turn.state = None
     ticket = await turn.session.get(Ticket, ticket_id) if ticket_id is not None else None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from handlers.core import router
+from handlers.core.actions import Action, parse
+from handlers.core.buttons import OfficerButton, SuggestionButton, WorkerButton
 from handlers.core.texts import has
 from handlers.core.turn import Turn
 
@@ -23,3 +25,20 @@ def test_every_text_a_flow_asks_for_has_its_cancellation_notice() -> None:
     for purpose in router.TEXTS:
         assert has("zh-CN", f"pending.cancelled.{purpose}"), purpose
         assert has("en", f"pending.cancelled.{purpose}"), purpose
+
+
+def test_a_button_comes_back_as_it_was_built_and_nothing_else_passes_for_it() -> None:
+    built = OfficerButton("rq", 12, 3)
+    assert built.pack() == "o:rq:12:3"  # the tokens of messages already sent stay valid
+    assert OfficerButton.parse(_pressed(built.pack())) == built
+    assert OfficerButton.parse(_pressed("o:queue")) == OfficerButton("queue")
+    for forged in ("w:t:12", "o:claim:12x", "o:rq:1:2:3", "o:claim:-1"):
+        assert OfficerButton.parse(_pressed(forged)) is None, forged
+    assert WorkerButton.parse(_pressed("w:t")) is None  # the ticket is not optional
+    assert not SuggestionButton("x" * 70).fits()
+
+
+def _pressed(token: str) -> Action:
+    action = parse(token)
+    assert action is not None
+    return action

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Ticket
 from handlers import admin
 from handlers.core import actions, awaiting, notify
+from handlers.core.buttons import OfficerButton
 from handlers.core.flows import officer
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -73,7 +74,7 @@ async def on_group_update(turn: Turn) -> None:
     if incoming.action is not None:
         action = actions.parse(incoming.action)
         # Only officers' card buttons belong in a group; a worker's would act as the presser.
-        if action is not None and action.verb == "o":
+        if action is not None and action.verb == OfficerButton.prefix:
             await officer.on_action(turn, action)
         return
     text = turn.typed

@@ -13,7 +13,8 @@ from db.models import Ticket
 from db.repositories import people
 from handlers import admin
 from handlers.core import awaiting, notices, notify
-from handlers.core.actions import Action, button
+from handlers.core.actions import Action
+from handlers.core.buttons import CancelButton, OfficerButton, WorkerButton
 from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
@@ -74,7 +75,10 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
     ]
     turn.reply(
         turn.text(title) + "\n" + "\n".join(lines),
-        [[button(ticket.reference or str(ticket.id), "o", "t", ticket.id)] for ticket in tickets],
+        [
+            [OfficerButton("t", ticket.id).button(ticket.reference or str(ticket.id))]
+            for ticket in tickets
+        ],
     )
 
 
@@ -117,7 +121,11 @@ async def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
 
 
 async def on_action(turn: Turn, action: Action) -> None:
-    verb = action.arg(0)
+    pressed = OfficerButton.parse(action)
+    if pressed is None:
+        await unknown_action(turn)
+        return
+    verb = pressed.verb
     if verb == "queue":
         await on_queue(turn)
         return
@@ -127,7 +135,7 @@ async def on_action(turn: Turn, action: Action) -> None:
     actor = _actor(turn)
     if actor is None:
         return
-    ticket_id = action.int_arg(1)
+    ticket_id = pressed.ticket_id
     if ticket_id is None:
         await unknown_action(turn)
         return
@@ -147,13 +155,13 @@ async def on_action(turn: Turn, action: Action) -> None:
         queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
         turn.reply(
             turn.text("officer.reassign_which", reference=ticket.ref),
-            [[button(q.name[:40], "o", "rq", ticket.id, q.id)] for q in queues]
-            + [[button(turn.text("form.cancel"), "x")]],
+            [[OfficerButton("rq", ticket.id, q.id).button(q.name[:40])] for q in queues]
+            + [[CancelButton().button(turn.text("form.cancel"))]],
         )
     elif verb in _PROMPTS:
         data: dict[str, object] = {"action": verb}
         if verb == "rq":
-            queue_id = action.int_arg(2)
+            queue_id = pressed.queue_id
             keys = {q.id: q.key for q in await admin.list_queues(turn.session)}
             if queue_id is None or queue_id not in keys:
                 await unknown_action(turn)
@@ -261,15 +269,17 @@ async def _tell_worker(
         return
     lang = worker.language
     body = t(lang, key, reference=ticket.ref, text=text)
-    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    rows = [[WorkerButton("t", ticket.id).button(t(lang, "tickets.btn.view"))]]
     if add:
-        rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])
+        rows.insert(0, [WorkerButton("add", ticket.id).button(t(lang, "tickets.btn.answer"))])
     if resolved:
         rows = [list(row) for row in notices.worker_buttons(lang, ticket)]
     turn.send_to(worker, body, rows, ticket_id=ticket.id)
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"o": on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
+    OfficerButton.prefix: on_action
+}
 COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "queue": on_queue,
     "mine": on_mine,

@@ -16,7 +16,8 @@ from db.models import TicketKind, UnitKind
 from handlers import admin
 from handlers.categories import CATEGORIES, Category, FieldSpec, categories_of, get_category
 from handlers.core import crisis, notices, notify
-from handlers.core.actions import Action, Buttons, button
+from handlers.core.actions import Action, Buttons, as_int
+from handlers.core.buttons import CancelButton, FormButton, WorkerButton
 from handlers.core.flows.common import FORM_FLOW, offer_crisis_help
 from handlers.core.forms import FieldError, check_answer, check_text
 from handlers.core.turn import FlowState, Turn
@@ -101,12 +102,12 @@ async def _prompt(turn: Turn, step: str, *, error: str | None = None) -> None:
     kind = data["kind"]
     text: str
     buttons: list[list[Any]] = []
-    cancel = [button(turn.text("form.cancel"), "x")]
+    cancel = [CancelButton().button(turn.text("form.cancel"))]
     if step == "category":
         text = turn.text(f"form.category.{kind}")
         row: list[Any] = []
         for category in categories_of(TicketKind(kind)):
-            row.append(button(turn.text(category.label_key), "f", "cat", category.key))
+            row.append(FormButton("cat", category.key).button(turn.text(category.label_key)))
             if len(row) == 2:
                 buttons.append(row)
                 row = []
@@ -120,34 +121,36 @@ async def _prompt(turn: Turn, step: str, *, error: str | None = None) -> None:
         spec = _field_spec(data, step)
         text = turn.text(category.field_prompt_key(spec.name))
         if spec.type == "choice":
-            buttons = [
-                [button(turn.text(category.choice_label_key(spec.name, c)), "f", "ch", i)]
-                for i, c in enumerate(spec.choices)
-            ]
+            labels = (turn.text(category.choice_label_key(spec.name, c)) for c in spec.choices)
+            buttons = [[FormButton("ch", str(i)).button(label)] for i, label in enumerate(labels)]
         elif spec.type == "photos":
             count = len(data["values"].get(spec.name) or [])
             text += "\n" + turn.text("form.photos_hint", count=count)
-            buttons.append([button(turn.text("form.photos_done"), "f", "done")])
+            buttons.append([FormButton("done").button(turn.text("form.photos_done"))])
         if not spec.required:
-            buttons.append([button(turn.text("form.skip"), "f", "skip")])
+            buttons.append([FormButton("skip").button(turn.text("form.skip"))])
     elif step == "where":
         text = turn.text("form.where")
         if turn.person.workplace:
             buttons.append(
-                [button(turn.text("form.where_same", workplace=turn.person.workplace), "f", "wp")]
+                [
+                    FormButton("wp").button(
+                        turn.text("form.where_same", workplace=turn.person.workplace)
+                    )
+                ]
             )
         for unit in await _unit_choices(turn):
-            buttons.append([button(unit.name[:40], "f", "unit", unit.id)])
-        buttons.append([button(turn.text("form.where_skip"), "f", "skip")])
+            buttons.append([FormButton("unit", str(unit.id)).button(unit.name[:40])])
+        buttons.append([FormButton("skip").button(turn.text("form.where_skip"))])
     elif step == "photos":
         text = turn.text("form.photos", count=len(data["photos"]))
-        buttons.append([button(turn.text("form.photos_done"), "f", "done")])
+        buttons.append([FormButton("done").button(turn.text("form.photos_done"))])
     elif step == "anonymous":
         text = turn.text("form.anonymous")
         buttons.append(
             [
-                button(turn.text("form.anonymous_yes"), "f", "anon", 1),
-                button(turn.text("form.anonymous_no"), "f", "anon", 0),
+                FormButton("anon", "1").button(turn.text("form.anonymous_yes")),
+                FormButton("anon", "0").button(turn.text("form.anonymous_no")),
             ]
         )
     else:
@@ -191,8 +194,11 @@ def _summary(turn: Turn) -> tuple[str, Buttons]:
         )
     parts.append(turn.text("form.confirm_question"))
     return "\n".join(parts), [
-        [button(turn.text("form.submit"), "f", "ok"), button(turn.text("form.edit"), "f", "edit")],
-        [button(turn.text("form.cancel"), "x")],
+        [
+            FormButton("ok").button(turn.text("form.submit")),
+            FormButton("edit").button(turn.text("form.edit")),
+        ],
+        [CancelButton().button(turn.text("form.cancel"))],
     ]
 
 
@@ -267,20 +273,21 @@ async def _on_attachments(turn: Turn, step: str) -> None:
     turn.reply(
         turn.text("form.photo_received", count=len(target)),
         [
-            [button(turn.text("form.photos_done"), "f", "done")],
-            [button(turn.text("form.cancel"), "x")],
+            [FormButton("done").button(turn.text("form.photos_done"))],
+            [CancelButton().button(turn.text("form.cancel"))],
         ],
     )
 
 
 async def on_action(turn: Turn, action: Action) -> None:
     state = turn.state
-    verb = action.arg(0)
     if state is None or state.flow != FORM_FLOW:
         turn.say("form.gone")
         return
     data = state.data
     step = state.step
+    pressed = FormButton.parse(action)
+    verb, arg = (pressed.verb, pressed.arg) if pressed is not None else ("", None)
     if verb == "resume":
         await _prompt(turn, step)
         return
@@ -288,7 +295,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         _offer_edit(turn)
         return
     if verb == "ed":
-        target = action.arg(1)
+        target = arg
         if step != "confirm" or target not in _steps(data) or target in ("confirm", "category"):
             await _prompt(turn, step)
             return
@@ -300,8 +307,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         await _submit(turn)
         return
     if verb == "cat" and step == "category":
-        key = action.arg(1)
-        category = CATEGORIES.get(key or "")
+        category = CATEGORIES.get(arg or "")
         if category is None or category.kind.value != data["kind"]:
             await _prompt(turn, step, error=turn.text("form.error.use_buttons"))
             return
@@ -311,7 +317,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         return
     if verb == "ch" and step.startswith("f."):
         spec = _field_spec(data, step)
-        index = action.int_arg(1)
+        index = as_int(arg)
         if spec.type != "choice" or index is None or index >= len(spec.choices):
             await _prompt(turn, step, error=turn.text("form.error.use_buttons"))
             return
@@ -353,7 +359,7 @@ async def on_action(turn: Turn, action: Action) -> None:
         await _advance(turn)
         return
     if verb == "unit" and step == "where":
-        unit_id = action.int_arg(1)
+        unit_id = as_int(arg)
         chosen = next((u for u in await _unit_choices(turn) if u.id == unit_id), None)
         if chosen is None:
             await _prompt(turn, step, error=turn.text("form.error.use_buttons"))
@@ -363,8 +369,8 @@ async def on_action(turn: Turn, action: Action) -> None:
         _finish_step(turn, step)
         await _advance(turn)
         return
-    if verb == "anon" and step == "anonymous" and action.arg(1) in ("0", "1"):
-        data["anonymous"] = action.arg(1) == "1"
+    if verb == "anon" and step == "anonymous" and arg in ("0", "1"):
+        data["anonymous"] = arg == "1"
         _finish_step(turn, step)
         await _advance(turn)
         return
@@ -388,8 +394,8 @@ def _offer_edit(turn: Turn) -> None:
             label = turn.text("form.edit_anonymous")
         else:
             label = turn.text(_category(data).field_label_key(step.removeprefix("f.")))
-        rows.append([button(label, "f", "ed", step)])
-    rows.append([button(turn.text("form.resume_confirm"), "f", "resume")])
+        rows.append([FormButton("ed", step).button(label)])
+    rows.append([FormButton("resume").button(turn.text("form.resume_confirm"))])
     turn.reply(turn.text("form.edit_which"), rows)
 
 
@@ -443,7 +449,7 @@ async def announce_opened(turn: Turn, opened: service.OpenedTicket) -> None:
             due=notices.local_time(ticket.first_response_due, turn.zone),
         )
         + ("\n" + turn.text("form.submitted_anonymous") if ticket.anonymous else ""),
-        [[button(turn.text("tickets.btn.view"), "w", "t", ticket.id)]],
+        [[WorkerButton("t", ticket.id).button(turn.text("tickets.btn.view"))]],
         ticket_id=ticket.id,
     )
     loaded = await service.get_ticket(turn.session, turn.worker, ticket.id)
@@ -458,5 +464,5 @@ async def announce_opened(turn: Turn, opened: service.OpenedTicket) -> None:
     )
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"f": on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {FormButton.prefix: on_action}
 STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {FORM_FLOW: on_input}

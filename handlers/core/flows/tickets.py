@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from db.models import Ticket
 from handlers.core import awaiting, notices
-from handlers.core.actions import Action, button
+from handlers.core.actions import Action
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.core.flows.common import unknown_action
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -27,7 +28,10 @@ async def show_list(turn: Turn) -> None:
     lines = [notices.worker_ticket_line(turn.lang, ticket) for ticket in shown]
     turn.reply(
         turn.text("tickets.list") + "\n" + "\n".join(lines),
-        [[button(ticket.reference or str(ticket.id), "w", "t", ticket.id)] for ticket in shown],
+        [
+            [WorkerButton("t", ticket.id).button(ticket.reference or str(ticket.id))]
+            for ticket in shown
+        ],
     )
 
 
@@ -35,20 +39,14 @@ async def on_list_command(turn: Turn, _argument: str) -> None:
     await show_list(turn)
 
 
-async def _owned(turn: Turn, action: Action) -> Ticket | None:
-    ticket_id = action.int_arg(1)
-    if ticket_id is None:
-        await unknown_action(turn)
-        return None
-    # get_ticket re-checks that this worker owns the ticket; a forged id is "not found".
-    return await service.get_ticket(turn.session, turn.worker, ticket_id)
-
-
 async def on_action(turn: Turn, action: Action) -> None:
-    verb = action.arg(0)
-    ticket = await _owned(turn, action)
-    if ticket is None:
+    pressed = WorkerButton.parse(action)
+    if pressed is None:
+        await unknown_action(turn)
         return
+    verb = pressed.verb
+    # get_ticket re-checks that this worker owns the ticket; a forged id is "not found".
+    ticket = await service.get_ticket(turn.session, turn.worker, pressed.ticket_id)
     if verb == "t":
         text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
         turn.reply(text, buttons, ticket_id=ticket.id)
@@ -64,7 +62,7 @@ async def on_action(turn: Turn, action: Action) -> None:
     elif verb == "reopen":
         awaiting.wait_for_text(turn, ticket, "reopen", "tickets.reopen_prompt")
     elif verb == "rate":
-        score = action.int_arg(2)
+        score = pressed.score
         if score is None or not 1 <= score <= 5:
             await unknown_action(turn)
             return
@@ -81,7 +79,7 @@ async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object)
 
     def render(lang: str) -> notices.Rendered:
         return t(lang, key, reference=fresh.ref, **params), [
-            [button(t(lang, "officer.btn.view"), "o", "t", fresh.id)]
+            [OfficerButton("t", fresh.id).button(t(lang, "officer.btn.view"))]
         ]
 
     await turn.tell_staff(fresh, officers, render)
@@ -157,7 +155,7 @@ async def on_reopen_input(turn: Turn) -> None:
     await _tell_officers(turn, ticket, "officer.worker_reopened", reason=reason)
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"w": on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {WorkerButton.prefix: on_action}
 COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "tickets": on_list_command,
     "my": on_list_command,
