@@ -89,6 +89,11 @@ class UnitKind(enum.StrEnum):
     DISTRICT = "district"
     CITY = "city"
 
+    @property
+    def rank(self) -> int:
+        """Declaration order, smallest first: a unit sits only under a higher-ranked one."""
+        return list(UnitKind).index(self)
+
 
 class OfficerRole(enum.StrEnum):
     OFFICER = "officer"
@@ -271,6 +276,11 @@ class Ticket(Base):
     attachments: Mapped[list[TicketAttachment]] = relationship(
         back_populates="ticket", order_by="TicketAttachment.id", lazy="raise"
     )
+
+    @property
+    def ref(self) -> str:
+        """The reference people see; empty only in the moment between insert and numbering."""
+        return self.reference or ""
 
 
 class TicketEvent(Base):

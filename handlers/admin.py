@@ -24,6 +24,7 @@ from db.models import Officer, OfficerRole, Person, Queue, Ticket, Unit, UnitKin
 from db.repositories import web_sessions
 from db.repositories.people import find_person
 from db.repositories.tickets import OPEN_STATUSES
+from handlers.routing import KEY
 
 INVITE_VALID_FOR = timedelta(days=7)
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -33,10 +34,8 @@ INVITE_LENGTH = 16
 NEW_PERSON_LANGUAGE = "zh-CN"
 
 # The same keys as in the routing file, so units and queues made here can be routed to.
-_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _NAME_MAX = 200
 # Lowest first: a unit's parent is always of a higher kind (enterprise < ... < city).
-_UNIT_RANK = (UnitKind.ENTERPRISE, UnitKind.PARK, UnitKind.DISTRICT, UnitKind.CITY)
 _PLATFORM_USER_ID = re.compile(r"[0-9A-Za-z_@.:-]{1,64}")
 
 
@@ -62,7 +61,7 @@ class QueueChange:
 
 
 def _check_key(what: str, key: str) -> None:
-    if not _KEY.fullmatch(key):
+    if not KEY.fullmatch(key):
         msg = (
             f"invalid {what} key {key!r}: use 1-64 lowercase letters, digits or '-', "
             "starting with a letter or digit"
@@ -104,7 +103,7 @@ async def add_unit(
         raise AdminError(msg)
     kind = UnitKind(kind)
     parent = await _unit_by_key(session, parent_key) if parent_key is not None else None
-    if parent is not None and _UNIT_RANK.index(parent.kind) <= _UNIT_RANK.index(kind):
+    if parent is not None and parent.kind.rank <= kind.rank:
         msg = f"a {kind.value} unit cannot belong to {parent.key!r}, a {parent.kind.value} unit"
         raise AdminError(msg)
     unit = Unit(key=key, name=name, kind=kind, parent_id=parent.id if parent else None)

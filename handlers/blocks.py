@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Block, Officer, Person, Ticket
 from handlers.admin import AdminError, officer_for_person
-from handlers.core.notices import enqueue_to
+from handlers.core.notify import to_person
 from handlers.core.texts import t
 from handlers.tickets import lifecycle, service
 from handlers.tickets.authz import OfficerActor, SystemActor
@@ -102,7 +102,7 @@ async def lift_block(session: AsyncSession, reference: str, now: datetime) -> Bl
 
 
 def _tell(session: AsyncSession, worker: Person, key: str, ticket_id: int, now: datetime) -> None:
-    enqueue_to(session, worker, (t(worker.language, key), ()), ticket_id=ticket_id, now=now)
+    to_person(session, worker, (t(worker.language, key), ()), ticket_id=ticket_id, now=now)
 
 
 async def list_blocks(session: AsyncSession) -> list[BlockListing]:

@@ -23,23 +23,14 @@ from typing import Any, Literal
 
 from db.models import TicketKind
 from handlers.messages import Attachment
+from handlers.parsing import EARLIEST_DATE, UnreadableDateError, clean_text, read_date
 from handlers.tickets.errors import InvalidInput
 
 FieldType = Literal["text", "date", "amount", "choice", "photos"]
 
 # An amount above this is a typo, not a claim (the largest mutual-aid cap is 100,000 yuan).
 MAX_AMOUNT = Decimal(10000000)
-EARLIEST_DATE = date(1950, 1, 1)
-
-# C0 controls other than tab and newline (PostgreSQL refuses NUL in text), DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _AMOUNT_NOISE = re.compile(r"[\s,，]|^(?:¥|￥|RMB|CNY)|(?:元|块|RMB|CNY|yuan)$", re.IGNORECASE)
-
-
-def clean_text(value: str) -> str:
-    """A person's text without control characters or surrounding blanks."""
-    return _CONTROL.sub("", value).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +82,10 @@ class FieldSpec:
         if isinstance(raw, date):
             value = raw
         elif isinstance(raw, str):
-            found = _DATE_PATTERN.match(unicodedata.normalize("NFKC", raw).strip())
-            if found is None:
-                raise InvalidInput(self.name, "bad_date")
             try:
-                value = date(*(int(part) for part in found.groups()))
-            except ValueError as exc:
+                # Whether a future day may be given is this field's rule, checked below.
+                value = read_date(raw, today, allow_future=True)
+            except UnreadableDateError as exc:
                 raise InvalidInput(self.name, "bad_date") from exc
         else:
             raise InvalidInput(self.name, "bad_date")

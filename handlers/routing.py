@@ -42,9 +42,9 @@ from handlers.categories import CATEGORIES
 
 DEFAULT_QUEUE_KEY = "default"
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Units, queues and categories: 1-64 lowercase letters, digits or "-" (use `fullmatch`).
+KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
-_UNIT_RANK = {UnitKind.ENTERPRISE: 0, UnitKind.PARK: 1, UnitKind.DISTRICT: 2, UnitKind.CITY: 3}
 _SECTIONS = {"units", "queues", "default_queue", "rules", "sla"}
 _RULE_KEYS = {"name", "queue", "kind", "category", "unit", "keywords"}
 
@@ -206,7 +206,7 @@ def _string(
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(f"{where}.{name}", "missing or empty"))
         return ""
-    if key and not _KEY.match(value):
+    if key and not KEY.fullmatch(value):
         problems.append(Problem(f"{where}.{name}", f"{value!r} is not a key ([a-z0-9-], ≤64)"))
     return value.strip()
 
@@ -251,7 +251,7 @@ def _parse_units(value: object, problems: list[Problem]) -> list[UnitSpec]:
         parent_spec = by_key.get(unit.parent)
         if parent_spec is None:
             problems.append(Problem(f"{where}.parent", f"unknown unit {unit.parent!r}"))
-        elif _UNIT_RANK[parent_spec.kind] <= _UNIT_RANK[unit.kind]:
+        elif parent_spec.kind.rank <= unit.kind.rank:
             problems.append(
                 Problem(
                     f"{where}.parent",

@@ -19,13 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import Subcommands
 from bot.settings import Settings
+from bot.transports import MESSENGERS
+from bot.transports.telegram import TELEGRAM
 from db.engine import create_engine, create_sessionmaker
 from db.models import Officer, UnitKind
 from db.schema import ensure_schema
 from handlers import admin, blocks, signin
 from handlers.routing import DEFAULT_QUEUE_KEY
 
-TELEGRAM = "telegram"
 # Where `workerbot web` listens by default.
 LOCAL_CONSOLE = "http://127.0.0.1:8080"
 
@@ -77,11 +78,26 @@ def _register_queues(subcommands: Subcommands) -> None:
     members.set_defaults(run=lambda args: _run(_queue_members(args)))
 
 
-def _telegram_id(value: str) -> str:
-    if not value.isascii() or not value.isdigit() or len(value) > 20:
-        msg = f"not a Telegram user id: {value!r} (digits only)"
+def _messenger_id(value: str) -> tuple[str, str]:
+    """`PLATFORM:ID` as (platform, id), the id checked by its messenger's rule."""
+    platform, _, user_id = value.partition(":")
+    messenger = MESSENGERS.get(platform)
+    if messenger is None:
+        known = ", ".join(MESSENGERS)
+        msg = f"not MESSENGER:ID: {value!r} (messengers: {known}; e.g. telegram:12345)"
         raise argparse.ArgumentTypeError(msg)
-    return value
+    if not messenger.is_user_id(user_id):
+        msg = f"not a {platform} user id: {user_id!r} ({messenger.user_id_hint})"
+        raise argparse.ArgumentTypeError(msg)
+    return platform, user_id
+
+
+def _telegram_id(value: str) -> tuple[str, str]:
+    try:
+        return _messenger_id(f"{TELEGRAM.platform}:{value}")
+    except argparse.ArgumentTypeError:
+        msg = f"not a Telegram user id: {value!r} ({TELEGRAM.user_id_hint})"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _register_officers(subcommands: Subcommands) -> None:
@@ -90,11 +106,25 @@ def _register_officers(subcommands: Subcommands) -> None:
     add = actions.add_parser(
         "add",
         help="add an officer",
-        description="Add an officer. Without --telegram-id a one-time invite code is "
+        description="Add an officer. Without --messenger-id a one-time invite code is "
         "printed; the officer sends `/start CODE` to the bot to link their account.",
     )
     add.add_argument("--name", required=True)
-    add.add_argument("--telegram-id", type=_telegram_id, metavar="ID")
+    account = add.add_mutually_exclusive_group()
+    account.add_argument(
+        "--messenger-id",
+        type=_messenger_id,
+        dest="account",
+        metavar="MESSENGER:ID",
+        help="link this messenger account at once, e.g. telegram:12345",
+    )
+    account.add_argument(
+        "--telegram-id",
+        type=_telegram_id,
+        dest="account",
+        metavar="ID",
+        help="the same as --messenger-id telegram:ID",
+    )
     add.add_argument(
         "--queue",
         action="append",
@@ -267,8 +297,8 @@ def _officer_add(args: argparse.Namespace) -> Action:
             name=args.name,
             queue_keys=queue_keys,
             is_admin=args.admin,
-            platform=TELEGRAM if args.telegram_id else None,
-            platform_user_id=args.telegram_id,
+            platform=args.account[0] if args.account else None,
+            platform_user_id=args.account[1] if args.account else None,
             now=now,
         )
         lines = [f"Officer #{officer.id} {officer.name} added to: {', '.join(queue_keys)}."]

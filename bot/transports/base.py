@@ -7,9 +7,25 @@ so delivery can decide what to do without knowing any messenger.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from handlers.messages import Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class Messenger:
+    """What the runtime knows about a messenger without starting it."""
+
+    # Name stored in `Person.platform` and `OutboxMessage.platform`.
+    platform: str
+    # A person's id there (`Incoming.user_id`, always a string), e.g. digits on Telegram.
+    user_id: re.Pattern[str]
+    user_id_hint: str
+
+    def is_user_id(self, value: str) -> bool:
+        return self.user_id.fullmatch(value) is not None
 
 
 class Sender(Protocol):

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.transports.base import DeliveryError, MarkupRejected, PermanentError
+from bot.transports.base import DeliveryError, MarkupRejected, Messenger, PermanentError
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "telegram"
+TELEGRAM = Messenger(PLATFORM, re.compile(r"[0-9]{1,20}"), "digits only")
 MAX_TEXT_LENGTH = 4096
 # Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
 # caption whose markup fits is sure to fit.

@@ -16,9 +16,11 @@ from dataclasses import replace
 from html import unescape
 from typing import TextIO
 
+from bot.transports.base import Messenger
 from handlers.messages import Button, Incoming, Outgoing
 
 PLATFORM = "terminal"
+TERMINAL = Messenger(PLATFORM, re.compile(r"[0-9A-Za-z_-]{1,64}"), "letters, digits, _ or -")
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a)(?:\s[^>]*)?>")
 
 

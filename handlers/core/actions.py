@@ -1,4 +1,6 @@
-"""Button action tokens: short strings such as ``t:claim:123``.
+"""Button action tokens: short strings such as ``o:claim:123``, and `ButtonData`, the
+typed payload each flow declares for its buttons (as aiogram's `CallbackData`): a prefix
+the router dispatches on and typed fields, packed to ``prefix:field:...`` and parsed back.
 
 A token names a verb and its arguments and nothing else; it grants nothing. Whoever
 presses a button is checked again by the use case, exactly as if they had typed the
@@ -7,8 +9,11 @@ command, so a forged or replayed token can do no more than its presser may do an
 
 from __future__ import annotations
 
+import functools
+import types
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 
 from handlers.messages import MAX_ACTION_BYTES, Button
 
@@ -26,10 +31,14 @@ class Action:
         return self.args[index] if index < len(self.args) else None
 
     def int_arg(self, index: int) -> int | None:
-        value = self.arg(index)
-        if value is None or not value.isascii() or not value.isdigit() or len(value) > 18:
-            return None
-        return int(value)
+        return as_int(self.arg(index))
+
+
+def as_int(value: str | None) -> int | None:
+    """A button argument as a number (an id, an index), or None if it is not one."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
 
 
 def token(verb: str, *args: object) -> str:
@@ -45,18 +54,6 @@ def token(verb: str, *args: object) -> str:
     return value
 
 
-def fits(verb: str, *args: object) -> bool:
-    try:
-        token(verb, *args)
-    except ValueError:
-        return False
-    return True
-
-
-def button(label: str, verb: str, *args: object) -> Button:
-    return Button(label=label, action=token(verb, *args))
-
-
 def parse(value: str) -> Action | None:
     """The action in a pressed button's token, or None for something we never issue."""
     if not value or len(value.encode("utf-8")) > MAX_ACTION_BYTES or not value.isprintable():
@@ -65,3 +62,79 @@ def parse(value: str) -> Action | None:
     if not verb or any(not a for a in args):
         return None
     return Action(verb=verb, args=tuple(args))
+
+
+class ButtonData:
+    """Base of a flow's typed button payload; subclasses are frozen dataclasses named with
+    `prefix=...`, whose fields are `str` or `int`, optionally `| None` with default None
+    for trailing fields a button may leave out.
+
+    `pack()` gives the same tokens the flows always issued, so the buttons of messages
+    already sent keep working.
+    """
+
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix is None and "prefix" in cls.__dict__:
+            return  # dataclass(slots=True) builds the class again, prefix and all
+        if not prefix or SEPARATOR in prefix:
+            msg = f"a button prefix must be non-empty and free of {SEPARATOR!r}: {prefix!r}"
+            raise ValueError(msg)
+        cls.prefix = prefix
+
+    @classmethod
+    @functools.cache
+    def _field_types(cls) -> tuple[tuple[str, type, bool], ...]:
+        hints = get_type_hints(cls)
+        described: list[tuple[str, type, bool]] = []
+        for field in fields(cls):  # type: ignore[arg-type]
+            hint = hints[field.name]
+            union = get_origin(hint) in (Union, types.UnionType)
+            optional = union and type(None) in get_args(hint)
+            base = next(a for a in get_args(hint) if a is not type(None)) if optional else hint
+            described.append((field.name, base, optional))
+        return tuple(described)
+
+    def pack(self) -> str:
+        values = [getattr(self, name) for name, _, _ in self._field_types()]
+        while values and values[-1] is None:
+            values.pop()
+        return token(self.prefix, *values)
+
+    def button(self, label: str) -> Button:
+        return Button(label=label, action=self.pack())
+
+    def fits(self) -> bool:
+        """Whether this payload fits a messenger's button (a long entry id may not)."""
+        try:
+            self.pack()
+        except ValueError:
+            return False
+        return True
+
+    @classmethod
+    def parse(cls, action: Action) -> Self | None:
+        """The payload of a pressed button of this class, or None for any other token
+        (another prefix, a missing or extra argument, a number that is no number)."""
+        if action.verb != cls.prefix:
+            return None
+        described = cls._field_types()
+        if len(action.args) > len(described):
+            return None
+        values: dict[str, object] = {}
+        for index, (name, base, optional) in enumerate(described):
+            raw = action.arg(index)
+            if raw is None:
+                if not optional:
+                    return None
+                values[name] = None
+            elif base is int:
+                number = action.int_arg(index)
+                if number is None:
+                    return None
+                values[name] = number
+            else:
+                values[name] = raw
+        return cls(**values)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repositories import outbox, people, state, updates
+from db.repositories import people, state, updates
 from handlers import admin
-from handlers.core import router
+from handlers.core import notify, router
 from handlers.core.config import CoreConfig
 from handlers.core.flows import group
 from handlers.core.texts import language_from_code, t
@@ -152,9 +152,7 @@ class Dispatcher:
                     text=t(lang, key),
                     thread_id=incoming.thread_id,
                 )
-                outbox.enqueue(
-                    session, incoming.platform, message.chat_id, message.to_json(), now=now
-                )
+                notify.queue(session, incoming.platform, message, now=now)
         except Exception:
             log.exception("could not answer update %s with %s", incoming.update_id, key)
             return False

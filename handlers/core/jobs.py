@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
 from db.repositories import people
-from handlers.core import notices
-from handlers.core.actions import button
+from handlers.core import notices, notify
+from handlers.core.buttons import WorkerButton
 from handlers.core.config import CoreConfig
 from handlers.core.texts import t
 from handlers.routing import RoutingConfig
@@ -33,7 +33,7 @@ async def run_due_jobs(
     escalations = await jobs.escalate_overdue(session, now, routing=routing)
     for escalation in escalations:
         ticket = await service.get_ticket(session, SystemActor(), escalation.ticket.id)
-        await notices.send_card(
+        await notify.send_card(
             session,
             ticket,
             escalation.notify,
@@ -47,10 +47,10 @@ async def run_due_jobs(
     for ticket in closed:
         await _tell_worker(session, ticket, "worker.auto_closed", now, rate=True)
         lang = config.default_language
-        await notices.enqueue_to_group(
+        await notify.to_group(
             session,
             ticket,
-            (t(lang, "topic.auto_closed", reference=ticket.reference or ""), ()),
+            (t(lang, "topic.auto_closed", reference=ticket.ref), ()),
             lang=lang,
             now=now,
         )
@@ -64,13 +64,13 @@ async def _tell_worker(
     if worker is None or not worker.reachable:
         return
     lang = worker.language
-    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    rows = [[WorkerButton("t", ticket.id).button(t(lang, "tickets.btn.view"))]]
     if rate and ticket.satisfaction is None:
         rows.insert(0, notices.rating_buttons(ticket.id))
-    notices.enqueue_to(
+    notify.to_person(
         session,
         worker,
-        (t(lang, key, reference=ticket.reference or ""), rows),
+        (t(lang, key, reference=ticket.ref), rows),
         ticket_id=ticket.id,
         now=now,
     )

@@ -1,49 +1,36 @@
 """Rendering tickets and ticket events as texts and buttons, in a reader's language.
 
-Every function returns (text, buttons) for one reader; callers put them in the outbox.
+Pure: every function returns (text, buttons) or a text for one reader and writes nothing;
+`handlers.core.notify` puts them in the outbox.
 Officer-facing texts are built only from `officer_view`, which leaves the worker out of
 anonymous tickets, so nothing here can reveal who filed one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from db.models import (
     ActorKind,
     MessageVisibility,
-    Officer,
-    Person,
-    Queue,
     Ticket,
     TicketEvent,
     TicketStatus,
 )
-from db.repositories import outbox, people
+from db.repositories.tickets import OPEN_STATUSES
 from handlers.categories import CATEGORIES
-from handlers.core.actions import Buttons, button
+from handlers.core.actions import Buttons
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.core.texts import Safe, escape, has, t
-from handlers.messages import Attachment, Outgoing, Topic
+from handlers.messages import Attachment
 from handlers.tickets.service import TrailNames
 from handlers.tickets.views import FileView, OfficerTicketView, next_deadline, officer_view
 
 Rendered = tuple[str, Buttons]
-
-OPEN_STATUSES = frozenset(
-    {
-        TicketStatus.NEW,
-        TicketStatus.ASSIGNED,
-        TicketStatus.IN_PROGRESS,
-        TicketStatus.WAITING_WORKER,
-        TicketStatus.REOPENED,
-    }
-)
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -105,18 +92,18 @@ def worker_identity(lang: str, view: OfficerTicketView) -> Safe:
 
 def officer_buttons(lang: str, ticket_id: int, status: TicketStatus) -> Buttons:
     if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        return [[button(t(lang, "officer.btn.note"), "o", "note", ticket_id)]]
+        return [[OfficerButton("note", ticket_id).button(t(lang, "officer.btn.note"))]]
     first = []
     if status in (TicketStatus.NEW, TicketStatus.ASSIGNED, TicketStatus.REOPENED):
-        first.append(button(t(lang, "officer.btn.claim"), "o", "claim", ticket_id))
-    first.append(button(t(lang, "officer.btn.reply"), "o", "reply", ticket_id))
-    first.append(button(t(lang, "officer.btn.ask"), "o", "ask", ticket_id))
+        first.append(OfficerButton("claim", ticket_id).button(t(lang, "officer.btn.claim")))
+    first.append(OfficerButton("reply", ticket_id).button(t(lang, "officer.btn.reply")))
+    first.append(OfficerButton("ask", ticket_id).button(t(lang, "officer.btn.ask")))
     return [
         first,
         [
-            button(t(lang, "officer.btn.note"), "o", "note", ticket_id),
-            button(t(lang, "officer.btn.resolve"), "o", "resolve", ticket_id),
-            button(t(lang, "officer.btn.reassign"), "o", "reassign", ticket_id),
+            OfficerButton("note", ticket_id).button(t(lang, "officer.btn.note")),
+            OfficerButton("resolve", ticket_id).button(t(lang, "officer.btn.resolve")),
+            OfficerButton("reassign", ticket_id).button(t(lang, "officer.btn.reassign")),
         ],
     ]
 
@@ -202,7 +189,7 @@ def worker_ticket_line(lang: str, ticket: Ticket) -> str:
     return t(
         lang,
         "tickets.line",
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         category=category_label(lang, ticket.category),
         status=status_label(lang, ticket.status),
     )
@@ -211,12 +198,12 @@ def worker_ticket_line(lang: str, ticket: Ticket) -> str:
 def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
     rows: list[list[Any]] = []
     if ticket.status in OPEN_STATUSES:
-        rows.append([button(t(lang, "tickets.btn.add"), "w", "add", ticket.id)])
+        rows.append([WorkerButton("add", ticket.id).button(t(lang, "tickets.btn.add"))])
     if ticket.status == TicketStatus.RESOLVED:
         rows.append(
             [
-                button(t(lang, "tickets.btn.confirm"), "w", "ok", ticket.id),
-                button(t(lang, "tickets.btn.reopen"), "w", "reopen", ticket.id),
+                WorkerButton("ok", ticket.id).button(t(lang, "tickets.btn.confirm")),
+                WorkerButton("reopen", ticket.id).button(t(lang, "tickets.btn.reopen")),
             ]
         )
     if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and (
@@ -227,7 +214,7 @@ def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
 
 
 def rating_buttons(ticket_id: int) -> list[Any]:
-    return [button("⭐" * score, "w", "rate", ticket_id, score) for score in range(1, 6)]
+    return [WorkerButton("rate", ticket_id, score).button("⭐" * score) for score in range(1, 6)]
 
 
 def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
@@ -236,7 +223,7 @@ def worker_detail(lang: str, ticket: Ticket, zone: ZoneInfo) -> Rendered:
         t(
             lang,
             "tickets.detail",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             category=category_label(lang, ticket.category),
             status=status_label(lang, ticket.status),
             created=local_time(ticket.created_at, zone),
@@ -384,158 +371,12 @@ def worker_progress(lang: str, ticket: Ticket, zone: ZoneInfo) -> str:
     return _history_text(lang, entries, zone)
 
 
-def enqueue_to(
-    session: AsyncSession,
-    person: Person,
-    rendered: Rendered,
-    *,
-    ticket_id: int | None,
-    now: datetime,
-    attachments: Sequence[Attachment] = (),
-) -> Outgoing:
-    """Queue a message to `person`; returns it as queued."""
-    message = _outgoing(person.chat_id, rendered, attachments)
-    outbox.enqueue(
-        session,
-        person.platform,
-        message.chat_id,
-        message.to_json(),
-        person_id=person.id,
-        ticket_id=ticket_id,
-        now=now,
-    )
-    return message
-
-
-def _outgoing(
-    chat_id: str, rendered: Rendered, attachments: Sequence[Attachment], topic: Topic | None = None
-) -> Outgoing:
-    text, buttons = rendered
-    return Outgoing(
-        chat_id=chat_id,
-        text=text,
-        buttons=tuple(tuple(row) for row in buttons),
-        attachments=tuple(attachments),
-        topic=topic,
-    )
-
-
 def topic_title(lang: str, ticket: Ticket) -> str:
     """A ticket topic's name: reference and category, nothing about the worker."""
     title = t(
         lang,
         "topic.title",
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         category=category_label(lang, ticket.category),
     )
     return unescape(title)[:128]  # plain text; Telegram's limit for a topic name
-
-
-async def enqueue_to_group(
-    session: AsyncSession,
-    ticket: Ticket,
-    rendered: Rendered,
-    *,
-    lang: str,
-    now: datetime,
-    attachments: Sequence[Attachment] = (),
-) -> bool:
-    """A message into the ticket's topic in its queue's officers' group, if the queue has
-    one; False if it has none. Delivery opens the topic the first time."""
-    queue = await session.get(Queue, ticket.queue_id)
-    if queue is None or queue.group_chat_id is None or queue.group_platform is None:
-        return False
-    topic = Topic(ticket_id=ticket.id, title=topic_title(lang, ticket))
-    message = _outgoing(queue.group_chat_id, rendered, attachments, topic)
-    # No person: a group that removed the bot says nothing about anybody's reachability.
-    outbox.enqueue(
-        session,
-        queue.group_platform,
-        message.chat_id,
-        message.to_json(),
-        ticket_id=ticket.id,
-        now=now,
-    )
-    return True
-
-
-async def enqueue_to_officers(
-    session: AsyncSession,
-    officers: Sequence[Officer],
-    render: Callable[[str], Rendered],
-    *,
-    ticket_id: int | None,
-    now: datetime,
-    skip_person_id: int | None = None,
-    attachments: Sequence[Attachment] = (),
-) -> int:
-    """A notice to each officer, in their own language; returns how many were queued."""
-    count = 0
-    seen: set[int] = set()
-    for officer in officers:
-        person_id = officer.person_id
-        if person_id is None or person_id in seen or person_id == skip_person_id:
-            continue
-        seen.add(person_id)
-        person = await people.get_person(session, person_id)
-        if person is None:
-            continue
-        enqueue_to(
-            session,
-            person,
-            render(person.language),
-            ticket_id=ticket_id,
-            now=now,
-            attachments=attachments,
-        )
-        count += 1
-    return count
-
-
-async def send_card(
-    session: AsyncSession,
-    ticket: Ticket,
-    officers: Sequence[Officer],
-    *,
-    heading: str,
-    zone: ZoneInfo,
-    now: datetime,
-    group_lang: str,
-    skip_person_id: int | None = None,
-    to_group: bool = True,
-) -> None:
-    """The ticket's card to each officer and, with `to_group`, into its topic; each card is
-    followed by a message carrying the worker's photos and files, if there are any.
-
-    `ticket` must be loaded as `service.get_ticket` loads it (thread and files).
-    """
-
-    def card(lang: str) -> Rendered:
-        return officer_card(lang, ticket, zone, heading=heading)
-
-    def files_note(lang: str) -> Rendered:
-        follow_up = card_files(lang, ticket)
-        return (follow_up[0] if follow_up is not None else ""), ()
-
-    follow_up = card_files(group_lang, ticket)
-    files = follow_up[1] if follow_up is not None else ()
-    await enqueue_to_officers(
-        session, officers, card, ticket_id=ticket.id, now=now, skip_person_id=skip_person_id
-    )
-    if follow_up is not None:
-        await enqueue_to_officers(
-            session,
-            officers,
-            files_note,
-            ticket_id=ticket.id,
-            now=now,
-            skip_person_id=skip_person_id,
-            attachments=files,
-        )
-    if not to_group:
-        return
-    in_group = await enqueue_to_group(session, ticket, card(group_lang), lang=group_lang, now=now)
-    if in_group and follow_up is not None:
-        await enqueue_to_group(
-            session, ticket, files_note(group_lang), lang=group_lang, now=now, attachments=files
-        )

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories import people
-from handlers.core import notices
-from handlers.core.actions import button
+from db.repositories.tickets import OPEN_STATUSES
+from handlers.core import notices, notify
+from handlers.core.buttons import OfficerButton
 from handlers.core.texts import DEFAULT_LANGUAGE, t
 from handlers.tickets import service
 from handlers.tickets.authz import SystemActor, WorkerActor
@@ -28,23 +29,26 @@ async def person_unreachable(
     await people.mark_unreachable(session, person_id)
     tickets = await service.list_worker_tickets(session, WorkerActor(person_id=person_id))
     for ticket in tickets:
-        if ticket.status not in notices.OPEN_STATUSES:
+        if ticket.status not in OPEN_STATUSES:
             continue
         loaded = await service.get_ticket(session, SystemActor(), ticket.id)
         officers = await service.officers_to_notify(session, loaded)
-        reference = loaded.reference or ""
+        reference = loaded.ref
         ticket_id = loaded.id
 
         def render(
             lang: str, reference: str = reference, ticket_id: int = ticket_id
         ) -> notices.Rendered:
             return t(lang, "officer.worker_unreachable", reference=reference), [
-                [button(t(lang, "officer.btn.view"), "o", "t", ticket_id)]
+                [OfficerButton("t", ticket_id).button(t(lang, "officer.btn.view"))]
             ]
 
-        await notices.enqueue_to_officers(
-            session, officers, render, ticket_id=loaded.id, now=now, skip_person_id=person_id
-        )
-        await notices.enqueue_to_group(
-            session, loaded, render(group_language), lang=group_language, now=now
+        await notify.to_staff(
+            session,
+            loaded,
+            officers,
+            render,
+            group_lang=group_language,
+            now=now,
+            skip_person_id=person_id,
         )

@@ -8,9 +8,11 @@ savepoint and the person is told in their language why nothing happened.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
 
 from db.models import Ticket
-from handlers.core import actions
+from handlers.core import actions, awaiting
+from handlers.core.buttons import CancelButton, CrisisButton, FormButton, OfficerButton
 from handlers.core.flows import (
     blocking,
     common,
@@ -28,36 +30,61 @@ from handlers.tickets.errors import TicketError
 ActionHandler = Callable[[Turn, actions.Action], Awaitable[None]]
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 StateHandler = Callable[[Turn], Awaitable[None]]
+_Handler = TypeVar("_Handler")
 
-ACTIONS: Mapping[str, ActionHandler] = {
-    **start.ACTIONS,
-    **questions.ACTIONS,
-    **requests.ACTIONS,
-    **tickets.ACTIONS,
-    **officer.ACTIONS,
-    **blocking.ACTIONS,
-}
-COMMANDS: Mapping[str, CommandHandler] = {
-    **start.COMMANDS,
-    **tickets.COMMANDS,
-    **officer.COMMANDS,
-    group.LINK: group.link_in_private,
-    group.UNLINK: group.link_in_private,
-}
-STATES: Mapping[str, StateHandler] = {
-    **requests.STATES,
-    **tickets.STATES,
-    **officer.STATES,
-}
+
+def merge(what: str, *tables: Mapping[str, _Handler]) -> Mapping[str, _Handler]:
+    """The flows' tables as one; two flows claiming one name is a programming error, found
+    at import instead of one flow silently shadowing the other."""
+    merged: dict[str, _Handler] = {}
+    for table in tables:
+        for name, handler in table.items():
+            if name in merged:
+                msg = f"two flows claim the {what} {name!r}"
+                raise ValueError(msg)
+            merged[name] = handler
+    return merged
+
+
+ACTIONS = merge(
+    "button prefix",
+    start.ACTIONS,
+    questions.ACTIONS,
+    requests.ACTIONS,
+    tickets.ACTIONS,
+    officer.ACTIONS,
+    blocking.ACTIONS,
+)
+COMMANDS = merge(
+    "command",
+    start.COMMANDS,
+    tickets.COMMANDS,
+    officer.COMMANDS,
+    {group.LINK: group.link_in_private, group.UNLINK: group.link_in_private},
+)
+# What a person may be asked to type about one ticket (see handlers.core.awaiting).
+TEXTS = merge("awaited text", tickets.TEXTS, officer.TEXTS)
+
+
+async def _on_awaited_text(turn: Turn) -> None:
+    handler = TEXTS.get(awaiting.purpose_of(turn.state) or "")
+    if handler is None:  # a purpose no flow handles any more: start over
+        turn.state = None
+        await questions.free_input(turn)
+        return
+    await handler(turn)
+
+
+STATES = merge("state", requests.STATES, {awaiting.TEXT_FLOW: _on_awaited_text})
 
 
 # Commands that keep an open form in place without a reminder: /start and /help say so
 # themselves, /cancel ends it.
 _FORM_AWARE_COMMANDS = frozenset({"start", "help", "cancel"})
 # Buttons that may end an open form: its own (submit among them) and cancel.
-_FORM_BUTTONS = frozenset({"f", "x"})
+_FORM_BUTTONS = frozenset({FormButton.prefix, CancelButton.prefix})
 # Buttons that keep an open form and say so themselves: crisis help.
-_FORM_AWARE_BUTTONS = _FORM_BUTTONS | {"cr"}
+_FORM_AWARE_BUTTONS = _FORM_BUTTONS | {CrisisButton.prefix}
 
 
 class _FormWouldEndError(Exception):
@@ -83,7 +110,7 @@ async def _route(turn: Turn) -> None:
         return
     if incoming.action is not None:
         action = actions.parse(incoming.action)
-        if action is None or action.verb != "x":
+        if action is None or action.verb != CancelButton.prefix:
             await _drop_pending_text(turn, action)
         handler = ACTIONS.get(action.verb) if action is not None else None
         if action is None or handler is None:
@@ -151,34 +178,19 @@ async def _press(turn: Turn, handler: ActionHandler, action: actions.Action) -> 
         common.offer_to_resume_form(turn)
 
 
-def _pending_text_key(state: FlowState) -> str | None:
-    """The notice for a flow waiting for text meant for one ticket, or None for any other."""
-    if state.flow == officer.INPUT_FLOW:
-        return f"pending.cancelled.{state.step}"
-    if state.flow == tickets.ADD_FLOW:
-        return "pending.cancelled.add"
-    if state.flow == tickets.REOPEN_FLOW:
-        return "pending.cancelled.reopen"
-    return None
-
-
 async def _drop_pending_text(turn: Turn, action: actions.Action | None) -> None:
     """Any other command or button ends a wait for text meant for one ticket, and says so:
     an officer who pressed "reply" on one ticket and then opened another must not send
     their next words to the first one. Pressing the same button again keeps the wait."""
     state = turn.state
-    key = None if state is None else _pending_text_key(state)
-    if state is None or key is None:
+    purpose = awaiting.purpose_of(state)
+    if state is None or purpose is None:
         return
-    ticket_id = state.data.get("ticket_id")
-    if (
-        action is not None
-        and state.flow == officer.INPUT_FLOW
-        and action.args[:1] == (state.step,)
-        and action.int_arg(1) == ticket_id
-    ):
+    ticket_id = awaiting.ticket_of(state)
+    pressed = OfficerButton.parse(action) if action is not None else None
+    if pressed is not None and pressed.verb == purpose and pressed.ticket_id == ticket_id:
         return
     turn.state = None
-    ticket = await turn.session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+    ticket = await turn.session.get(Ticket, ticket_id) if ticket_id is not None else None
     reference = ticket.reference if ticket is not None and ticket.reference else "—"
-    turn.say(key, reference=reference)
+    turn.say(f"pending.cancelled.{purpose}", reference=reference)

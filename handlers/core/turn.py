@@ -3,7 +3,7 @@ the messages the answer will send (written to the outbox, never sent from here).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Officer, OfficerRole, Person, Ticket
-from db.repositories import outbox
+from handlers.core import notify
 from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
-from handlers.core.forms import FieldError, check_text, clean_text
-from handlers.core.notices import enqueue_to, enqueue_to_group, enqueue_to_officers
+from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import Safe, t
 from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.parsing import clean_text
 from handlers.routing import RoutingConfig
 from handlers.tickets.authz import OfficerActor, WorkerActor
 
@@ -100,11 +100,10 @@ class Turn:
             attachments=tuple(attachments),
         )
         self.sent.append(message)
-        outbox.enqueue(
+        notify.queue(
             self.session,
             self.incoming.platform,
-            message.chat_id,
-            message.to_json(),
+            message,
             # A group chat is nobody's: a 403 there must not mark this person unreachable.
             person_id=None if self.incoming.is_group else self.person_id,
             ticket_id=ticket_id,
@@ -138,28 +137,30 @@ class Turn:
         ticket_id: int | None = None,
     ) -> None:
         """A message to somebody else (an officer, the worker of a ticket)."""
-        message = enqueue_to(
+        message = notify.to_person(
             self.session, person, (text, buttons), ticket_id=ticket_id, now=self.now
         )
         self.sent.append(message)
 
-    async def send_to_officers(
+    async def tell_staff(
         self,
+        ticket: Ticket,
         officers: Sequence[Officer],
-        render: Callable[[str], tuple[str, Buttons]],
+        render: notify.Render,
         *,
-        ticket_id: int | None = None,
-        skip_self: bool = True,
         attachments: Sequence[Attachment] = (),
-    ) -> int:
-        """Renders a notice in each officer's language and queues it; returns how many."""
-        return await enqueue_to_officers(
+    ) -> None:
+        """A notice about `ticket` to its officers (not to whoever caused it) and into its
+        topic (as `send_to_group` says)."""
+        await notify.to_staff(
             self.session,
+            ticket,
             officers,
             render,
-            ticket_id=ticket_id,
+            group_lang=self.config.default_language,
             now=self.now,
-            skip_person_id=self.person_id if skip_self else None,
+            skip_person_id=self.person_id,
+            to_topic=not self.in_topic_of(ticket),
             attachments=attachments,
         )
 
@@ -175,7 +176,7 @@ class Turn:
     async def send_to_group(
         self,
         ticket: Ticket,
-        render: Callable[[str], tuple[str, Buttons]],
+        render: notify.Render,
         *,
         attachments: Sequence[Attachment] = (),
     ) -> None:
@@ -187,7 +188,7 @@ class Turn:
         if self.in_topic_of(ticket):
             return
         lang = self.config.default_language
-        await enqueue_to_group(
+        await notify.to_group(
             self.session,
             ticket,
             render(lang),

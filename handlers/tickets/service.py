@@ -33,11 +33,11 @@ from db.repositories import tickets as repo
 from handlers.categories import (
     URGENT_FIRST_RESPONSE,
     URGENT_RESOLUTION,
-    clean_text,
     get_category,
     validate_fields,
 )
 from handlers.messages import Attachment
+from handlers.parsing import clean_text
 from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, Rule
 from handlers.tickets import lifecycle
 from handlers.tickets.authz import (
@@ -59,7 +59,9 @@ from handlers.tickets.errors import (
 )
 from handlers.tickets.references import format_reference, parse_reference
 
-MAX_SUMMARY_LENGTH = 4000
+# What a person may write in one go: a request's summary, and a message, reply or reason
+# about a ticket. A message stays under the messenger's limit with the heading added to it.
+MAX_SUMMARY_LENGTH = 2000
 MAX_MESSAGE_LENGTH = 4000
 MAX_WORKPLACE_LENGTH = 200
 MAX_ATTACHMENTS = 20

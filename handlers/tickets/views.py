@@ -134,7 +134,7 @@ def officer_view(ticket: Ticket) -> OfficerTicketView:
         )
     return OfficerTicketView(
         id=ticket.id,
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         kind=ticket.kind,
         category=ticket.category,
         status=ticket.status,
@@ -165,7 +165,7 @@ def worker_view(ticket: Ticket) -> WorkerTicketView:
     """What the worker sees of their own ticket."""
     return WorkerTicketView(
         id=ticket.id,
-        reference=ticket.reference or "",
+        reference=ticket.ref,
         kind=ticket.kind,
         category=ticket.category,
         status=ticket.status,

@@ -144,6 +144,41 @@ def test_officer_add_with_a_telegram_id_links_at_once(
     )
 
 
+def test_officer_add_takes_an_account_on_any_messenger(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(capsys)
+    out = _ok(capsys, "officer", "add", "--name", "赵敏", "--messenger-id", "terminal:zhao-min")
+    assert "/start" not in out
+    listing = _ok(capsys, "officer", "list").splitlines()
+    assert listing[1].split()[3] == "terminal:zhao-min"
+    # --telegram-id ID is the Telegram spelling of --messenger-id telegram:ID.
+    assert "already officer #1" in _fails(
+        capsys, "officer", "add", "--name", "again", "--messenger-id", "terminal:zhao-min"
+    )
+    _ok(capsys, "officer", "add", "--name", "王芳", "--messenger-id", "telegram:12345")
+    assert "already officer #2" in _fails(
+        capsys, "officer", "add", "--name", "again", "--telegram-id", "12345"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "complaint"),
+    [
+        ("wechat:abc", "not MESSENGER:ID: 'wechat:abc' (messengers: telegram, terminal"),
+        ("12345", "not MESSENGER:ID: '12345'"),
+        ("telegram:@someone", "not a telegram user id: '@someone' (digits only)"),
+    ],
+)
+def test_a_bad_messenger_id_is_a_usage_error(
+    cli_database: str, capsys: pytest.CaptureFixture[str], given: str, complaint: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["officer", "add", "--name", "X", "--messenger-id", given])
+    assert exit_info.value.code == 2
+    assert complaint in capsys.readouterr().err
+
+
 def test_a_bad_telegram_id_is_a_usage_error(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

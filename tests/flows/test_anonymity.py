@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.settings import Settings
 from db.models import Officer, Ticket, TicketStatus
 from handlers import admin
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.core.jobs import run_due_jobs
 from handlers.core.reachability import person_unreachable
 from handlers.messages import Attachment, Outgoing
@@ -57,16 +58,16 @@ async def test_an_anonymous_worker_is_never_revealed_to_officers(chat: Chat) -> 
     reference = ticket.reference
 
     await chat.send("officer", f"/ticket {reference}")
-    await chat.send("officer", action=f"o:claim:{ticket.id}")
-    await chat.send("officer", action=f"o:ask:{ticket.id}")
+    await chat.send("officer", action=OfficerButton("claim", ticket.id).pack())
+    await chat.send("officer", action=OfficerButton("ask", ticket.id).pack())
     await chat.send("officer", "哪个站点？")
     await chat.send(WORKER, f"就是那个站 {HOSTILE}", attachments=[Attachment("photo", "P-2")])
-    await chat.send(WORKER, action=f"w:add:{ticket.id}")
+    await chat.send(WORKER, action=WorkerButton("add", ticket.id).pack())
     await chat.send(
         WORKER, attachments=[Attachment("document", "DOC-2", file_name="身份证 4711.jpg")]
     )
     await chat.send("officer", f"/ticket {reference}")
-    await chat.send("officer", action=f"o:reassign:{ticket.id}")
+    await chat.send("officer", action=OfficerButton("reassign", ticket.id).pack())
     await chat.press("officer", "法律")
     await chat.send("officer", "需要法律援助")
     settings = Settings(_env_file=None)
@@ -75,7 +76,7 @@ async def test_an_anonymous_worker_is_never_revealed_to_officers(chat: Chat) -> 
         await person_unreachable(session, ticket.worker_id, chat.now)
     await chat.new_messages()
     await chat.send("admin", f"/ticket {reference}")
-    await chat.send("admin", action=f"o:resolve:{ticket.id}")
+    await chat.send("admin", action=OfficerButton("resolve", ticket.id).pack())
     await chat.send("admin", "已协调发放")
     await chat.press(WORKER, "没解决")
     await chat.send(WORKER, f"只发了一半 {HOSTILE}")
@@ -92,14 +93,16 @@ async def test_an_anonymous_worker_is_never_revealed_to_officers(chat: Chat) -> 
 
 async def test_a_deactivated_officer_can_no_longer_act_or_read(chat: Chat) -> None:
     ticket = await file_anonymously(chat)
-    await chat.send("officer", action=f"o:ask:{ticket.id}")  # halfway through a question
+    await chat.send(
+        "officer", action=OfficerButton("ask", ticket.id).pack()
+    )  # halfway through a question
     async with chat.sessionmaker() as session, session.begin():
         officer = await session.scalar(select(Officer).where(Officer.name == "Officer One"))
         assert officer is not None
         await admin.deactivate_officer(session, officer.id)
     for attempt in (
         chat.send("officer", "还在吗？"),
-        chat.send("officer", action=f"o:claim:{ticket.id}"),
+        chat.send("officer", action=OfficerButton("claim", ticket.id).pack()),
         chat.send("officer", f"/ticket {ticket.reference}"),
         chat.send("officer", "/queue"),
     ):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.cli import main
 from db.models import Block, Ticket, TicketEvent
 from handlers import admin
+from handlers.core.buttons import BlockButton
 from tests.flows.conftest import NOW, PLATFORM, Chat, file_anonymously, to
 
 
@@ -23,7 +24,7 @@ async def _events(chat: Chat) -> list[str]:
 
 async def test_an_officer_blocks_an_anonymous_worker_by_the_ticket(chat: Chat) -> None:
     ticket = await file_anonymously(chat)
-    reference = ticket.reference or ""
+    reference = ticket.ref
     card = await chat.send("officer", f"/ticket {reference}")
     await chat.press("officer", "屏蔽")
     confirmed = await chat.press("officer", "确认屏蔽")
@@ -58,7 +59,7 @@ async def test_an_officer_of_another_queue_cannot_block_by_a_forged_button(chat:
             platform_user_id="legal",
             now=NOW,
         )
-    answer = await chat.send("legal", action=f"blk:yes:{ticket.id}")
+    answer = await chat.send("legal", action=BlockButton("yes", ticket.id).pack())
     assert "找不到" in to(answer, "legal")
     assert to(answer, "w") == ""
     assert "blocked" not in await _events(chat)
@@ -80,8 +81,8 @@ async def test_an_admin_lists_and_lifts_a_block_from_the_command_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     ticket = await file_anonymously(chat)
-    reference = ticket.reference or ""
-    await chat.send("officer", action=f"blk:yes:{ticket.id}")
+    reference = ticket.ref
+    await chat.send("officer", action=BlockButton("yes", ticket.id).pack())
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKERBOT_DATABASE_URL", database_url)
 

@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
+from handlers.categories import FieldSpec
 from handlers.core.forms import FieldError, check_amount, check_date
+from handlers.parsing import clean_text
+from handlers.tickets.errors import InvalidInput
 
 TODAY = date(2026, 3, 10)
 
@@ -33,6 +36,28 @@ TODAY = date(2026, 3, 10)
 )
 def test_dates_people_type_are_read(typed: str, stored: str) -> None:
     assert check_date(typed, TODAY) == stored
+
+
+@pytest.mark.parametrize("typed", ["3月5号", "三月五号", "2026.3.5", "昨天"])
+def test_a_ticket_field_reads_a_date_as_the_form_does(typed: str) -> None:
+    # Whatever way a ticket is opened (a form, a future console), a date means one day.
+    spec = FieldSpec("admitted_on", "date")
+    assert spec.parse(typed, today=TODAY) == check_date(typed, TODAY)
+
+
+def test_a_ticket_field_refuses_a_day_before_the_earliest_as_the_form_does() -> None:
+    with pytest.raises(FieldError) as refused:
+        check_date("1949-12-31", TODAY)
+    assert refused.value.key == "form.error.no_such_date"
+    with pytest.raises(InvalidInput):
+        FieldSpec("admitted_on", "date").parse("1949-12-31", today=TODAY)
+
+
+def test_a_ticket_field_keeps_text_as_the_form_does() -> None:
+    # Direction overrides could make a workplace read as something else to an officer.
+    typed = "Gate\u202e3 \x00\r\nnight shift "
+    assert FieldSpec("workplace", "text").parse(typed, today=TODAY) == clean_text(typed)
+    assert clean_text(typed) == "Gate3 \nnight shift"
 
 
 @pytest.mark.parametrize(

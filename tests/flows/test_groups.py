@@ -8,6 +8,7 @@ from sqlalchemy import select
 from db.models import OutboxMessage, Queue, Ticket, TicketMessage, TicketStatus
 from db.repositories import people
 from handlers import admin
+from handlers.core.buttons import OfficerButton
 from handlers.messages import Attachment, Outgoing
 from handlers.tickets import topics
 from tests.flows.conftest import NOW, PLATFORM, Chat, file_anonymously, to
@@ -81,7 +82,10 @@ async def test_a_new_ticket_gets_its_topic_with_card_and_photo_and_no_worker(cha
     assert card.topic.title == "GR-2026-000001 · 其他问题"
     assert "停车场没有照明" in card.text
     assert "匿名" in card.text
-    assert next(b.action for row in card.buttons for b in row) == f"o:claim:{ticket.id}"
+    assert (
+        next(b.action for row in card.buttons for b in row)
+        == OfficerButton("claim", ticket.id).pack()
+    )
     assert files.attachments == (Attachment("photo", PHOTO.file_id),)
     assert files.topic == card.topic
     # The officer's private card is followed by the photo too.
@@ -153,7 +157,7 @@ async def test_card_buttons_pressed_in_the_group_act_as_the_presser(chat: Chat) 
     await link(chat)
     ticket = await file_anonymously(chat, [PHOTO])
     thread = await open_topic(chat, ticket)
-    claim = f"o:claim:{ticket.id}"
+    claim = OfficerButton("claim", ticket.id).pack()
     # A worker who is in the group cannot press an officer's button.
     refused = await chat.send("w", action=claim, group=GROUP, thread_id=thread)
     assert "只有该诉求所在队列的干部" in to(refused, GROUP)
@@ -168,7 +172,9 @@ async def test_card_buttons_pressed_in_the_group_act_as_the_presser(chat: Chat) 
     assert fresh.assignee_id == holder.id
 
     # "Ask the worker" from the topic: the next words in the topic are the question.
-    await chat.send("admin", action=f"o:ask:{ticket.id}", group=GROUP, thread_id=thread)
+    await chat.send(
+        "admin", action=OfficerButton("ask", ticket.id).pack(), group=GROUP, thread_id=thread
+    )
     asked = await chat.send("admin", "是哪个停车场？", group=GROUP, thread_id=thread)
     assert "是哪个停车场？" in to(asked, "w")
     async with chat.sessionmaker() as session:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.settings import Settings
+from handlers.core.buttons import LanguageButton, OfficerButton, WorkerButton
 from handlers.core.jobs import run_due_jobs
 from tests.flows.conftest import Chat, file_anonymously, to
 
@@ -15,28 +16,28 @@ async def _work_the_ticket(chat: Chat) -> str:
     """Filed, escalated as overdue, claimed, noted, reassigned with a reason, resolved,
     reopened, resolved again, confirmed and rated; returns the reference."""
     ticket = await file_anonymously(chat)
-    reference = ticket.reference or ""
+    reference = ticket.ref
     settings = Settings(_env_file=None)
     chat.now += timedelta(days=30)
     async with chat.sessionmaker() as session, session.begin():
         await run_due_jobs(session, chat.now, settings, chat.routing)
     steps: list[tuple[str, str | None, str | None]] = [
-        ("officer", None, f"o:claim:{ticket.id}"),
-        ("officer", None, f"o:note:{ticket.id}"),
+        ("officer", None, OfficerButton("claim", ticket.id).pack()),
+        ("officer", None, OfficerButton("note", ticket.id).pack()),
         ("officer", "可能是二号仓的人", None),
-        ("officer", None, f"o:reassign:{ticket.id}"),
+        ("officer", None, OfficerButton("reassign", ticket.id).pack()),
         ("officer", None, "LEGAL"),
         ("officer", "涉及劳动争议", None),
-        ("admin", None, f"o:claim:{ticket.id}"),
-        ("admin", None, f"o:resolve:{ticket.id}"),
+        ("admin", None, OfficerButton("claim", ticket.id).pack()),
+        ("admin", None, OfficerButton("resolve", ticket.id).pack()),
         ("admin", "已安装新灯", None),
-        ("w", None, f"w:reopen:{ticket.id}"),
+        ("w", None, WorkerButton("reopen", ticket.id).pack()),
         ("w", "灯还是不亮", None),
-        ("admin", None, f"o:claim:{ticket.id}"),
-        ("admin", None, f"o:resolve:{ticket.id}"),
+        ("admin", None, OfficerButton("claim", ticket.id).pack()),
+        ("admin", None, OfficerButton("resolve", ticket.id).pack()),
         ("admin", "换了线路", None),
-        ("w", None, f"w:ok:{ticket.id}"),
-        ("w", None, f"w:rate:{ticket.id}:4"),
+        ("w", None, WorkerButton("ok", ticket.id).pack()),
+        ("w", None, WorkerButton("rate", ticket.id, 4).pack()),
     ]
     for user, text, action in steps:
         chat.now += timedelta(minutes=5)
@@ -89,7 +90,7 @@ async def test_worker_sees_progress_without_names_notes_or_reasons(chat: Chat) -
 @pytest.mark.parametrize("user", ["admin", "w"])
 async def test_history_in_english(chat: Chat, user: str) -> None:
     reference = await _work_the_ticket(chat)
-    await chat.send(user, action="lang:en")
+    await chat.send(user, action=LanguageButton("en").pack())
     detail = to(await chat.send(user, f"/ticket {reference}"), user)
     if user == "admin":
         assert "Claimed by Officer One → in progress" in detail

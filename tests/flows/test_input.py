@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from db.models import ConversationState, OutboxMessage, Ticket, UnansweredQuestion
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.messages import Attachment
 from tests.flows.conftest import Chat, to
 
@@ -139,7 +140,7 @@ async def test_long_control_and_odd_unicode_text(chat: Chat) -> None:
 async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
     reply = to(await chat.send("w", action="zz:1"), "w")
     assert "按钮已失效" in reply
-    reply = to(await chat.send("w", action="w:t:999999"), "w")
+    reply = to(await chat.send("w", action=WorkerButton("t", 999999).pack()), "w")
     assert "找不到这个诉求" in reply
     reply = to(await chat.send("w", action="w:t:-1;DROP"), "w")
     assert "按钮已失效" in reply
@@ -155,7 +156,11 @@ async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
     async with chat.sessionmaker() as session:
         ticket = await session.scalar(select(Ticket))
     assert ticket is not None
-    for token in (f"w:t:{ticket.id}", f"w:rate:{ticket.id}:1", f"w:add:{ticket.id}"):
+    for token in (
+        WorkerButton("t", ticket.id).pack(),
+        WorkerButton("rate", ticket.id, 1).pack(),
+        WorkerButton("add", ticket.id).pack(),
+    ):
         reply = to(await chat.send("b", action=token), "b")
         assert "找不到这个诉求" in reply
         assert "A 的诉求" not in reply
@@ -165,7 +170,9 @@ async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
     assert "找不到这个诉求" in reply
     assert "A 的诉求" not in reply
     # A worker pressing an officer's button is not an officer.
-    assert "只对工会干部开放" in to(await chat.send("b", action=f"o:claim:{ticket.id}"), "b")
+    assert "只对工会干部开放" in to(
+        await chat.send("b", action=OfficerButton("claim", ticket.id).pack()), "b"
+    )
     async with chat.sessionmaker() as session:
         fresh = await session.get(Ticket, ticket.id)
     assert fresh is not None

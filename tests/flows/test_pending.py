@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Ticket, TicketMessage
+from handlers.core.buttons import LanguageButton, MenuButton, OfficerButton, WorkerButton
 from tests.flows.conftest import Chat, to
 
 
@@ -37,7 +38,9 @@ async def _thread(chat: Chat, ticket: Ticket) -> list[str]:
 async def test_officer_command_cancels_a_pending_reply_and_names_its_ticket(chat: Chat) -> None:
     first = await _file(chat, "a", "停车场没有照明")
     second = await _file(chat, "b", "食堂没有热水")
-    prompt = to(await chat.send("officer", action=f"o:reply:{first.id}"), "officer")
+    prompt = to(
+        await chat.send("officer", action=OfficerButton("reply", first.id).pack()), "officer"
+    )
     assert f"（{first.reference}）" in prompt  # the prompt names the ticket the text goes to
 
     moved = to(await chat.send("officer", f"/ticket {second.reference}"), "officer")
@@ -50,22 +53,24 @@ async def test_officer_command_cancels_a_pending_reply_and_names_its_ticket(chat
 async def test_officer_button_of_another_ticket_cancels_a_pending_reply(chat: Chat) -> None:
     first = await _file(chat, "a", "停车场没有照明")
     await _file(chat, "b", "食堂没有热水")
-    await chat.send("officer", action=f"o:ask:{first.id}")
-    moved = to(await chat.send("officer", action="o:queue"), "officer")
+    await chat.send("officer", action=OfficerButton("ask", first.id).pack())
+    moved = to(await chat.send("officer", action=OfficerButton("queue").pack()), "officer")
     assert f"已取消向 {first.reference} 的职工提问" in moved
     assert to(await chat.send("officer", "哪个门？"), "a") == ""
 
     # Pressing the same button twice keeps the wait and says nothing about cancelling.
-    await chat.send("officer", action=f"o:reply:{first.id}")
-    again = to(await chat.send("officer", action=f"o:reply:{first.id}"), "officer")
+    await chat.send("officer", action=OfficerButton("reply", first.id).pack())
+    again = to(
+        await chat.send("officer", action=OfficerButton("reply", first.id).pack()), "officer"
+    )
     assert "已取消" not in again
     assert "马上处理" in to(await chat.send("officer", "马上处理"), "a")
 
 
 async def test_worker_command_cancels_adding_to_a_ticket(chat: Chat) -> None:
     ticket = await _file(chat, "a", "停车场没有照明")
-    await chat.send("a", action="lang:en")
-    await chat.send("a", action=f"w:add:{ticket.id}")
+    await chat.send("a", action=LanguageButton("en").pack())
+    await chat.send("a", action=WorkerButton("add", ticket.id).pack())
     moved = to(await chat.send("a", "/tickets"), "a")
     assert f"Adding to {ticket.reference} is cancelled; nothing was sent." in moved
     await chat.send("a", "the lamp is number 17")
@@ -90,14 +95,17 @@ async def _in_form_with_a_summary(chat: Chat, worker: str, words: str) -> None:
     await chat.send(worker, words)
 
 
-@pytest.mark.parametrize("button", ["add", "m:report", "m:help", "m:officer"])
+@pytest.mark.parametrize(
+    "button",
+    ["add", MenuButton("report").pack(), MenuButton("help").pack(), MenuButton("officer").pack()],
+)
 async def test_button_that_would_end_a_form_does_nothing_and_keeps_its_answers(
     chat: Chat, button: str
 ) -> None:
     first = await _file(chat, "a", "停车场没有照明")
     await chat.send("a", "/menu")
     await _in_form_with_a_summary(chat, "a", "食堂没有热水")
-    action = f"w:add:{first.id}" if button == "add" else button
+    action = WorkerButton("add", first.id).pack() if button == "add" else button
 
     refused = to(await chat.send("a", action=action), "a")
 
@@ -120,10 +128,10 @@ async def test_after_discarding_the_form_the_same_button_works(chat: Chat) -> No
     ticket = await _file(chat, "a", "停车场没有照明")
     await chat.send("a", "/menu")
     await _in_form_with_a_summary(chat, "a", "食堂没有热水")
-    await chat.send("a", action=f"w:add:{ticket.id}")
+    await chat.send("a", action=WorkerButton("add", ticket.id).pack())
     await chat.press("a", "放弃并回到菜单")
 
-    prompt = to(await chat.send("a", action=f"w:add:{ticket.id}"), "a")
+    prompt = to(await chat.send("a", action=WorkerButton("add", ticket.id).pack()), "a")
 
     assert f"请输入要补充到 {ticket.reference} 的内容" in prompt
     await chat.send("a", "灯杆是 17 号")
@@ -135,7 +143,7 @@ async def test_button_that_keeps_a_form_does_its_work_and_reminds(chat: Chat) ->
     await chat.send("a", "/menu")
     await _in_form_with_a_summary(chat, "a", "食堂没有热水")
 
-    listed = to(await chat.send("a", action="m:mine"), "a")
+    listed = to(await chat.send("a", action=MenuButton("mine").pack()), "a")
 
     assert f"{ticket.reference}" in listed
     assert "您还有一份没填完的表单" in listed

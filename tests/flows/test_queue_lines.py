@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.core.buttons import LanguageButton, OfficerButton
 from tests.flows.conftest import Chat, file_anonymously, to
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -25,7 +26,7 @@ async def test_queue_line_shows_the_nearest_unmet_deadline(chat: Chat) -> None:
     late = to(await chat.send("officer", "/mine"), "officer")
     assert f"⏰首次回复已超期（{first}）" in late
 
-    await chat.send("officer", action=f"o:reply:{ticket.id}")
+    await chat.send("officer", action=OfficerButton("reply", ticket.id).pack())
     await chat.send("officer", "我们在处理")
     answered = to(await chat.send("officer", "/queue"), "officer")
     assert f"办结期限 {resolution}" in answered
@@ -35,10 +36,10 @@ async def test_queue_line_shows_the_nearest_unmet_deadline(chat: Chat) -> None:
 async def test_queue_line_in_english(chat: Chat) -> None:
     ticket = await file_anonymously(chat)
     assert ticket.resolution_due is not None
-    await chat.send("officer", action="lang:en")
+    await chat.send("officer", action=LanguageButton("en").pack())
     chat.now = ticket.resolution_due + timedelta(hours=1)
-    await chat.send("officer", action=f"o:claim:{ticket.id}")
-    await chat.send("officer", action=f"o:reply:{ticket.id}")
+    await chat.send("officer", action=OfficerButton("claim", ticket.id).pack())
+    await chat.send("officer", action=OfficerButton("reply", ticket.id).pack())
     await chat.send("officer", "on it")
     resolution = ticket.resolution_due.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
     queue = to(await chat.send("officer", "/queue"), "officer")

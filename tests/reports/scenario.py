@@ -105,7 +105,7 @@ class _Union:
             self.session, worker=person, now=at, routing=self.routing, **arguments
         )
         self.ids[label] = opened.ticket.id
-        self.references[label] = opened.ticket.reference or ""
+        self.references[label] = opened.ticket.ref
         await self.session.commit()
 
 

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.report import text_lines
 from db.models import TicketKind, TicketStatus
-from handlers import reports
-from handlers.reports import ReportError, TicketStats, UnitScope
+from handlers.reports import REPORTS, council, questions, tickets
+from handlers.reports import common as reports
+from handlers.reports.common import ReportError, UnitScope
+from handlers.reports.tickets import TicketStats
 from tests.reports.scenario import (
     NOW,
     T2_SUMMARY,
@@ -41,7 +43,7 @@ def _hours(value: timedelta | None) -> float | None:
 
 
 async def test_ticket_figures_for_march(session: AsyncSession, scenario: Scenario) -> None:
-    report = await reports.ticket_report(session, MARCH, None, NOW)
+    report = await tickets.ticket_report(session, MARCH, None, NOW)
 
     total = report.total
     # T1 (00:10 on March 1, local) is in; T5 (February) and T7 (April 1, 00:30) are not.
@@ -87,9 +89,9 @@ async def test_ticket_figures_for_march(session: AsyncSession, scenario: Scenari
 async def test_a_unit_limits_the_figures_to_it_and_the_units_below(
     session: AsyncSession, scenario: Scenario
 ) -> None:
-    east = await reports.ticket_report(session, MARCH, await _scope(session, "east-district"), NOW)
+    east = await tickets.ticket_report(session, MARCH, await _scope(session, "east-district"), NOW)
     assert (east.total.opened, east.total.resolved, east.total.escalations) == (4, 3, 1)
-    west = await reports.ticket_report(session, MARCH, await _scope(session, "west-district"), NOW)
+    west = await tickets.ticket_report(session, MARCH, await _scope(session, "west-district"), NOW)
     assert (west.total.opened, west.total.resolved) == (1, 0)
     assert [q.key for q in west.by_queue] == ["west-grievances"]
     with pytest.raises(ReportError, match="unknown unit 'nowhere'"):
@@ -100,24 +102,24 @@ async def test_an_empty_period_says_so(session: AsyncSession, scenario: Scenario
     january = reports.make_period(
         date(2026, 1, 1), date(2026, 1, 31), default=MARCH_DAYS, zone=ZONE
     )
-    report = await reports.ticket_report(session, january, None, january.end)
+    report = await tickets.ticket_report(session, january, None, january.end)
     assert report.total == TicketStats()
-    labelled = reports.label_tickets(report, "en", ZONE)
+    labelled = tickets.label_tickets(report, "en", ZONE)
     assert labelled.tables == ()
     assert text_lines(labelled)[-1] == (
         "No ticket was opened, resolved, closed or escalated from 2026-01-01 to 2026-01-31, "
         "and none is overdue now."
     )
-    council = reports.label_council(
-        await reports.council_report(session, january, None, ZONE), "zh-CN"
+    agenda = council.label_council(
+        await council.council_report(session, january, None, ZONE), "zh-CN"
     )
-    assert council.empty == "2026-01-01 至 2026-01-31 期间没有收到诉求。"
+    assert agenda.empty == "2026-01-01 至 2026-01-31 期间没有收到诉求。"
 
 
 async def test_the_council_agenda_groups_grievances_and_shows_what_recurs(
     session: AsyncSession, scenario: Scenario
 ) -> None:
-    report = await reports.council_report(session, MARCH, None, ZONE)
+    report = await council.council_report(session, MARCH, None, ZONE)
 
     assert [(g.unit_key, g.category, len(g.items)) for g in report.groups] == [
         ("acme-logistics", "facilities", 2),
@@ -139,8 +141,8 @@ async def test_the_council_agenda_groups_grievances_and_shows_what_recurs(
 async def test_the_council_agenda_never_names_a_worker(
     session: AsyncSession, scenario: Scenario, lang: str
 ) -> None:
-    labelled = reports.label_council(
-        await reports.council_report(session, MARCH, None, ZONE), lang
+    labelled = council.label_council(
+        await council.council_report(session, MARCH, None, ZONE), lang
     )
     text = "\n".join(text_lines(labelled))
     cells = "\n".join(",".join(row) for row in [labelled.csv_header, *labelled.csv_rows])
@@ -154,7 +156,7 @@ async def test_the_council_agenda_never_names_a_worker(
 async def test_the_council_agenda_of_one_district(
     session: AsyncSession, scenario: Scenario
 ) -> None:
-    report = await reports.council_report(
+    report = await council.council_report(
         session, MARCH, await _scope(session, "west-district"), ZONE
     )
     assert [(g.unit_key, [i.summary for i in g.items]) for g in report.groups] == [
@@ -165,7 +167,7 @@ async def test_the_council_agenda_of_one_district(
 async def test_unanswered_questions_are_grouped_most_frequent_first(
     session: AsyncSession, scenario: Scenario
 ) -> None:
-    report = await reports.question_report(session, MARCH, None)
+    report = await questions.question_report(session, MARCH, None)
 
     assert [(g.count, g.people, g.nearest_entry_id, g.languages) for g in report.groups] == [
         (3, 2, "canteen-hours", ("zh-CN",)),
@@ -176,15 +178,15 @@ async def test_unanswered_questions_are_grouped_most_frequent_first(
     assert canteen.best_score == 25.0
     assert report.count == 4  # the April question is not in March
 
-    east = await reports.question_report(session, MARCH, await _scope(session, "east-district"))
+    east = await questions.question_report(session, MARCH, await _scope(session, "east-district"))
     assert [(g.count, g.nearest_entry_id) for g in east.groups] == [(2, "canteen-hours")]
 
 
 async def test_csv_parses_with_one_row_per_category_queue_and_total(
     session: AsyncSession, scenario: Scenario
 ) -> None:
-    labelled = reports.label_tickets(
-        await reports.ticket_report(session, MARCH, None, NOW), "en", ZONE
+    labelled = tickets.label_tickets(
+        await tickets.ticket_report(session, MARCH, None, NOW), "en", ZONE
     )
     buffer = io.StringIO()
     csv.writer(buffer).writerows([labelled.csv_header, *labelled.csv_rows])
@@ -207,6 +209,13 @@ def test_periods_are_whole_local_days() -> None:
     assert reports.current_quarter(date(2026, 11, 29)) == (date(2026, 10, 1), date(2026, 12, 31))
     with pytest.raises(ReportError, match="starts"):
         reports.make_period(date(2026, 4, 1), date(2026, 3, 1), default=MARCH_DAYS, zone=ZONE)
+    # Each report declares its own default period; the CLI asks it, by no name.
+    today = date(2026, 11, 29)
+    assert {name: r.default_period(today) for name, r in REPORTS.items()} == {
+        "tickets": reports.recent_days(today),
+        "council": reports.current_quarter(today),
+        "questions": reports.recent_days(today),
+    }
     for bad in ("2026-02-30", "31/03/2026", "yesterday"):
         with pytest.raises(ReportError, match="not a date"):
             reports.parse_day(bad)

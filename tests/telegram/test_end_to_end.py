@@ -22,6 +22,7 @@ from bot.telegram_bot import TelegramBot, TransportName
 from db.engine import create_engine
 from db.models import Base, Ticket, TicketAttachment
 from handlers import admin
+from handlers.core.buttons import FormButton, MenuButton
 from tests.fake_telegram import FakeTelegram, FakeUser, Forbidden, RetryAfter
 from tests.telegram.harness import WEBHOOK_SECRET, free_port
 
@@ -140,9 +141,9 @@ async def count_tickets(bot: TelegramBot) -> int:
 
 
 async def file_grievance_up_to_photos(stage: Stage, worker: FakeUser) -> None:
-    await stage.press(worker, "m:report")
+    await stage.press(worker, MenuButton("report").pack())
     shown_before = len(stage.tg.sent_to(worker.id))
-    await stage.press(worker, "f:cat:facilities")
+    await stage.press(worker, FormButton("cat", "facilities").pack())
     await stage.tg.wait_sent(worker.id, shown_before + 1, timeout=10.0)  # "what happened?"
     await stage.says(worker, "3号门的路灯坏了一个月，晚上下班很危险")
 
@@ -158,22 +159,24 @@ async def test_worker_and_officer_work_a_ticket_to_the_end(
 
         # A question the knowledge base answers.
         await stage.says(worker, "/start")
-        await stage.press(worker, "m:ask")
+        await stage.press(worker, MenuButton("ask").pack())
         await stage.says(worker, "职工医疗互助保障是什么？")
         await stage.sees(worker.id, lambda m: "不是商业保险" in m.get("text", ""), "the answer")
 
         # A grievance with a photo, filed anonymously; the officer's card is throttled once.
         await file_grievance_up_to_photos(stage, worker)
-        await stage.press(worker, "f:skip")  # the optional location field
-        await stage.press(worker, "f:skip")  # where
-        await stage.tg.wait_for(lambda: stage.button(worker.id, "f:done"), 10.0, "photos")
+        await stage.press(worker, FormButton("skip").pack())  # the optional location field
+        await stage.press(worker, FormButton("skip").pack())  # where
+        await stage.tg.wait_for(
+            lambda: stage.button(worker.id, FormButton("done").pack()), 10.0, "photos"
+        )
         photo_update = tg.user_sends_photo(worker, caption="路灯")
         photo_id = tg.updates[-1]["message"]["photo"][-1]["file_id"]
         await tg.wait_delivered(photo_update)
-        await stage.press(worker, "f:done")
-        await stage.press(worker, "f:anon:1")
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "1").pack())
         tg.fail_next("sendMessage", chat_id=officer.id, error=RetryAfter(1))
-        await stage.press(worker, "f:ok")
+        await stage.press(worker, FormButton("ok").pack())
         card = await stage.sees(officer.id, lambda m: "GR-" in shown(m), "the officer's card")
         reference = next(w for w in shown(card).split() if w.startswith("GR-"))
         # The worker's photo follows the card, sent by its Telegram file id.
@@ -223,11 +226,11 @@ async def test_the_same_update_twice_makes_one_ticket(
     async with stage.running() as bot:
         await stage.says(worker, "/start")
         await file_grievance_up_to_photos(stage, worker)
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:done")
-        await stage.press(worker, "f:anon:0")
-        await stage.press(worker, "f:ok")
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "0").pack())
+        await stage.press(worker, FormButton("ok").pack())
         # Telegram redelivers: the very same update arrives a second time.
         tg.pending.append(dict(tg.pending[-1]))
         tg.changed()
@@ -246,14 +249,16 @@ async def test_a_restart_in_the_middle_of_a_form_carries_on(
     async with stage.running():
         await stage.says(worker, "/start")
         await file_grievance_up_to_photos(stage, worker)
-        await stage.tg.wait_for(lambda: stage.button(worker.id, "f:skip"), 10.0, "location")
+        await stage.tg.wait_for(
+            lambda: stage.button(worker.id, FormButton("skip").pack()), 10.0, "location"
+        )
     # Stopped; the worker goes on answering while the bot is down.
-    await stage.press(worker, "f:skip")
+    await stage.press(worker, FormButton("skip").pack())
     async with stage.running() as bot:
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:done")
-        await stage.press(worker, "f:anon:0")
-        await stage.press(worker, "f:ok")
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "0").pack())
+        await stage.press(worker, FormButton("ok").pack())
         await stage.sees(worker.id, lambda m: "GR-" in m.get("text", ""), "the receipt")
         async with bot.app.sessionmaker() as session:
             ticket = (await session.scalars(select(Ticket))).one()
@@ -270,11 +275,11 @@ async def test_a_blocked_worker_is_told_to_the_officer_and_nothing_else_is_lost(
         await add_officer(stage, bot, officer)
         await stage.says(worker, "/start")
         await file_grievance_up_to_photos(stage, worker)
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:done")
-        await stage.press(worker, "f:anon:1")
-        await stage.press(worker, "f:ok")
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "1").pack())
+        await stage.press(worker, FormButton("ok").pack())
         await stage.sees(officer.id, lambda m: "GR-" in shown(m), "the card")
         tg.fail_next("sendMessage", chat_id=worker.id, error=Forbidden())
         await stage.press(officer, "o:claim:")
@@ -307,15 +312,17 @@ async def test_officers_work_a_ticket_from_its_topic_in_the_officers_group(
         # An anonymous grievance with a photo: the group gets a topic with card and photo.
         await stage.says(worker, "/start")
         await file_grievance_up_to_photos(stage, worker)
-        await stage.press(worker, "f:skip")
-        await stage.press(worker, "f:skip")
-        await tg.wait_for(lambda: stage.button(worker.id, "f:done"), 10.0, "photos")
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("skip").pack())
+        await tg.wait_for(
+            lambda: stage.button(worker.id, FormButton("done").pack()), 10.0, "photos"
+        )
         photo_update = tg.user_sends_photo(worker)
         photo_id = tg.updates[-1]["message"]["photo"][-1]["file_id"]
         await tg.wait_delivered(photo_update)
-        await stage.press(worker, "f:done")
-        await stage.press(worker, "f:anon:1")
-        await stage.press(worker, "f:ok")
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "1").pack())
+        await stage.press(worker, FormButton("ok").pack())
         await tg.wait_for(lambda: tg.topics(group.id), 10.0, "the ticket's topic")
         ((thread, title),) = tg.topics(group.id).items()
         assert title.startswith("GR-")

@@ -19,7 +19,7 @@ async def test_a_worker_sees_only_their_own_tickets(session: AsyncSession, world
     with pytest.raises(TicketNotFound):
         await service.get_ticket(session, world.someone_else, ticket_id)
     with pytest.raises(TicketNotFound):
-        await service.get_ticket(session, world.someone_else, opened.ticket.reference or "")
+        await service.get_ticket(session, world.someone_else, opened.ticket.ref)
     with pytest.raises(TicketNotFound):
         await service.worker_message(session, world.someone_else, ticket_id, "hi", (), NOW)
     assert await service.list_worker_tickets(session, world.someone_else) == []

@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from handlers import blocks
-from handlers.core.actions import Action, button
+from handlers.core.actions import Action
+from handlers.core.buttons import BlockButton, CancelButton
 from handlers.core.flows.common import unknown_action
 from handlers.core.texts import t
 from handlers.core.turn import Turn
 from handlers.messages import Button
 from handlers.tickets import service
 
-VERB = "blk"
-
 
 def block_button(lang: str, ticket_id: int) -> Button:
     """The card's button that starts blocking the ticket's worker."""
-    return button(t(lang, "block.btn"), VERB, "ask", ticket_id)
+    return BlockButton("ask", ticket_id).button(t(lang, "block.btn"))
 
 
 async def refuse_if_blocked(turn: Turn) -> bool:
@@ -37,28 +36,29 @@ async def refuse_if_blocked(turn: Turn) -> bool:
 
 async def on_action(turn: Turn, action: Action) -> None:
     actor = turn.officer_actor
-    ticket_id = action.int_arg(1)
-    if actor is None or ticket_id is None or action.arg(0) not in ("ask", "yes"):
+    pressed = BlockButton.parse(action)
+    if actor is None or pressed is None or pressed.step not in ("ask", "yes"):
         await unknown_action(turn)
         return
-    if action.arg(0) == "ask":
+    ticket_id = pressed.ticket_id
+    if pressed.step == "ask":
         ticket = await service.get_ticket(turn.session, actor, ticket_id)
         turn.reply(
-            turn.text("block.confirm", reference=ticket.reference or ""),
+            turn.text("block.confirm", reference=ticket.ref),
             [
                 [
-                    button(turn.text("block.btn_yes"), VERB, "yes", ticket.id),
-                    button(turn.text("form.cancel"), "x"),
+                    BlockButton("yes", ticket.id).button(turn.text("block.btn_yes")),
+                    CancelButton().button(turn.text("form.cancel")),
                 ]
             ],
         )
         return
     outcome = await blocks.block_worker(turn.session, actor, ticket_id, turn.now)
-    reference = outcome.ticket.reference or ""
+    reference = outcome.ticket.ref
     if not outcome.new:
         turn.say("block.already", reference=reference)
         return
     turn.say("block.done", reference=reference)
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {VERB: on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {BlockButton.prefix: on_action}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers.core import crisis
-from handlers.core.actions import Buttons, button
+from handlers.core.actions import Buttons
+from handlers.core.buttons import CancelButton, CrisisButton, FormButton, MenuButton, OfficerButton
 from handlers.core.turn import FlowState, Turn
 
 FORM_FLOW = "form"
@@ -13,21 +14,24 @@ CRISIS_FLOW = "crisis"
 def main_menu(turn: Turn) -> Buttons:
     rows = [
         [
-            button(turn.text("menu.ask"), "m", "ask"),
-            button(turn.text("menu.report"), "m", "report"),
+            MenuButton("ask").button(turn.text("menu.ask")),
+            MenuButton("report").button(turn.text("menu.report")),
         ],
-        [button(turn.text("menu.help"), "m", "help"), button(turn.text("menu.mine"), "m", "mine")],
         [
-            button(turn.text("menu.officer"), "m", "officer"),
-            button(turn.text("menu.lang"), "m", "lang"),
+            MenuButton("help").button(turn.text("menu.help")),
+            MenuButton("mine").button(turn.text("menu.mine")),
+        ],
+        [
+            MenuButton("officer").button(turn.text("menu.officer")),
+            MenuButton("lang").button(turn.text("menu.lang")),
         ],
     ]
     if turn.officer is not None:
         rows.insert(
             0,
             [
-                button(turn.text("menu.queue"), "o", "queue"),
-                button(turn.text("menu.assigned"), "o", "mine"),
+                OfficerButton("queue").button(turn.text("menu.queue")),
+                OfficerButton("mine").button(turn.text("menu.assigned")),
             ],
         )
     return rows
@@ -44,8 +48,8 @@ def offer_to_resume_form(turn: Turn, key: str = "form.unfinished") -> None:
         turn.text(key),
         [
             [
-                button(turn.text("form.resume"), "f", "resume"),
-                button(turn.text("form.discard"), "x"),
+                FormButton("resume").button(turn.text("form.resume")),
+                CancelButton().button(turn.text("form.discard")),
             ]
         ],
     )
@@ -69,8 +73,8 @@ def offer_crisis_help(turn: Turn, text: str, found: crisis.Crisis) -> None:
         turn.text(f"crisis.{found.kind}", hotlines=hotlines),
         [
             [
-                button(turn.text("crisis.yes"), "cr", "yes"),
-                button(turn.text("crisis.no"), "cr", "no"),
+                CrisisButton("yes").button(turn.text("crisis.yes")),
+                CrisisButton("no").button(turn.text("crisis.no")),
             ]
         ],
     )

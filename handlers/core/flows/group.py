@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
-from db.repositories import outbox
 from handlers import admin
-from handlers.core import actions
+from handlers.core import actions, awaiting, notify
+from handlers.core.buttons import OfficerButton
 from handlers.core.flows import officer
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -62,7 +62,7 @@ async def from_outsider(
     else:
         return
     message = Outgoing(chat_id=incoming.chat_id, text=t(lang, key), thread_id=incoming.thread_id)
-    outbox.enqueue(session, incoming.platform, message.chat_id, message.to_json(), now=now)
+    notify.queue(session, incoming.platform, message, now=now)
 
 
 async def on_group_update(turn: Turn) -> None:
@@ -74,7 +74,7 @@ async def on_group_update(turn: Turn) -> None:
     if incoming.action is not None:
         action = actions.parse(incoming.action)
         # Only officers' card buttons belong in a group; a worker's would act as the presser.
-        if action is not None and action.verb == "o":
+        if action is not None and action.verb == OfficerButton.prefix:
             await officer.on_action(turn, action)
         return
     text = turn.typed
@@ -101,13 +101,13 @@ async def on_group_update(turn: Turn) -> None:
     state = turn.state
     if (
         state is not None
-        and state.flow == officer.INPUT_FLOW
-        and state.data.get("ticket_id") == ticket.id
+        and awaiting.purpose_of(state) in officer.TEXTS
+        and awaiting.ticket_of(state) == ticket.id
     ):
         # The officer pressed "ask", "note", "resolve"... on this ticket: this is that text.
         await officer.on_input(turn)
         return
-    checked = turn.checked_text(text, officer.TEXT_MAX_LENGTH)
+    checked = turn.checked_text(text, service.MAX_MESSAGE_LENGTH)
     if checked is None:
         return
     await officer.perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, checked)

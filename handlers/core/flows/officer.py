@@ -11,19 +11,19 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from db.models import Officer, Ticket
 from handlers import admin, saved_replies, signin
-from handlers.core import notices, officer_work
-from handlers.core.actions import Action, button
+from handlers.core import awaiting, notices, officer_work
+from handlers.core.actions import Action
+from handlers.core.buttons import CancelButton, OfficerButton, SavedReplyButton
 from handlers.core.flows import blocking
 from handlers.core.flows.common import unknown_action
 from handlers.core.flows.tickets import show_list
-from handlers.core.turn import FlowState, Turn
+from handlers.core.turn import Turn
 from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor
 
-INPUT_FLOW = "officer_input"
 # Saved replies offered as buttons under the reply prompt; the console lists them all.
 MAX_SAVED = 8
-TEXT_MAX_LENGTH = 4000
+
 # Actions that need a text from the officer, and the catalog text asking for it.
 _PROMPTS = {
     "reply": "officer.prompt_reply",
@@ -67,7 +67,7 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
         turn.text(
             "officer.queue_line",
             urgent="❗" if ticket.urgent else "",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             category=notices.category_label(turn.lang, ticket.category),
             status=notices.status_label(turn.lang, ticket.status),
             due=notices.due_label(turn.lang, ticket, turn.zone, turn.now),
@@ -76,7 +76,10 @@ def _show_tickets(turn: Turn, tickets: Sequence[Ticket], title: str, empty: str)
     ]
     turn.reply(
         turn.text(title) + "\n" + "\n".join(lines),
-        [[button(ticket.reference or str(ticket.id), "o", "t", ticket.id)] for ticket in tickets],
+        [
+            [OfficerButton("t", ticket.id).button(ticket.reference or str(ticket.id))]
+            for ticket in tickets
+        ],
     )
 
 
@@ -132,7 +135,11 @@ async def _show_card(turn: Turn, ticket: Ticket, *, with_history: bool) -> None:
 
 
 async def on_action(turn: Turn, action: Action) -> None:
-    verb = action.arg(0)
+    pressed = OfficerButton.parse(action)
+    if pressed is None:
+        await unknown_action(turn)
+        return
+    verb = pressed.verb
     if verb == "queue":
         await on_queue(turn)
         return
@@ -142,7 +149,7 @@ async def on_action(turn: Turn, action: Action) -> None:
     actor = _actor(turn)
     if actor is None:
         return
-    ticket_id = action.int_arg(1)
+    ticket_id = pressed.ticket_id
     if ticket_id is None:
         await unknown_action(turn)
         return
@@ -153,49 +160,54 @@ async def on_action(turn: Turn, action: Action) -> None:
     elif verb == "claim" and turn.officer is not None:
         at_desk = desk(turn, turn.officer)
         fresh = await officer_work.claim(at_desk, actor, ticket.id)
-        turn.say("officer.claimed", reference=fresh.reference or "")
+        turn.say("officer.claimed", reference=fresh.ref)
         await _show_card(turn, fresh, with_history=False)
         await officer_work.tell(at_desk, fresh, "claim")
     elif verb == "reassign":
         # Moving a ticket to the queue it is in would change nothing.
         queues = [q for q in await admin.list_queues(turn.session) if q.id != ticket.queue_id]
         turn.reply(
-            turn.text("officer.reassign_which", reference=ticket.reference or ""),
-            [[button(q.name[:40], "o", "rq", ticket.id, q.id)] for q in queues]
-            + [[button(turn.text("form.cancel"), "x")]],
+            turn.text("officer.reassign_which", reference=ticket.ref),
+            [[OfficerButton("rq", ticket.id, q.id).button(q.name[:40])] for q in queues]
+            + [[CancelButton().button(turn.text("form.cancel"))]],
         )
     elif verb in _PROMPTS:
-        data: dict[str, object] = {"action": verb, "ticket_id": ticket.id}
+        data: dict[str, object] = {"action": verb}
         if verb == "rq":
-            queue_id = action.int_arg(2)
+            queue_id = pressed.queue_id
             keys = {q.id: q.key for q in await admin.list_queues(turn.session)}
             if queue_id is None or queue_id not in keys:
                 await unknown_action(turn)
                 return
             data["queue_key"] = keys[queue_id]
-        turn.state = FlowState(flow=INPUT_FLOW, step=verb, data=data)
         # A saved reply in the officer's language is one press instead of typing.
         saved = (
             await saved_replies.list_replies(turn.session, actor, turn.lang)
             if verb == "reply"
             else []
         )
-        turn.reply(
-            turn.text(_PROMPTS[verb], reference=ticket.reference or ""),
-            [[button(r.title[:40], "o", "sr", ticket.id, r.id)] for r in saved[:MAX_SAVED]]
-            + [[button(turn.text("form.cancel"), "x")]],
-        )
-    elif verb == "sr" and turn.officer is not None:
-        reply_id = action.int_arg(2)
-        if reply_id is None:
-            await unknown_action(turn)
-            return
-        chosen = await saved_replies.get_reply(turn.session, actor, reply_id)
-        text = saved_replies.fill(chosen, ticket, turn.officer, turn.zone)
-        turn.state = None
-        await perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, text)
+        choices = [
+            [SavedReplyButton(ticket.id, reply.id).button(reply.title[:40])]
+            for reply in saved[:MAX_SAVED]
+        ]
+        awaiting.wait_for_text(turn, ticket, verb, _PROMPTS[verb], choices=choices, **data)
     else:
         await unknown_action(turn)
+
+
+async def on_saved_reply(turn: Turn, action: Action) -> None:
+    """A saved reply pressed under the reply prompt: filled in and sent as the reply."""
+    pressed = SavedReplyButton.parse(action)
+    actor = _actor(turn)
+    if pressed is None or actor is None or turn.officer is None:
+        if pressed is None:
+            await unknown_action(turn)
+        return
+    ticket = await service.get_ticket(turn.session, actor, pressed.ticket_id)
+    chosen = await saved_replies.get_reply(turn.session, actor, pressed.reply_id)
+    text = saved_replies.fill(chosen, ticket, turn.officer, turn.zone)
+    turn.state = None
+    await perform(turn, actor, {"action": "reply", "ticket_id": ticket.id}, text)
 
 
 async def on_input(turn: Turn) -> None:
@@ -205,7 +217,7 @@ async def on_input(turn: Turn) -> None:
     if actor is None:
         turn.state = None
         return
-    text = turn.checked_text(turn.typed, TEXT_MAX_LENGTH)
+    text = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH)
     if text is None:
         return
     turn.state = None
@@ -243,18 +255,22 @@ async def perform(turn: Turn, actor: OfficerActor, data: Mapping[str, object], t
     )
     # The confirmation carries the ticket's buttons, so the next step is one press away.
     turn.reply(
-        turn.text(f"officer.done_{verb}", reference=ticket.reference or ""),
+        turn.text(f"officer.done_{verb}", reference=ticket.ref),
         notices.officer_buttons(turn.lang, ticket.id, ticket.status),
         ticket_id=ticket.id,
     )
     await officer_work.tell(at_desk, ticket, verb, text)
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"o": on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
+    OfficerButton.prefix: on_action,
+    SavedReplyButton.prefix: on_saved_reply,
+}
 COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "queue": on_queue,
     "mine": on_mine,
     "ticket": on_ticket_command,
     "web": on_web,
 }
-STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {INPUT_FLOW: on_input}
+# The texts an officer is asked for (see handlers.core.awaiting), by purpose.
+TEXTS: Mapping[str, Callable[[Turn], Awaitable[None]]] = dict.fromkeys(_PROMPTS, on_input)

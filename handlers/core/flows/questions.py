@@ -8,7 +8,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from db.repositories import faq_misses
 from db.repositories import tickets as tickets_repo
 from handlers.core import crisis
-from handlers.core.actions import Action, button, fits
+from handlers.core.actions import Action
+from handlers.core.buttons import (
+    CrisisButton,
+    FeedbackButton,
+    MenuButton,
+    OpenRequestButton,
+    SuggestionButton,
+)
 from handlers.core.flows.common import CRISIS_FLOW, offer_crisis_help, unknown_action
 from handlers.core.flows.requests import announce_opened, start_form
 from handlers.core.flows.tickets import relay_worker_message
@@ -50,7 +57,8 @@ async def on_crisis_action(turn: Turn, action: Action) -> None:
     in_form = state.flow != CRISIS_FLOW
     if not in_form:
         turn.state = None
-    if action.arg(0) != "yes":
+    pressed = CrisisButton.parse(action)
+    if pressed is None or pressed.answer != "yes":
         turn.say("crisis.declined")
         return
     kind, category = crisis.URGENT_CATEGORY[offer["kind"]]
@@ -89,15 +97,15 @@ async def answer_question(turn: Turn, text: str) -> None:
     if match.band == "answer" and match.entry is not None:
         entry = match.entry
         rows = []
-        if fits("fb", "y", entry.id):
+        if FeedbackButton("y", entry.id).fits():
             rows.append(
                 [
-                    button(turn.text("question.helped"), "fb", "y", entry.id),
-                    button(turn.text("question.not_helped"), "fb", "n", entry.id),
+                    FeedbackButton("y", entry.id).button(turn.text("question.helped")),
+                    FeedbackButton("n", entry.id).button(turn.text("question.not_helped")),
                 ]
             )
         else:
-            rows.append([button(turn.text("question.not_helped"), "qa", "req")])
+            rows.append([OpenRequestButton().button(turn.text("question.not_helped"))])
         turn.state = FlowState(flow=QUESTION_FLOW, step="answered", data={"text": text})
         turn.reply(
             turn.text("question.answer", question=entry.question, answer=entry.answer), rows
@@ -115,24 +123,25 @@ async def answer_question(turn: Turn, text: str) -> None:
     turn.state = FlowState(flow=QUESTION_FLOW, step="unanswered", data={"text": text})
     if match.band == "suggest" and match.suggestions:
         rows = [
-            [button(entry.question[:60], "q", entry.id)]
+            [SuggestionButton(entry.id).button(entry.question[:60])]
             for entry in match.suggestions
-            if fits("q", entry.id)
+            if SuggestionButton(entry.id).fits()
         ]
-        rows.append([button(turn.text("question.none_of_these"), "qa", "req")])
+        rows.append([OpenRequestButton().button(turn.text("question.none_of_these"))])
         turn.reply(turn.text("question.did_you_mean"), rows)
         return
     turn.reply(
         turn.text("question.no_match"),
         [
-            [button(turn.text("question.open_request"), "qa", "req")],
-            [button(turn.text("menu.title_short"), "m", "menu")],
+            [OpenRequestButton().button(turn.text("question.open_request"))],
+            [MenuButton("menu").button(turn.text("menu.title_short"))],
         ],
     )
 
 
 async def on_pick_suggestion(turn: Turn, action: Action) -> None:
-    entry_id = action.arg(0)
+    pressed = SuggestionButton.parse(action)
+    entry_id = pressed.entry_id if pressed is not None else None
     entry = turn.kb.get(entry_id) if entry_id else None
     if entry is None:
         await unknown_action(turn)
@@ -141,21 +150,22 @@ async def on_pick_suggestion(turn: Turn, action: Action) -> None:
         turn.text("question.answer", question=entry.question, answer=entry.answer),
         [
             [
-                button(turn.text("question.helped"), "fb", "y", entry.id),
-                button(turn.text("question.not_helped"), "fb", "n", entry.id),
+                FeedbackButton("y", entry.id).button(turn.text("question.helped")),
+                FeedbackButton("n", entry.id).button(turn.text("question.not_helped")),
             ]
         ],
     )
 
 
 async def on_feedback(turn: Turn, action: Action) -> None:
-    if action.arg(0) == "y":
+    pressed = FeedbackButton.parse(action)
+    if pressed is not None and pressed.answer == "y":
         turn.state = None
         turn.say("question.glad")
         return
     turn.reply(
         turn.text("question.sorry"),
-        [[button(turn.text("question.open_request"), "qa", "req")]],
+        [[OpenRequestButton().button(turn.text("question.open_request"))]],
     )
 
 
@@ -167,8 +177,8 @@ async def on_open_request(turn: Turn, _action: Action) -> None:
 
 
 ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
-    "cr": on_crisis_action,
-    "q": on_pick_suggestion,
-    "fb": on_feedback,
-    "qa": on_open_request,
+    CrisisButton.prefix: on_crisis_action,
+    SuggestionButton.prefix: on_pick_suggestion,
+    FeedbackButton.prefix: on_feedback,
+    OpenRequestButton.prefix: on_open_request,
 }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from handlers import admin
-from handlers.core.actions import Action, button
+from handlers.core.actions import Action
+from handlers.core.buttons import CancelButton, LanguageButton, MenuButton
 from handlers.core.flows import requests, tickets
 from handlers.core.flows.common import FORM_FLOW, offer_to_resume_form, show_menu, unknown_action
 from handlers.core.texts import LANGUAGE_NAMES, LANGUAGES
@@ -46,7 +47,7 @@ async def on_cancel(turn: Turn, _argument: str) -> None:
 async def on_lang(turn: Turn, _argument: str) -> None:
     turn.reply(
         turn.text("lang.choose"),
-        [[button(LANGUAGE_NAMES[lang], "lang", lang) for lang in LANGUAGES]],
+        [[LanguageButton(lang).button(LANGUAGE_NAMES[lang]) for lang in LANGUAGES]],
     )
 
 
@@ -55,7 +56,8 @@ async def on_menu(turn: Turn, _argument: str) -> None:
 
 
 async def on_lang_action(turn: Turn, action: Action) -> None:
-    lang = action.arg(0)
+    pressed = LanguageButton.parse(action)
+    lang = pressed.code if pressed is not None else None
     if lang not in LANGUAGES:
         await unknown_action(turn)
         return
@@ -70,7 +72,8 @@ async def on_cancel_action(turn: Turn, _action: Action) -> None:
 
 
 async def on_menu_action(turn: Turn, action: Action) -> None:
-    match action.arg(0):
+    pressed = MenuButton.parse(action)
+    match pressed.choice if pressed is not None else None:
         case "ask":
             turn.say("question.prompt")
         case "report":
@@ -90,9 +93,9 @@ async def on_menu_action(turn: Turn, action: Action) -> None:
 
 
 ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
-    "m": on_menu_action,
-    "lang": on_lang_action,
-    "x": on_cancel_action,
+    MenuButton.prefix: on_menu_action,
+    LanguageButton.prefix: on_lang_action,
+    CancelButton.prefix: on_cancel_action,
 }
 COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "start": on_start,

@@ -7,17 +7,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from db.models import Ticket
-from handlers.core import notices
-from handlers.core.actions import Action, button
+from handlers.core import awaiting, notices
+from handlers.core.actions import Action
+from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.core.flows.common import unknown_action
 from handlers.core.texts import t
-from handlers.core.turn import FlowState, Turn
+from handlers.core.turn import Turn
 from handlers.tickets import service
 from handlers.tickets.views import FileView, officer_view
 
-ADD_FLOW = "ticket_add"
-REOPEN_FLOW = "ticket_reopen"
-MESSAGE_MAX_LENGTH = 4000
 LIST_LIMIT = 10
 
 
@@ -30,7 +28,10 @@ async def show_list(turn: Turn) -> None:
     lines = [notices.worker_ticket_line(turn.lang, ticket) for ticket in shown]
     turn.reply(
         turn.text("tickets.list") + "\n" + "\n".join(lines),
-        [[button(ticket.reference or str(ticket.id), "w", "t", ticket.id)] for ticket in shown],
+        [
+            [WorkerButton("t", ticket.id).button(ticket.reference or str(ticket.id))]
+            for ticket in shown
+        ],
     )
 
 
@@ -38,36 +39,30 @@ async def on_list_command(turn: Turn, _argument: str) -> None:
     await show_list(turn)
 
 
-async def _owned(turn: Turn, action: Action) -> Ticket | None:
-    ticket_id = action.int_arg(1)
-    if ticket_id is None:
-        await unknown_action(turn)
-        return None
-    # get_ticket re-checks that this worker owns the ticket; a forged id is "not found".
-    return await service.get_ticket(turn.session, turn.worker, ticket_id)
-
-
 async def on_action(turn: Turn, action: Action) -> None:
-    verb = action.arg(0)
-    ticket = await _owned(turn, action)
-    if ticket is None:
+    pressed = WorkerButton.parse(action)
+    if pressed is None:
+        await unknown_action(turn)
         return
+    verb = pressed.verb
+    # get_ticket re-checks that this worker owns the ticket; a forged id is "not found".
+    ticket = await service.get_ticket(turn.session, turn.worker, pressed.ticket_id)
     if verb == "t":
         text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
         turn.reply(text, buttons, ticket_id=ticket.id)
     elif verb == "add":
-        _ask_for_text(turn, ticket, ADD_FLOW, "text", "tickets.add_prompt")
+        awaiting.wait_for_text(turn, ticket, "add", "tickets.add_prompt")
     elif verb == "ok":
         await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
         turn.reply(
-            turn.text("tickets.confirmed", reference=ticket.reference or ""),
+            turn.text("tickets.confirmed", reference=ticket.ref),
             [notices.rating_buttons(ticket.id)] if ticket.satisfaction is None else [],
         )
         await _tell_officers(turn, ticket, "officer.worker_confirmed")
     elif verb == "reopen":
-        _ask_for_text(turn, ticket, REOPEN_FLOW, "reason", "tickets.reopen_prompt")
+        awaiting.wait_for_text(turn, ticket, "reopen", "tickets.reopen_prompt")
     elif verb == "rate":
-        score = action.int_arg(2)
+        score = pressed.score
         if score is None or not 1 <= score <= 5:
             await unknown_action(turn)
             return
@@ -78,26 +73,16 @@ async def on_action(turn: Turn, action: Action) -> None:
         await unknown_action(turn)
 
 
-def _ask_for_text(turn: Turn, ticket: Ticket, flow: str, step: str, prompt: str) -> None:
-    """Start the flow that takes the worker's next message as text for `ticket`."""
-    turn.state = FlowState(flow=flow, step=step, data={"ticket_id": ticket.id})
-    turn.reply(
-        turn.text(prompt, reference=ticket.reference or ""),
-        [[button(turn.text("form.cancel"), "x")]],
-    )
-
-
 async def _tell_officers(turn: Turn, ticket: Ticket, key: str, **params: object) -> None:
     fresh = await service.get_ticket(turn.session, turn.worker, ticket.id)
     officers = await service.officers_to_notify(turn.session, fresh)
 
     def render(lang: str) -> notices.Rendered:
-        return t(lang, key, reference=fresh.reference or "", **params), [
-            [button(t(lang, "officer.btn.view"), "o", "t", fresh.id)]
+        return t(lang, key, reference=fresh.ref, **params), [
+            [OfficerButton("t", fresh.id).button(t(lang, "officer.btn.view"))]
         ]
 
-    await turn.send_to_officers(officers, render, ticket_id=fresh.id)
-    await turn.send_to_group(fresh, render)
+    await turn.tell_staff(fresh, officers, render)
 
 
 async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
@@ -106,7 +91,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
         turn.session, turn.worker, ticket_id, text, turn.incoming.attachments, turn.now
     )
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
-    turn.say("tickets.added", reference=ticket.reference or "")
+    turn.say("tickets.added", reference=ticket.ref)
     officers = await service.officers_to_notify(turn.session, ticket)
     view = officer_view(ticket)
     files, withheld = notices.shown_files(
@@ -118,7 +103,7 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
         body: str = t(
             lang,
             "officer.worker_wrote",
-            reference=ticket.reference or "",
+            reference=ticket.ref,
             worker=notices.worker_identity(lang, view),
             text=notices.message_body(lang, message.body),
         )
@@ -128,21 +113,19 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
             )
         return body, notices.officer_buttons(lang, ticket.id, ticket.status)
 
-    await turn.send_to_officers(officers, render, ticket_id=ticket.id)
-    await turn.send_to_group(ticket, render)
+    await turn.tell_staff(ticket, officers, render)
     if files:
         # The photos follow the words in a message of their own, so a file the messenger
         # refuses costs only itself.
         def files_note(lang: str) -> notices.Rendered:
             return t(lang, "officer.files", reference=view.reference), ()
 
-        await turn.send_to_officers(officers, files_note, ticket_id=ticket.id, attachments=files)
-        await turn.send_to_group(ticket, files_note, attachments=files)
+        await turn.tell_staff(ticket, officers, files_note, attachments=files)
 
 
 async def on_add_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    text = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH) if turn.typed else ""
+    text = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH) if turn.typed else ""
     if text is None:
         return
     if not text and not turn.incoming.attachments:
@@ -154,7 +137,7 @@ async def on_add_input(turn: Turn) -> None:
 
 async def on_reopen_input(turn: Turn) -> None:
     ticket_id = int(turn.current().data["ticket_id"])
-    reason = turn.checked_text(turn.typed, MESSAGE_MAX_LENGTH)
+    reason = turn.checked_text(turn.typed, service.MAX_MESSAGE_LENGTH)
     if reason is None:
         return
     turn.state = None
@@ -168,16 +151,17 @@ async def on_reopen_input(turn: Turn) -> None:
         window=timedelta(days=turn.config.reopen_window_days),
     )
     ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
-    turn.say("tickets.reopened", reference=ticket.reference or "")
+    turn.say("tickets.reopened", reference=ticket.ref)
     await _tell_officers(turn, ticket, "officer.worker_reopened", reason=reason)
 
 
-ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {"w": on_action}
+ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {WorkerButton.prefix: on_action}
 COMMANDS: Mapping[str, Callable[[Turn, str], Awaitable[None]]] = {
     "tickets": on_list_command,
     "my": on_list_command,
 }
-STATES: Mapping[str, Callable[[Turn], Awaitable[None]]] = {
-    ADD_FLOW: on_add_input,
-    REOPEN_FLOW: on_reopen_input,
+# The texts a worker is asked for (see handlers.core.awaiting), by purpose.
+TEXTS: Mapping[str, Callable[[Turn], Awaitable[None]]] = {
+    "add": on_add_input,
+    "reopen": on_reopen_input,
 }
