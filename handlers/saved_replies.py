@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Officer, SavedReply, Ticket
 from handlers.admin import AdminError
-from handlers.categories import clean_text
 from handlers.core.texts import LANGUAGES
+from handlers.parsing import clean_text
 from handlers.tickets.authz import OfficerActor, active_admin, active_officer
 from handlers.tickets.errors import InvalidInput
 from handlers.tickets.views import next_deadline

@@ -20,9 +20,7 @@ from pydantic import ValidationError
 
 from bot.commands import Subcommands
 from bot.settings import Settings
-from bot.web.app import ConsoleContext
-from bot.web.files import file_sources
-from bot.web.server import ConsoleServer
+from bot.web.server import beside
 
 if TYPE_CHECKING:
     from bot.telegram_bot import TransportName
@@ -123,16 +121,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    console = None
-    if web is not None:
-        context = ConsoleContext(
-            settings,
-            bot.app.sessionmaker,
-            bot.app.routing,
-            on_commit=bot.app.delivery.wake,
-            files=file_sources(settings),
-        )
-        console = ConsoleServer(context, web)
+    console = None if web is None else beside(bot.app, web)
     await bot.start()
     if console is not None:
         try:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
 from bot.web.app import ConsoleContext, create_app
+from bot.web.files import file_sources
 from bot.webhook import listen_address, serve_app
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -29,3 +35,16 @@ class ConsoleServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def beside(app: App, listen: str) -> ConsoleServer:
+    """The console served from the bot's own process (`workerbot run --web`): its database
+    and routing, and its delivery woken by every commit the console makes."""
+    context = ConsoleContext(
+        app.settings,
+        app.sessionmaker,
+        app.routing,
+        on_commit=app.delivery.wake,
+        files=file_sources(app.settings),
+    )
+    return ConsoleServer(context, listen)

@@ -74,7 +74,7 @@ def _conditions(query: InboxQuery, *, with_status: bool, ignore_case: bool) -> C
             column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
         ) -> ColumnElement[bool]:
             # SQLite's LIKE ignores ASCII case by itself; lower() on both sides would cost
-            # a function call per row. PostgreSQL needs ILIKE for that.
+            # a function call per row. PostgreSQL needs ILIKE for a term with cased letters.
             if ignore_case:
                 return column.ilike(pattern, escape=_LIKE_ESCAPE)
             return column.like(pattern, escape=_LIKE_ESCAPE)
@@ -87,8 +87,11 @@ def _conditions(query: InboxQuery, *, with_status: bool, ignore_case: bool) -> C
     return and_(true(), *parts)
 
 
-def _ignore_case(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name != "sqlite"
+def _ignore_case(session: AsyncSession, search: str) -> bool:
+    """Whether the search needs ILIKE: on PostgreSQL, and only for a term with letters
+    that have case (Chinese has none, and ILIKE lowercases every row it reads)."""
+    cased = search.lower() != search.upper()
+    return cased and session.get_bind().dialect.name != "sqlite"
 
 
 def page_query(
@@ -108,7 +111,9 @@ async def page(
     session: AsyncSession, query: InboxQuery, *, offset: int, limit: int
 ) -> list[Ticket]:
     """One page of tickets in the queue's order (urgent, then the nearest unmet deadline)."""
-    statement = page_query(query, offset=offset, limit=limit, ignore_case=_ignore_case(session))
+    statement = page_query(
+        query, offset=offset, limit=limit, ignore_case=_ignore_case(session, query.search)
+    )
     return list((await session.scalars(statement)).all())
 
 
@@ -116,7 +121,9 @@ async def counts_by_status(session: AsyncSession, query: InboxQuery) -> dict[Tic
     """How many tickets match each status, every other filter applied."""
     rows = await session.execute(
         select(Ticket.status, func.count())
-        .where(_conditions(query, with_status=False, ignore_case=_ignore_case(session)))
+        .where(
+            _conditions(query, with_status=False, ignore_case=_ignore_case(session, query.search))
+        )
         .group_by(Ticket.status)
     )
     return {TicketStatus(status): int(count) for status, count in rows.all()}

@@ -13,19 +13,29 @@ lands on a ticket the person has moved away from.
 from __future__ import annotations
 
 from db.models import Ticket
+from handlers.core.actions import Buttons
 from handlers.core.buttons import CancelButton
 from handlers.core.turn import FlowState, Turn
 
 TEXT_FLOW = "ticket_text"
 
 
-def wait_for_text(turn: Turn, ticket: Ticket, purpose: str, prompt: str, **data: object) -> None:
+def wait_for_text(
+    turn: Turn,
+    ticket: Ticket,
+    purpose: str,
+    prompt: str,
+    *,
+    choices: Buttons = (),
+    **data: object,
+) -> None:
     """Take the person's next message as text for `ticket`: ask with `prompt` (a catalog
-    key given the ticket's reference), offering to cancel."""
+    key given the ticket's reference), offering `choices` (button rows that stand for a
+    text, such as saved replies) and to cancel."""
     turn.state = FlowState(flow=TEXT_FLOW, step=purpose, data={"ticket_id": ticket.id, **data})
     turn.reply(
         turn.text(prompt, reference=ticket.ref),
-        [[CancelButton().button(turn.text("form.cancel"))]],
+        [*choices, [CancelButton().button(turn.text("form.cancel"))]],
     )
 
 

@@ -89,6 +89,14 @@ class OfficerButton(ButtonData, prefix="o"):
 
 
 @dataclass(frozen=True, slots=True)
+class SavedReplyButton(ButtonData, prefix="sr"):
+    """A saved reply pressed under an officer's reply prompt: sent as the reply."""
+
+    ticket_id: int
+    reply_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class BlockButton(ButtonData, prefix="blk"):
     """Blocking a ticket's worker from its card: ask (confirm first), yes."""
 

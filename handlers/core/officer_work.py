@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Officer, Ticket
 from db.repositories import people
-from handlers.core import notices
-from handlers.core.actions import button
+from handlers.core import notices, notify
+from handlers.core.buttons import WorkerButton
 from handlers.core.texts import t
 from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor, SystemActor
@@ -103,7 +103,7 @@ async def tell(desk: Desk, ticket: Ticket, verb: str, text: str = "") -> None:
     elif verb == "resolve":
         await _tell_worker(desk, ticket, "worker.resolved", text=text, resolved=True)
     elif verb == "rq":
-        await notices.send_card(
+        await notify.send_card(
             desk.session,
             ticket,
             await service.officers_to_notify(desk.session, ticket),
@@ -124,10 +124,10 @@ async def _tell_group(desk: Desk, ticket: Ticket, key: str, *, text: str = "") -
         return
     lang = desk.group_lang
     rendered = (
-        t(lang, key, officer=desk.officer.name, reference=ticket.reference or "", text=text),
+        t(lang, key, officer=desk.officer.name, reference=ticket.ref, text=text),
         notices.officer_buttons(lang, ticket.id, ticket.status),
     )
-    await notices.enqueue_to_group(desk.session, ticket, rendered, lang=lang, now=desk.now)
+    await notify.to_group(desk.session, ticket, rendered, lang=lang, now=desk.now)
 
 
 async def _tell_worker(
@@ -143,10 +143,10 @@ async def _tell_worker(
     if worker is None:
         return
     lang = worker.language
-    body = t(lang, key, reference=ticket.reference or "", text=text)
-    rows = [[button(t(lang, "tickets.btn.view"), "w", "t", ticket.id)]]
+    body = t(lang, key, reference=ticket.ref, text=text)
+    rows = [[WorkerButton("t", ticket.id).button(t(lang, "tickets.btn.view"))]]
     if add:
-        rows.insert(0, [button(t(lang, "tickets.btn.answer"), "w", "add", ticket.id)])
+        rows.insert(0, [WorkerButton("add", ticket.id).button(t(lang, "tickets.btn.answer"))])
     if resolved:
         rows = [list(row) for row in notices.worker_buttons(lang, ticket)]
-    notices.enqueue_to(desk.session, worker, (body, rows), ticket_id=ticket.id, now=desk.now)
+    notify.to_person(desk.session, worker, (body, rows), ticket_id=ticket.id, now=desk.now)
