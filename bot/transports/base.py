@@ -1,17 +1,26 @@
-"""What delivery needs from a transport, and how a transport reports a failed send.
+"""What the runtime needs from a transport, and how a transport reports a failed send.
 
-A transport maps each `Outgoing` to its messenger's API call (send, or edit when
-`edit_message_id` is set) and translates the messenger's refusals into the errors below,
-so delivery can decide what to do without knowing any messenger.
+A `Transport` is one messenger as the runner runs it: it receives updates and hands each
+to the core as an `Incoming` (through the `Handle` it was built with), and as a `Sender`
+it maps each `Outgoing` to its messenger's API call (send, or edit when `edit_message_id`
+is set) and translates the messenger's refusals into the errors below, so delivery can
+decide what to do without knowing any messenger. What a messenger has or lacks is said
+here too: group topics (`TopicSender`), its text limit, the form of its person ids
+(`Messenger`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from handlers.messages import Outgoing
+from handlers.messages import Incoming, Outgoing
+
+# The core's entry for one update; a transport calls it for each update it receives and
+# acknowledges the update to its messenger only after it returned.
+Handle = Callable[[Incoming], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,22 @@ class Sender(Protocol):
         `message.text` is always the HTML subset described on `Outgoing`; a plain-text
         resend after `MarkupRejected` arrives as the same subset with no tags left.
         """
+        ...
+
+
+class Transport(Sender, Protocol):
+    """A messenger as the runner runs it: updates in, messages out."""
+
+    async def start(self) -> None:
+        """Start receiving; return once updates flow to the core."""
+        ...
+
+    async def stop(self) -> None:
+        """Take no more updates and wait for those already taken."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections; after `stop`, or when `start` never ran."""
         ...
 
 

@@ -15,7 +15,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.transports.base import DeliveryError, MarkupRejected, Messenger, PermanentError
+from bot.transports.base import (
+    DeliveryError,
+    MarkupRejected,
+    Messenger,
+    PermanentError,
+)
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "telegram"
@@ -28,7 +33,6 @@ MAX_CAPTION_LENGTH = 1024
 ALLOWED_UPDATES = ("message", "callback_query")
 GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
 
-Handle = Callable[[Incoming], Awaitable[object]]
 T = TypeVar("T")
 # A Bot API object as JSON, the form both frameworks can give their parsed objects back in.
 Json = Mapping[str, Any]
