@@ -32,6 +32,8 @@ class Messenger:
     # A person's id there (`Incoming.user_id`, always a string), e.g. digits on Telegram.
     user_id: re.Pattern[str]
     user_id_hint: str
+    # Whether a chat id names a group (several people, its own rate limit), not a person.
+    is_group_chat: Callable[[str], bool] = lambda _chat_id: False
 
     def is_user_id(self, value: str) -> bool:
         return self.user_id.fullmatch(value) is not None

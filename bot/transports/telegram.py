@@ -24,7 +24,13 @@ from bot.transports.base import (
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "telegram"
-TELEGRAM = Messenger(PLATFORM, re.compile(r"[0-9]{1,20}"), "digits only")
+# Telegram (and the Bot API clones) give groups and channels negative chat ids.
+TELEGRAM = Messenger(
+    PLATFORM,
+    re.compile(r"[0-9]{1,20}"),
+    "digits only",
+    is_group_chat=lambda chat_id: chat_id.startswith("-"),
+)
 MAX_TEXT_LENGTH = 4096
 # Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
 # caption whose markup fits is sure to fit.
