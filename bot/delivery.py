@@ -28,7 +28,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.markup import as_plain_html, split_html
+from bot.markup import Length, as_plain_html, split_html, utf16_length
 from bot.transports import MESSENGERS
 from bot.transports.base import (
     MarkupRejected,
@@ -57,10 +57,11 @@ def is_group_chat(platform: str, chat_id: str) -> bool:
     return messenger is not None and messenger.is_group_chat(chat_id)
 
 
-def split_message(message: Outgoing, limit: int) -> list[Outgoing]:
-    """The messages that carry `message` within `limit`: an edit edits with the first part
-    and sends the rest; attachments go with the first part and buttons with the last."""
-    texts = split_html(message.text, limit)
+def split_message(message: Outgoing, limit: int, length: Length = utf16_length) -> list[Outgoing]:
+    """The messages that carry `message` within `limit` (counted by `length`): an edit
+    edits with the first part and sends the rest; attachments go with the first part and
+    buttons with the last."""
+    texts = split_html(message.text, limit, length)
     if len(texts) == 1:
         return [message]
     last = len(texts) - 1
@@ -307,7 +308,11 @@ class Delivery:
             message = await self._into_topic(sender, Outgoing.from_json(row.payload))
         except Exception as exc:  # noqa: BLE001 - settled like a failed send
             return await self._settle_error(row, exc, None)
-        parts = split_message(message, sender.max_text_length)
+        messenger = MESSENGERS.get(sender.platform)
+        # A messenger the runtime does not describe is counted as Telegram counts: UTF-16
+        # is never shorter than code points, so nothing it takes is too long elsewhere.
+        length = messenger.text_length if messenger is not None else utf16_length
+        parts = split_message(message, sender.max_text_length, length)
         message_id: str | None = None
         for number, part in enumerate(parts):
             unsent = parts[number:] if number else None

@@ -34,6 +34,8 @@ class Messenger:
     user_id_hint: str
     # Whether a chat id names a group (several people, its own rate limit), not a person.
     is_group_chat: Callable[[str], bool] = lambda _chat_id: False
+    # How it counts a text's length against its limit (Telegram: UTF-16 code units).
+    text_length: Callable[[str], int] = len
 
     def is_user_id(self, value: str) -> bool:
         return self.user_id.fullmatch(value) is not None
@@ -43,8 +45,8 @@ class Sender(Protocol):
     # Name stored in `OutboxMessage.platform`; delivery hands each row to the sender of its
     # platform.
     platform: str
-    # Longest text one message may carry, counted as Telegram counts it: UTF-16 code units
-    # of the visible text, after markup is parsed. Delivery splits longer texts.
+    # Longest text one message may carry, in its messenger's `text_length` units of the
+    # visible text, after markup is parsed. Delivery splits longer texts.
     max_text_length: int
 
     async def send(self, message: Outgoing) -> str | None:

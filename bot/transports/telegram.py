@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
+from bot.markup import utf16_length
 from bot.transports.base import (
     DeliveryError,
     MarkupRejected,
@@ -30,6 +31,7 @@ TELEGRAM = Messenger(
     re.compile(r"[0-9]{1,20}"),
     "digits only",
     is_group_chat=lambda chat_id: chat_id.startswith("-"),
+    text_length=utf16_length,
 )
 MAX_TEXT_LENGTH = 4096
 # Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
