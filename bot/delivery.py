@@ -28,7 +28,8 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.markup import as_plain_html, split_html
+from bot.markup import Length, as_plain_html, split_html, utf16_length
+from bot.transports import MESSENGERS
 from bot.transports.base import (
     MarkupRejected,
     PermanentError,
@@ -50,15 +51,17 @@ UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
 T = TypeVar("T")
 
 
-def is_group_chat(chat_id: str) -> bool:
-    # Telegram (and the Bot API clones) give groups and channels negative chat ids.
-    return chat_id.startswith("-")
+def is_group_chat(platform: str, chat_id: str) -> bool:
+    """Whether the chat is a group on its messenger (a messenger not named: it is not)."""
+    messenger = MESSENGERS.get(platform)
+    return messenger is not None and messenger.is_group_chat(chat_id)
 
 
-def split_message(message: Outgoing, limit: int) -> list[Outgoing]:
-    """The messages that carry `message` within `limit`: an edit edits with the first part
-    and sends the rest; attachments go with the first part and buttons with the last."""
-    texts = split_html(message.text, limit)
+def split_message(message: Outgoing, limit: int, length: Length = utf16_length) -> list[Outgoing]:
+    """The messages that carry `message` within `limit` (counted by `length`): an edit
+    edits with the first part and sends the rest; attachments go with the first part and
+    buttons with the last."""
+    texts = split_html(message.text, limit, length)
     if len(texts) == 1:
         return [message]
     last = len(texts) - 1
@@ -126,11 +129,11 @@ class _RateLimiter:
                 waits.append(group[0] + 60.0 - now)
         return max(waits)
 
-    def record(self, chat_id: str) -> None:
+    def record(self, chat_id: str, *, group: bool) -> None:
         now = self._clock.monotonic()
         self._last_send[chat_id] = now
         self._recent.append(now)
-        if is_group_chat(chat_id):
+        if group:
             self._group_recent.setdefault(chat_id, deque()).append(now)
         if len(self._last_send) > 10_000:
             # Forget chats whose spacing has long passed, so memory follows active chats.
@@ -261,14 +264,14 @@ class Delivery:
                 logger.exception("delivering outbox row %s failed", row.id)
                 return False
 
-    async def _turn(self, chat_id: str) -> None:
+    async def _turn(self, sender: Sender, chat_id: str) -> None:
         """Wait until this chat may get its next message, then take the slot."""
         while True:
             if self._stop.is_set():
                 raise _StoppedError
             wait = self._limiter.wait_time(chat_id)
             if wait <= 0:
-                self._limiter.record(chat_id)
+                self._limiter.record(chat_id, group=is_group_chat(sender.platform, chat_id))
                 return
             await self._wait(wait)
 
@@ -284,14 +287,14 @@ class Delivery:
             raise TransientError(msg) from exc
 
     async def _send_part(self, sender: Sender, part: Outgoing) -> str | None:
-        await self._turn(part.chat_id)
+        await self._turn(sender, part.chat_id)
         try:
             return await self._send(sender, part)
         except MarkupRejected as exc:
             logger.warning(
                 "markup rejected by %s (%s); resending as plain text", sender.platform, exc
             )
-        await self._turn(part.chat_id)
+        await self._turn(sender, part.chat_id)
         return await self._send(sender, replace(part, text=as_plain_html(part.text)))
 
     async def _deliver(self, row: OutboxMessage) -> bool:
@@ -305,7 +308,11 @@ class Delivery:
             message = await self._into_topic(sender, Outgoing.from_json(row.payload))
         except Exception as exc:  # noqa: BLE001 - settled like a failed send
             return await self._settle_error(row, exc, None)
-        parts = split_message(message, sender.max_text_length)
+        messenger = MESSENGERS.get(sender.platform)
+        # A messenger the runtime does not describe is counted as Telegram counts: UTF-16
+        # is never shorter than code points, so nothing it takes is too long elsewhere.
+        length = messenger.text_length if messenger is not None else utf16_length
+        parts = split_message(message, sender.max_text_length, length)
         message_id: str | None = None
         for number, part in enumerate(parts):
             unsent = parts[number:] if number else None
@@ -374,7 +381,7 @@ class Delivery:
         async with self._sessionmaker() as session:
             thread_id = await topics.topic_thread(session, topic.ticket_id, message.chat_id)
         if thread_id is None:
-            await self._turn(message.chat_id)
+            await self._turn(sender, message.chat_id)
             thread_id = await self._with_timeout(sender.create_topic(message.chat_id, topic.title))
             async with self._sessionmaker() as session, session.begin():
                 kept = await topics.remember_topic(

@@ -1,13 +1,15 @@
 """The HTML subset of `Outgoing.text`, as delivery needs it: split long texts, strip markup.
 
-Lengths are counted as Telegram counts them: UTF-16 code units of the visible text, so
-tags cost nothing and an entity such as `&amp;` costs one.
+Lengths are of the visible text, so tags cost nothing and an entity such as `&amp;` costs
+what it stands for; each messenger says how it counts characters (`Length`). By default
+they are counted as Telegram counts them: UTF-16 code units, an emoji costing two.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -35,15 +37,19 @@ class _Token:
 _Stack = tuple[tuple[str, str], ...]
 
 
+# How a messenger counts the length of a text.
+Length = Callable[[str], int]
+
+
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def visible_length(text: str) -> int:
-    return sum(token.width for token in _tokenize(text))
+def visible_length(text: str, length: Length = utf16_length) -> int:
+    return sum(token.width for token in _tokenize(text, length))
 
 
-def _tokenize(text: str) -> list[_Token]:
+def _tokenize(text: str, length: Length) -> list[_Token]:
     tokens: list[_Token] = []
     pos = 0
     size = len(text)
@@ -55,10 +61,10 @@ def _tokenize(text: str) -> list[_Token]:
             pos = tag.end()
         elif char == "&" and (entity := _ENTITY.match(text, pos)):
             raw = entity.group(0)
-            tokens.append(_Token(_Kind.ENTITY, pos, raw, utf16_length(html.unescape(raw))))
+            tokens.append(_Token(_Kind.ENTITY, pos, raw, length(html.unescape(raw))))
             pos = entity.end()
         else:
-            tokens.append(_Token(_Kind.CHAR, pos, char, 2 if ord(char) > 0xFFFF else 1))
+            tokens.append(_Token(_Kind.CHAR, pos, char, length(char)))
             pos += 1
     return tokens
 
@@ -80,8 +86,8 @@ class _Cut:
     stack: _Stack  # elements still open at `end`
 
 
-def split_html(text: str, limit: int) -> list[str]:
-    """Split `text` into parts of at most `limit` visible units each.
+def split_html(text: str, limit: int, length: Length = utf16_length) -> list[str]:
+    """Split `text` into parts of at most `limit` visible units each, counted by `length`.
 
     Cuts at the last paragraph break that fits, else the last line break, else the last
     space, else wherever the limit falls; never inside a tag or an entity. Elements open at
@@ -91,7 +97,7 @@ def split_html(text: str, limit: int) -> list[str]:
     if limit < 1:
         msg = f"limit must be positive, got {limit}"
         raise ValueError(msg)
-    tokens = _tokenize(text)
+    tokens = _tokenize(text, length)
     if sum(token.width for token in tokens) <= limit:
         return [text]
 

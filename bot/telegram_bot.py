@@ -1,27 +1,26 @@
 """The bot on Telegram: either transport, by long polling or by webhook, with the core.
 
-`build_transport` picks the framework; `Receiver` starts and stops the flow of updates;
-`TelegramBot` runs them with the core, delivery and the scheduler, and stops in the order
-a clean shutdown needs: stop taking updates, finish those in flight, stop delivery (what
-was not sent stays in the outbox), close the HTTP sessions and the database.
+`build_transport` picks the framework; `Receiver` is Telegram's `Transport` (updates in by
+polling or webhook, messages out); `TelegramBot` puts it in the `Runner` with the core,
+delivery and the scheduler.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Literal
 
 from pydantic import SecretStr
 from sqlalchemy import make_url
 
 from bot.app import App, build_app
-from bot.scheduler import Scheduler
+from bot.runner import Runner
 from bot.settings import Settings
 from bot.transports.aiogram_transport import AiogramTransport
+from bot.transports.base import Handle
 from bot.transports.ptb_transport import PtbTransport
-from bot.transports.telegram import PLATFORM, Handle, TelegramTransport
+from bot.transports.telegram import PLATFORM, TelegramTransport
 from bot.webhook import WebhookServer, listen_address, webhook_path
-from handlers.messages import Incoming
+from handlers.messages import Incoming, Outgoing
 
 TransportName = Literal["aiogram", "ptb"]
 
@@ -53,7 +52,8 @@ def build_transport(
 
 
 class Receiver:
-    """Updates in: long polling, or a webhook registered with Telegram and served here."""
+    """Telegram as the runner's `Transport`: updates in by long polling, or by a webhook
+    registered with Telegram and served here; messages out through the framework."""
 
     def __init__(
         self,
@@ -64,6 +64,8 @@ class Receiver:
         listen: str | None = None,
     ) -> None:
         self.transport = transport
+        self.platform = transport.platform
+        self.max_text_length = transport.max_text_length
         self.webhook: WebhookServer | None = None
         # (public URL, secret) to register with Telegram once we listen.
         self._registration: tuple[str, str] | None = None
@@ -96,22 +98,25 @@ class Receiver:
             await self.webhook.stop()
         await self.transport.stop_receiving()
 
+    async def close(self) -> None:
+        await self.transport.close()
+
+    async def send(self, message: Outgoing) -> str | None:
+        return await self.transport.send(message)
+
+    async def create_topic(self, chat_id: str, name: str) -> str:
+        return await self.transport.create_topic(chat_id, name)
+
 
 class TelegramBot:
-    """The running bot: updates in through a transport, the core, and delivery out."""
+    """The running bot: Telegram's transport in the runner, with the core and delivery."""
 
     def __init__(self, app: App, transport: TelegramTransport, receiver: Receiver) -> None:
         self.app = app
         self.transport = transport
         self.receiver = receiver
-        self.scheduler = Scheduler(
-            app.sessionmaker,
-            app.settings,
-            app.routing,
-            interval=app.settings.scheduler_interval,
-            on_commit=app.delivery.wake,
-        )
-        self._tasks: list[asyncio.Task[None]] = []
+        self.runner = Runner(app, [receiver])
+        self.scheduler = self.runner.scheduler
 
     @classmethod
     async def create(
@@ -157,7 +162,7 @@ class TelegramBot:
                 listen=listen,
             )
             app = await build_app(
-                settings, {PLATFORM: transport}, per_chat_interval=per_chat_interval
+                settings, {PLATFORM: receiver}, per_chat_interval=per_chat_interval
             )
         except BaseException:
             await transport.close()
@@ -165,30 +170,14 @@ class TelegramBot:
         return cls(app, transport, receiver)
 
     async def start(self) -> None:
-        try:
-            await self.receiver.start()
-        except BaseException:
-            await self.close()
-            raise
-        # Whatever an earlier run left in the outbox goes out now.
-        self._tasks = [
-            asyncio.create_task(self.app.delivery.run()),
-            asyncio.create_task(self.scheduler.run()),
-        ]
+        await self.runner.start()
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in flight, stop delivery, close sessions.
 
         Messages not yet sent stay in the outbox for the next start.
         """
-        try:
-            await self.receiver.stop()
-        finally:
-            self.scheduler.stop()
-            self.app.delivery.stop()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-            await self.close()
+        await self.runner.stop()
 
     async def close(self) -> None:
-        await self.transport.close()
-        await self.app.close()
+        await self.runner.close()

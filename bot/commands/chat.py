@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app
 from bot.commands import Subcommands
+from bot.runner import Runner
 from bot.settings import Settings
-from bot.transports.terminal import PLATFORM, TerminalInput, TerminalSender, is_interactive
+from bot.transports.terminal import PLATFORM, TerminalTransport, is_interactive
 from db.models import Officer
 from db.repositories import people
 from handlers import admin
+from handlers.messages import Incoming
 from handlers.routing import RoutingConfig
 
 WORKER_ID = "worker"
@@ -112,8 +114,23 @@ async def _names(app: App) -> dict[str, str]:
 async def _chat(as_officer: int | None, language: str | None) -> int:
     out = sys.stdout
     interactive = is_interactive()
-    sender = TerminalSender(WORKER_ID, out)
-    app = await build_app(Settings(), {PLATFORM: sender}, per_chat_interval=0.0)
+    app: App | None = None
+
+    async def handle(incoming: Incoming) -> bool:
+        if app is None:  # the terminal reads only after the runner started it
+            msg = "a line arrived before the chat was assembled"
+            raise RuntimeError(msg)
+        return await app.dispatcher.handle(incoming)
+
+    async def settle() -> None:
+        if app is not None:
+            await app.delivery.drain()
+
+    terminal = TerminalTransport(WORKER_ID, out, handle, settle, language, prompt=interactive)
+    app = await build_app(Settings(), {PLATFORM: terminal}, per_chat_interval=0.0)
+    # Delivery drains after each line instead of running beside it, so the conversation
+    # prints in order; nothing scheduled runs in a chat session.
+    runner = Runner(app, [terminal], background=False)
     try:
         async with app.sessionmaker() as session, session.begin():
             created = await ensure_sample_officers(session, app.routing)
@@ -128,9 +145,9 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
                 )
                 return 2
             user_id = login
-        sender.chat_id = user_id
+        terminal.chat_id = user_id
         names = await _names(app)
-        sender.names.update(names)
+        terminal.names.update(names)
         if interactive or created:
             officers = ", ".join(f"#{n}" for n in range(1, len(_SAMPLE_OFFICERS) + 1))
             print(
@@ -140,19 +157,8 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
                 "text); /start menu, /help, Ctrl-D to quit.\n",
                 file=out,
             )
-        terminal = TerminalInput(sender, user_id, language)
-        await app.delivery.drain()
-        while True:
-            if interactive:
-                out.write("> ")
-                out.flush()
-            line = await asyncio.to_thread(sys.stdin.readline)
-            if not line:
-                break
-            if not line.strip():
-                continue
-            await app.dispatcher.handle(terminal.incoming(line))
-            await app.delivery.drain()
+        await runner.start()
+        await terminal.finished()
     finally:
-        await app.close()
+        await runner.stop()
     return 0

@@ -36,6 +36,7 @@ from pydantic import SecretStr
 
 from bot.transports.base import (
     DeliveryError,
+    Handle,
     PermanentError,
     RetryAfter,
     TransientError,
@@ -45,7 +46,6 @@ from bot.transports.telegram import (
     ALLOWED_UPDATES,
     MAX_TEXT_LENGTH,
     PLATFORM,
-    Handle,
     SendStep,
     UpdateGate,
     api_chat_id,

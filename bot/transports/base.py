@@ -1,17 +1,26 @@
-"""What delivery needs from a transport, and how a transport reports a failed send.
+"""What the runtime needs from a transport, and how a transport reports a failed send.
 
-A transport maps each `Outgoing` to its messenger's API call (send, or edit when
-`edit_message_id` is set) and translates the messenger's refusals into the errors below,
-so delivery can decide what to do without knowing any messenger.
+A `Transport` is one messenger as the runner runs it: it receives updates and hands each
+to the core as an `Incoming` (through the `Handle` it was built with), and as a `Sender`
+it maps each `Outgoing` to its messenger's API call (send, or edit when `edit_message_id`
+is set) and translates the messenger's refusals into the errors below, so delivery can
+decide what to do without knowing any messenger. What a messenger has or lacks is said
+here too: group topics (`TopicSender`), its text limit, the form of its person ids
+(`Messenger`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from handlers.messages import Outgoing
+from handlers.messages import Incoming, Outgoing
+
+# The core's entry for one update; a transport calls it for each update it receives and
+# acknowledges the update to its messenger only after it returned.
+Handle = Callable[[Incoming], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,10 @@ class Messenger:
     # A person's id there (`Incoming.user_id`, always a string), e.g. digits on Telegram.
     user_id: re.Pattern[str]
     user_id_hint: str
+    # Whether a chat id names a group (several people, its own rate limit), not a person.
+    is_group_chat: Callable[[str], bool] = lambda _chat_id: False
+    # How it counts a text's length against its limit (Telegram: UTF-16 code units).
+    text_length: Callable[[str], int] = len
 
     def is_user_id(self, value: str) -> bool:
         return self.user_id.fullmatch(value) is not None
@@ -32,8 +45,8 @@ class Sender(Protocol):
     # Name stored in `OutboxMessage.platform`; delivery hands each row to the sender of its
     # platform.
     platform: str
-    # Longest text one message may carry, counted as Telegram counts it: UTF-16 code units
-    # of the visible text, after markup is parsed. Delivery splits longer texts.
+    # Longest text one message may carry, in its messenger's `text_length` units of the
+    # visible text, after markup is parsed. Delivery splits longer texts.
     max_text_length: int
 
     async def send(self, message: Outgoing) -> str | None:
@@ -42,6 +55,22 @@ class Sender(Protocol):
         `message.text` is always the HTML subset described on `Outgoing`; a plain-text
         resend after `MarkupRejected` arrives as the same subset with no tags left.
         """
+        ...
+
+
+class Transport(Sender, Protocol):
+    """A messenger as the runner runs it: updates in, messages out."""
+
+    async def start(self) -> None:
+        """Start receiving; return once updates flow to the core."""
+        ...
+
+    async def stop(self) -> None:
+        """Take no more updates and wait for those already taken."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections; after `stop`, or when `start` never ran."""
         ...
 
 

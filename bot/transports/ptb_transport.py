@@ -32,6 +32,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.transports.base import (
     DeliveryError,
+    Handle,
     PermanentError,
     RetryAfter,
     TransientError,
@@ -41,7 +42,6 @@ from bot.transports.telegram import (
     ALLOWED_UPDATES,
     MAX_TEXT_LENGTH,
     PLATFORM,
-    Handle,
     SendStep,
     UpdateGate,
     api_chat_id,

@@ -15,11 +15,24 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.transports.base import DeliveryError, MarkupRejected, Messenger, PermanentError
+from bot.markup import utf16_length
+from bot.transports.base import (
+    DeliveryError,
+    MarkupRejected,
+    Messenger,
+    PermanentError,
+)
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "telegram"
-TELEGRAM = Messenger(PLATFORM, re.compile(r"[0-9]{1,20}"), "digits only")
+# Telegram (and the Bot API clones) give groups and channels negative chat ids.
+TELEGRAM = Messenger(
+    PLATFORM,
+    re.compile(r"[0-9]{1,20}"),
+    "digits only",
+    is_group_chat=lambda chat_id: chat_id.startswith("-"),
+    text_length=utf16_length,
+)
 MAX_TEXT_LENGTH = 4096
 # Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
 # caption whose markup fits is sure to fit.
@@ -28,7 +41,6 @@ MAX_CAPTION_LENGTH = 1024
 ALLOWED_UPDATES = ("message", "callback_query")
 GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
 
-Handle = Callable[[Incoming], Awaitable[object]]
 T = TypeVar("T")
 # A Bot API object as JSON, the form both frameworks can give their parsed objects back in.
 Json = Mapping[str, Any]

@@ -4,19 +4,26 @@ A line that is the number of a button of the last message sent to this person pr
 anything else, other numbers included, is text. Messages to other people (an officer's
 ticket card while you play the worker) are printed too, marked with who they are for, so
 a newcomer sees the whole exchange.
+
+`TerminalTransport` is the terminal as the runner's `Transport`: it reads lines until
+stdin ends, hands each to the core, and lets delivery settle (`settle`) before reading
+the next, so the printed conversation keeps its order.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import re
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
 from typing import TextIO
 
-from bot.transports.base import Messenger
+from bot.transports.base import Handle, Messenger
 from handlers.messages import Button, Incoming, Outgoing
 
 PLATFORM = "terminal"
@@ -105,3 +112,58 @@ class TerminalInput:
 
 def is_interactive(stream: TextIO = sys.stdin) -> bool:
     return stream.isatty()
+
+
+class TerminalTransport(TerminalSender):
+    """Lines typed on stdin in, messages printed out; ends when stdin does."""
+
+    def __init__(
+        self,
+        chat_id: str,
+        out: TextIO,
+        handle: Handle,
+        settle: Callable[[], Awaitable[object]],
+        language: str | None = None,
+        *,
+        prompt: bool = False,
+        lines: TextIO = sys.stdin,
+    ) -> None:
+        super().__init__(chat_id, out)
+        self._handle = handle
+        self._settle = settle
+        self._language = language
+        self._prompt = prompt
+        self._lines = lines
+        self._reading: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        # The person is known only now (`chat_id` may have changed to an officer's).
+        typed = TerminalInput(self, self.chat_id, self._language)
+        self._reading = asyncio.create_task(self._read(typed))
+
+    async def _read(self, typed: TerminalInput) -> None:
+        await self._settle()
+        while True:
+            if self._prompt:
+                self._out.write("> ")
+                self._out.flush()
+            line = await asyncio.to_thread(self._lines.readline)
+            if not line:
+                return
+            if line.strip():
+                await self._handle(typed.incoming(line))
+                await self._settle()
+
+    async def finished(self) -> None:
+        """Wait until stdin ends (Ctrl-D, or the end of a script)."""
+        if self._reading is not None:
+            await self._reading
+
+    async def stop(self) -> None:
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reading
+
+    async def close(self) -> None:
+        return None

@@ -80,3 +80,11 @@ def test_plain_fallback_strips_tags_and_shows_entities_literally() -> None:
     assert visible == "Fish & chips x <3"
     assert entities == []
     assert html.unescape(safe) == visible
+
+
+def test_each_messenger_counts_length_its_own_way() -> None:
+    # An emoji is two units to Telegram (UTF-16) and one to a messenger counting
+    # characters, so the same limit cuts in different places.
+    text = "😀😀😀😀😀"
+    assert split_html(text, 4) == ["😀😀", "😀😀", "😀"]
+    assert split_html(text, 4, len) == ["😀😀😀😀", "😀"]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pydantic import SecretStr
 
 from bot.telegram_bot import Receiver, TransportName, build_transport
-from bot.transports.telegram import Handle
+from bot.transports.base import Handle
 from tests.fake_telegram import FakeTelegram
 
 TRANSPORTS: tuple[TransportName, ...] = ("aiogram", "ptb")

@@ -1,0 +1,69 @@
+"""One runner for every messenger: its transports receive, the core handles, delivery and
+the scheduler run beside them, and everything stops in the order a clean shutdown needs.
+
+Stop: every transport stops taking updates and finishes those in flight, then the
+scheduler and delivery stop (what was not sent stays in the outbox), then the transports
+close their connections and the database is closed. A messenger takes part by providing
+a `Transport`; nothing here knows which messengers run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from bot.app import App
+from bot.scheduler import Scheduler
+from bot.transports.base import Transport
+
+
+class Runner:
+    def __init__(
+        self, app: App, transports: Sequence[Transport], *, background: bool = True
+    ) -> None:
+        """`background`: run delivery and the scheduler as tasks; without it the caller
+        delivers itself (the terminal chat drains the outbox after each line, so its
+        output keeps the order of the conversation)."""
+        self.app = app
+        self.transports = tuple(transports)
+        self.scheduler = Scheduler(
+            app.sessionmaker,
+            app.settings,
+            app.routing,
+            interval=app.settings.scheduler_interval,
+            on_commit=app.delivery.wake,
+        )
+        self._background = background
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        try:
+            for transport in self.transports:
+                await transport.start()
+        except BaseException:
+            await self.close()
+            raise
+        if self._background:
+            # Whatever an earlier run left in the outbox goes out now.
+            self._tasks = [
+                asyncio.create_task(self.app.delivery.run()),
+                asyncio.create_task(self.scheduler.run()),
+            ]
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in flight, stop delivery, close everything."""
+        try:
+            for transport in self.transports:
+                await transport.stop()
+        finally:
+            self.scheduler.stop()
+            self.app.delivery.stop()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self.close()
+
+    async def close(self) -> None:
+        try:
+            for transport in self.transports:
+                await transport.close()
+        finally:
+            await self.app.close()
