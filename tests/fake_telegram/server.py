@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import math
 import re
@@ -453,13 +454,13 @@ class FakeTelegram(World):
                     busy.add(chat)
                     task = asyncio.create_task(self._deliver_update(self.webhook_url, update))
                     in_flight[update_id] = (task, chat)
-                    task.add_done_callback(lambda _, key=update_id: self._posted(in_flight, key))
+                    task.add_done_callback(functools.partial(self._posted, in_flight, update_id))
                 await self.wait_change(1.0)
         finally:
             for task, _ in list(in_flight.values()):
                 task.cancel()
 
-    def _posted(self, in_flight: _InFlight, key: int) -> None:
+    def _posted(self, in_flight: _InFlight, key: int, _task: asyncio.Task[None]) -> None:
         in_flight.pop(key, None)
         self.changed()
 
