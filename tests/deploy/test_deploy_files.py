@@ -15,6 +15,8 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 ENV_EXAMPLE = DEPLOY / "workerbot.env.example"
 # Read by the unit's command line, not by the bot's settings.
 UNIT_ONLY = {"WORKERBOT_WEBHOOK_URL"}
+# Commented lines that show an example rather than the default.
+EXAMPLES = {"WORKERBOT_CRISIS_HOTLINES", "WORKERBOT_CACHE_DIR"}
 
 
 def example_variables() -> dict[str, str]:
@@ -39,7 +41,7 @@ def test_the_example_is_accepted_and_its_commented_lines_show_the_defaults(
     settings = Settings(_env_file=None)
     assert settings.database_url.startswith("postgresql+asyncpg://")
     commented = re.findall(r"^# (WORKERBOT_[A-Z_]+)=", ENV_EXAMPLE.read_text(), re.MULTILINE)
-    for variable in set(commented) - {"WORKERBOT_CRISIS_HOTLINES"}:  # that one is an example
+    for variable in set(commented) - EXAMPLES:
         name = variable.removeprefix("WORKERBOT_").lower()
         assert getattr(settings, name) == getattr(defaults, name), variable
 
