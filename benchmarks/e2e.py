@@ -30,7 +30,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 from pydantic import SecretStr
-from sqlalchemy import make_url, text
+from sqlalchemy import event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -46,7 +47,24 @@ POSTGRES_URL = os.environ.get(
 )
 QUESTION = "职工医疗互助保障是什么？"
 
-Runner = Callable[[FakeTelegram], Awaitable[Callable[[], Awaitable[None]]]]
+Stop = Callable[[], Awaitable[None]]
+# A started bot: how to stop it, and how many SQL statements it has run so far (None for
+# the echo bots, which have no database).
+Started = tuple[Stop, Callable[[], int] | None]
+Runner = Callable[[FakeTelegram], Awaitable[Started]]
+
+
+def _count_statements(engine: AsyncEngine) -> Callable[[], int]:
+    """Counts the statements sent to the database (an executemany counts once; BEGIN and
+    COMMIT, which the drivers send themselves, are not counted)."""
+    count = 0
+
+    def seen(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    return lambda: count
 
 
 async def _measure(tg: FakeTelegram, users: list[FakeUser], per_user: int) -> float:
@@ -64,7 +82,7 @@ async def _measure(tg: FakeTelegram, users: list[FakeUser], per_user: int) -> fl
     return time.perf_counter() - started
 
 
-async def _aiogram_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+async def _aiogram_echo(tg: FakeTelegram) -> Started:
     session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
     bot = AiogramBot(tg.token, session=session)
     dispatcher = AiogramDispatcher()
@@ -81,10 +99,10 @@ async def _aiogram_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
         await dispatcher.stop_polling()
         await task
 
-    return stop
+    return stop, None
 
 
-async def _ptb_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+async def _ptb_echo(tg: FakeTelegram) -> Started:
     app = (
         Application.builder()
         .token(tg.token)
@@ -111,11 +129,11 @@ async def _ptb_echo(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
         await app.stop()
         await app.shutdown()
 
-    return stop
+    return stop, None
 
 
 def _full_stack(name: TransportName, url: str) -> Runner:
-    async def start(tg: FakeTelegram) -> Callable[[], Awaitable[None]]:
+    async def start(tg: FakeTelegram) -> Started:
         settings = Settings(
             _env_file=None,
             telegram_token=SecretStr(tg.token),
@@ -128,22 +146,28 @@ def _full_stack(name: TransportName, url: str) -> Runner:
         bot = await TelegramBot.create(
             settings, transport_name=name, polling_timeout=1, per_chat_interval=0
         )
+        statements = _count_statements(bot.app.engine)
         await bot.start()
-        return bot.stop
+        return bot.stop, statements
 
     return start
 
 
-async def _run(runner: Runner, users: int, per_user: int) -> float:
+async def _run(runner: Runner, users: int, per_user: int) -> tuple[float, float | None]:
+    """Updates per second, and SQL statements per update (None without a database)."""
     async with FakeTelegram() as tg:
         people = [tg.user(f"Worker {n}") for n in range(users)]
-        stop = await runner(tg)
+        stop, statements = await runner(tg)
         try:
             await _measure(tg, people[:1], 1)  # warm-up: connections, caches, first queries
+            before = statements() if statements else 0
             seconds = await _measure(tg, people, per_user)
+            # Delivery settles the last sends just after they arrive: let it finish.
+            await asyncio.sleep(0.5)
+            per_update = (statements() - before) / (users * per_user) if statements else None
         finally:
             await stop()
-    return users * per_user / seconds
+    return users * per_user / seconds, per_update
 
 
 async def _scratch_postgres() -> str:
@@ -166,9 +190,9 @@ async def _drop_postgres(url: str) -> None:
 async def main(updates: int, users: int, backends: list[str]) -> None:
     per_user = max(1, updates // users)
     total = per_user * users
-    rows: list[tuple[str, str, float, float]] = []
+    rows: list[tuple[str, str, float, float, float | None]] = []
     echoes: dict[str, Runner] = {"aiogram": _aiogram_echo, "ptb": _ptb_echo}
-    echo_rate = {name: await _run(runner, users, per_user) for name, runner in echoes.items()}
+    echo_rate = {name: (await _run(runner, users, per_user))[0] for name, runner in echoes.items()}
     for backend in backends:
         for name in ("aiogram", "ptb"):
             transport: TransportName = "aiogram" if name == "aiogram" else "ptb"
@@ -178,17 +202,23 @@ async def main(updates: int, users: int, backends: list[str]) -> None:
                 else:
                     url = await _scratch_postgres()
                 try:
-                    rate = await _run(_full_stack(transport, url), users, per_user)
+                    rate, statements = await _run(_full_stack(transport, url), users, per_user)
                 finally:
                     if backend != "sqlite":
                         await _drop_postgres(url)
-            rows.append((name, backend, rate, echo_rate[name]))
+            rows.append((name, backend, rate, echo_rate[name], statements))
     print(f"{total} questions from {users} workers, long polling, fake Bot API on 127.0.0.1\n")
-    print("| framework | database | whole bot (updates/s) | echo bot (updates/s) | ratio |")
-    print("|---|---|---:|---:|---:|")
-    for name, backend, rate, echo in rows:
+    print(
+        "| framework | database | whole bot (updates/s) | echo bot (updates/s) | ratio "
+        "| SQL statements per update |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
+    for name, backend, rate, echo, statements in rows:
         label = "aiogram" if name == "aiogram" else "python-telegram-bot"
-        print(f"| {label} | {backend} | {rate:.0f} | {echo:.0f} | {rate / echo:.2f} |")
+        per_update = "" if statements is None else f"{statements:.1f}"
+        print(
+            f"| {label} | {backend} | {rate:.0f} | {echo:.0f} | {rate / echo:.2f} | {per_update} |"
+        )
 
 
 def _parse(argv: list[str] | None = None) -> argparse.Namespace:

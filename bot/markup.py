@@ -97,6 +97,10 @@ def split_html(text: str, limit: int, length: Length = utf16_length) -> list[str
     if limit < 1:
         msg = f"limit must be positive, got {limit}"
         raise ValueError(msg)
+    # The visible length never exceeds the raw one (tags are free, an entity is no longer
+    # than its spelling): most texts fit without being tokenized.
+    if length(text) <= limit:
+        return [text]
     tokens = _tokenize(text, length)
     if sum(token.width for token in tokens) <= limit:
         return [text]

@@ -1,5 +1,6 @@
 """One runner for every messenger: its transports receive, the core handles, delivery and
-the scheduler run beside them, and everything stops in the order a clean shutdown needs.
+the scheduler run beside them (on PostgreSQL also a LISTEN, so other replicas' outbox
+commits wake this one's delivery), and everything stops in the order a clean shutdown needs.
 
 Stop: every transport stops taking updates and finishes those in flight, then the
 scheduler and delivery stop (what was not sent stays in the outbox), then the transports
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from bot.app import App
 from bot.scheduler import Scheduler
 from bot.transports.base import Transport
+from db.notify import OutboxListener
 
 
 class Runner:
@@ -33,6 +35,12 @@ class Runner:
             interval=app.settings.scheduler_interval,
             on_commit=app.delivery.wake,
         )
+        # Other replicas' commits wake this one's delivery (SQLite has one process).
+        self.outbox_listener = (
+            OutboxListener(app.engine, app.delivery.wake)
+            if background and app.engine.dialect.name == "postgresql"
+            else None
+        )
         self._background = background
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -49,6 +57,8 @@ class Runner:
                 asyncio.create_task(self.app.delivery.run()),
                 asyncio.create_task(self.scheduler.run()),
             ]
+            if self.outbox_listener is not None:
+                self._tasks.append(asyncio.create_task(self.outbox_listener.run()))
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in flight, stop delivery, close everything."""
@@ -58,6 +68,8 @@ class Runner:
         finally:
             self.scheduler.stop()
             self.app.delivery.stop()
+            if self.outbox_listener is not None:
+                self.outbox_listener.stop()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self.close()
 

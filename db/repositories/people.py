@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Person
@@ -44,17 +45,53 @@ async def get_or_create_person(
     # One upsert whether the person is new or not (a round trip fewer on every update).
     # Two replicas seeing a newcomer's first two updates at once are fine: on PostgreSQL
     # the second insert waits for the first one's commit and then updates its row.
-    statement = insert_for(session, Person).values(
+    row = person_row(
         platform=platform,
         platform_user_id=platform_user_id,
         chat_id=chat_id,
-        display_name=display_name,
         language=language,
-        language_chosen=False,
-        reachable=True,
-        created_at=now,
-        last_seen_at=now,
+        display_name=display_name,
+        now=now,
     )
+    statement = refresh_on_conflict(insert_for(session, Person).values(**row), display_name)
+    # RETURNING the entity with populate_existing refreshes a copy already in the session.
+    person: Person = (
+        await session.scalars(
+            statement.returning(Person), execution_options={"populate_existing": True}
+        )
+    ).one()
+    return person
+
+
+def person_row(
+    *,
+    platform: str,
+    platform_user_id: str,
+    chat_id: str,
+    language: str,
+    display_name: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a newcomer's row."""
+    return {
+        "platform": platform,
+        "platform_user_id": platform_user_id,
+        "chat_id": chat_id,
+        "display_name": display_name,
+        "language": language,
+        "language_chosen": False,
+        "reachable": True,
+        "created_at": now,
+        "last_seen_at": now,
+    }
+
+
+Upsert = postgresql.Insert | sqlite.Insert
+
+
+def refresh_on_conflict(statement: Upsert, display_name: str | None) -> Upsert:
+    """An INSERT of `person_row` that, for a person already known, refreshes their chat,
+    last contact, messenger language (unless they chose one) and name (unless None)."""
     new = statement.excluded
     refreshed: dict[str, Any] = {
         "chat_id": new.chat_id,
@@ -63,16 +100,9 @@ async def get_or_create_person(
     }
     if display_name is not None:
         refreshed["display_name"] = new.display_name
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["platform", "platform_user_id"], set_=refreshed
     )
-    # RETURNING the entity with populate_existing refreshes a copy already in the session.
-    person: Person = (
-        await session.scalars(
-            statement.returning(Person), execution_options={"populate_existing": True}
-        )
-    ).one()
-    return person
 
 
 async def _set_reachable(session: AsyncSession, person_id: int, reachable: bool) -> None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repositories import people, state, updates
+from db.repositories import arrival, people, state, updates
+from db.repositories.arrival import SavedState
 from handlers import admin
 from handlers.core import notify, router
 from handlers.core.config import CoreConfig
@@ -64,11 +65,8 @@ class Dispatcher:
         now = self._clock()
         try:
             async with self._sessionmaker() as session, session.begin():
-                if not await updates.record_update(
-                    session, incoming.platform, incoming.update_id, now
-                ):
+                if not await self._run(session, incoming, now):
                     return False
-                await self._run(session, incoming, now)
         except Exception:
             # The flow's work is rolled back; say so instead of leaving the person waiting,
             # and remember the update so a redelivery does not fail the same way again.
@@ -79,28 +77,43 @@ class Dispatcher:
             self.on_commit()
         return True
 
-    async def _run(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+    async def _run(self, session: AsyncSession, incoming: Incoming, now: datetime) -> bool:
+        """Record the update and run its flow; False if it was processed before."""
         language = language_from_code(incoming.language, self._config.default_language)
         if incoming.is_group:
+            if not await updates.record_update(
+                session, incoming.platform, incoming.update_id, now
+            ):
+                return False
             # Only officers act in a group; their person (and private chat) stay as they are.
             found = await people.find_person(session, incoming.platform, incoming.user_id)
             officer = None if found is None else await admin.officer_for_person(session, found.id)
             if found is None or officer is None:
                 await group.from_outsider(session, incoming, lang=language, now=now)
-                return
+                return True
             person = found
+            loaded = await state.load_state(session, person.id)
+            saved = None if loaded is None else SavedState(loaded.flow, loaded.step, loaded.data)
         else:
-            person = await people.get_or_create_person(
+            # The update id, the person, their officer account and state in one go.
+            arrived = await arrival.arrive(
                 session,
                 platform=incoming.platform,
+                update_id=incoming.update_id,
                 platform_user_id=incoming.user_id,
                 chat_id=incoming.chat_id,
                 language=language,
                 display_name=incoming.display_name,
                 now=now,
             )
-            officer = await admin.officer_for_person(session, person.id)
-        saved = await state.load_state(session, person.id)
+            if arrived is None:
+                return False
+            person, saved = arrived.person, arrived.state
+            officer = (
+                None
+                if arrived.officer_id is None
+                else await admin.officer_for_person(session, person.id)
+            )
         flow_state = (
             FlowState(flow=saved.flow, step=saved.step, data=dict(saved.data))
             if saved is not None
@@ -127,6 +140,7 @@ class Dispatcher:
             await state.save_state(
                 session, turn.person_id, turn.state.flow, turn.state.step, turn.state.data, now
             )
+        return True
 
     async def slow_down(self, incoming: Incoming) -> None:
         """Tell a person who writes too fast to slow down, without running their update.

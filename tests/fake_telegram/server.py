@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import math
 import re
+import ssl
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -49,6 +51,9 @@ _NGINX_PAGE = (
 _DEFAULT_UPDATES = {"message", "edited_message", "callback_query", "channel_post"}
 _SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "copyMessage"}
 _RATE_SLACK = 0.05  # seconds of timer jitter forgiven before flood control answers 429
+
+# Webhook posts under way: update id -> (its task, its chat).
+_InFlight = dict[int, tuple[asyncio.Task[None], int | None]]
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class FakeTelegram(World):
         webhook_retry_delay: float = 0.05,
         webhook_max_attempts: int = 20,
         webhook_timeout: float = 10.0,
+        webhook_parallel: bool = False,
+        webhook_ssl: ssl.SSLContext | None = None,
         rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(token, bot_username)
@@ -105,6 +112,10 @@ class FakeTelegram(World):
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_max_attempts = webhook_max_attempts
         self.webhook_timeout = webhook_timeout
+        self.webhook_parallel = webhook_parallel
+        # Trusts the test's self-signed certificate for an https:// webhook (e.g. nginx).
+        self.webhook_ssl = webhook_ssl
+        self._webhook_failures: dict[int, int] = {}  # update id -> failed posts so far
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self._webhook_allowed: list[str] | None = None
@@ -423,25 +434,51 @@ class FakeTelegram(World):
         return info
 
     async def _webhook_loop(self) -> None:
-        attempts = 0
-        while self.webhook_url is not None and not self._closing:
-            batch = self._deliverable(1)
-            if not batch:
+        """Post pending updates until the webhook is deleted; redeliver what got no 2xx.
+
+        By default one update at a time, in order. With ``webhook_parallel`` up to the
+        webhook's ``max_connections`` at once, but never two of one chat at a time, as
+        Telegram does for a busy bot (a chat's updates stay in order).
+        """
+        in_flight: _InFlight = {}
+        try:
+            while self.webhook_url is not None and not self._closing:
+                limit = self._webhook_max_connections if self.webhook_parallel else 1
+                busy = {chat for _, chat in in_flight.values()}
+                for update in self._deliverable(len(self.pending)):
+                    if len(in_flight) >= limit:
+                        break
+                    update_id, chat = update["update_id"], _update_chat(update)
+                    if update_id in in_flight or (chat is not None and chat in busy):
+                        continue
+                    busy.add(chat)
+                    task = asyncio.create_task(self._deliver_update(self.webhook_url, update))
+                    in_flight[update_id] = (task, chat)
+                    task.add_done_callback(functools.partial(self._posted, in_flight, update_id))
                 await self.wait_change(1.0)
-                continue
-            update = batch[0]
-            if await self._post_update(self.webhook_url, update):
-                attempts = 0
-                self.pending = [u for u in self.pending if u is not update]
-                self.changed()
-                continue
-            attempts += 1
-            if attempts >= self.webhook_max_attempts:
-                attempts = 0
-                self.pending = [u for u in self.pending if u is not update]
-                self.dropped_updates.append(update)
-                self.changed()
-            await asyncio.sleep(self.webhook_retry_delay)
+        finally:
+            for task, _ in list(in_flight.values()):
+                task.cancel()
+
+    def _posted(self, in_flight: _InFlight, key: int, _task: asyncio.Task[None]) -> None:
+        in_flight.pop(key, None)
+        self.changed()
+
+    async def _deliver_update(self, url: str, update: JSON) -> None:
+        """One attempt; on failure wait the retry delay before the update is due again."""
+        update_id = update["update_id"]
+        if await self._post_update(url, update):
+            self._webhook_failures.pop(update_id, None)
+            self.pending = [u for u in self.pending if u is not update]
+            return
+        failures = self._webhook_failures.get(update_id, 0) + 1
+        self._webhook_failures[update_id] = failures
+        if failures >= self.webhook_max_attempts:
+            del self._webhook_failures[update_id]
+            self.pending = [u for u in self.pending if u is not update]
+            self.dropped_updates.append(update)
+            return
+        await asyncio.sleep(self.webhook_retry_delay)
 
     async def _post_update(self, url: str, update: JSON) -> bool:
         assert self._client is not None
@@ -457,6 +494,7 @@ class FakeTelegram(World):
                 data=json.dumps(update, ensure_ascii=False).encode(),
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+                ssl=self.webhook_ssl if self.webhook_ssl is not None else True,
             ) as response:
                 status = response.status
                 if 200 <= status < 300:
@@ -493,3 +531,18 @@ class FakeTelegram(World):
             self.calls.append(Call(name, params, at, exc.status, None, exc.description))
             return
         self.calls.append(Call(name, params, at, 200, result, None))
+
+
+def _update_chat(update: JSON) -> int | None:
+    """The chat an update belongs to (None for kinds without one)."""
+    for key, payload in update.items():
+        if key == "update_id" or not isinstance(payload, dict):
+            continue
+        message = payload.get("message", payload)
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+        sender = payload.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
