@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import SecretStr
 from sqlalchemy import make_url
 
+from bot import killpoints
 from bot.app import App, build_app
 from bot.runner import Runner
 from bot.settings import Settings
@@ -144,7 +145,9 @@ class TelegramBot:
             if app is None:  # the transport receives only after start()
                 msg = "an update arrived before the bot was assembled"
                 raise RuntimeError(msg)
-            return await app.handle(incoming)
+            handled = await app.handle(incoming)
+            killpoints.reached("committed")
+            return handled
 
         transport = build_transport(
             transport_name,
