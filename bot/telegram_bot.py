@@ -16,9 +16,7 @@ from bot import killpoints
 from bot.app import App, build_app
 from bot.runner import Runner
 from bot.settings import Settings
-from bot.transports.aiogram_transport import AiogramTransport
 from bot.transports.base import Handle
-from bot.transports.ptb_transport import PtbTransport
 from bot.transports.telegram import PLATFORM, TelegramTransport
 from bot.webhook import WebhookServer, listen_address, webhook_path
 from handlers.messages import Incoming, Outgoing
@@ -35,7 +33,11 @@ def build_transport(
     concurrency: int = 1,
     polling_timeout: int = 10,
 ) -> TelegramTransport:
+    # Only the framework in use is imported: aiogram alone takes seconds of CPU to import,
+    # and a restart is that much longer a silence for every chat.
     if name == "aiogram":
+        from bot.transports.aiogram_transport import AiogramTransport  # noqa: PLC0415
+
         return AiogramTransport(
             token=token,
             api_base=api_base,
@@ -43,6 +45,8 @@ def build_transport(
             concurrency=concurrency,
             polling_timeout=polling_timeout,
         )
+    from bot.transports.ptb_transport import PtbTransport  # noqa: PLC0415
+
     return PtbTransport(
         token=token,
         api_base=api_base,

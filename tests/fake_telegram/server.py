@@ -198,10 +198,14 @@ class FakeTelegram(World):
         chat_id: int | None = None,
         times: int = 1,
         error: Fault,
-    ) -> None:
+    ) -> FaultRule:
         """The next ``times`` calls of ``method`` (any method if None) to ``chat_id`` (any chat
-        if None) fail with ``error``; a ``Delay`` holds them, then they run normally."""
-        self._faults.append(FaultRule(method, chat_id, times, error))
+        if None) fail with ``error``; a ``Delay`` holds them, then they run normally.
+
+        The rule's ``times`` counts down as calls arrive: at 0 the last one is in hand."""
+        rule = FaultRule(method, chat_id, times, error)
+        self._faults.append(rule)
+        return rule
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -264,6 +268,7 @@ class FakeTelegram(World):
             rule.times -= 1
             if rule.times <= 0:
                 self._faults.remove(rule)
+            self.changed()
             if isinstance(rule.fault, Delay):
                 await asyncio.sleep(rule.fault.seconds)
                 continue
