@@ -245,6 +245,9 @@ class FakeTelegram(World):
             result = await self._execute(name, handler, Params(params, files))
         except ApiError as exc:
             return self._reply_error(name, params, files, at, exc)
+        except ConnectionResetError:
+            # The bot went away mid-request (killed, in the fault tests): not the fake's bug.
+            raise
         except Exception as exc:
             # A bug in the fake must not pass for a Telegram outage the bot would retry.
             self.internal_errors.append(exc)
