@@ -1,11 +1,16 @@
 """Outbox delivery: sends what the core committed, within the messenger's limits.
 
-Rows are claimed and settled through db.repositories.outbox: a claim pushes a row's
-`not_before` past a lease, so a second loop (in this process or another replica) skips it
-while it is in flight, and no database lock is held while we talk to the messenger. Only the
-oldest pending row of each chat can be claimed, which keeps every chat in order even across
-loops and while a row waits out a 429. If the process dies mid-send, the lease expires and
-the row is sent again: a message may then arrive twice, but none is lost.
+Rows are claimed and settled through db.repositories.outbox: a claim names this loop as
+its owner and pushes a row's `not_before` past a short lease, so a second loop (in this
+process or another replica) skips it while it is in flight, and no database lock is held
+while we talk to the messenger. A heartbeat renews the lease of every row this loop holds,
+however long it waits for its turn or for the messenger. Only the oldest pending row of each
+chat can be claimed, which keeps every chat in order even across loops and while a row
+waits out a 429. If the process dies, its leases run out within `CLAIM_LEASE` and whoever
+claims next sends the rows again: a message that was in flight (its request made, its
+answer not yet recorded) may then arrive twice; nothing is lost and nothing else is sent
+twice. A long text split into parts records each part sent, so only the part in flight can
+come twice.
 
 A message for a ticket's topic in an officers' group (`Outgoing.topic`) goes into the topic
 the ticket has in that group; the first one opens it and keeps its thread id on the ticket.
@@ -18,15 +23,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html import escape
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import killpoints
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.markup import Length, as_plain_html, split_html, utf16_length
 from bot.transports import MESSENGERS
@@ -49,6 +58,12 @@ logger = logging.getLogger(__name__)
 
 UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
 T = TypeVar("T")
+
+
+def new_owner() -> str:
+    """A name for one delivery loop, unique across processes and restarts, and telling an
+    operator reading the outbox which host and process holds a row."""
+    return f"{socket.gethostname()[:40]}/{os.getpid()}/{secrets.token_hex(4)}"
 
 
 def is_group_chat(platform: str, chat_id: str) -> bool:
@@ -164,9 +179,10 @@ class Delivery:
         poll_interval: float = 1.0,
         batch_size: int = 50,
         max_in_flight: int = 8,
-        claim_ttl: float = 300.0,
+        claim_ttl: float = outbox.CLAIM_LEASE.total_seconds(),
         send_timeout: float = 60.0,
         on_unreachable: UnreachableHook = person_unreachable,
+        owner: str | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._senders = dict(senders)
@@ -184,6 +200,11 @@ class Delivery:
         self._batch_size = batch_size
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._claim_ttl = timedelta(seconds=claim_ttl)
+        # Renewed three times a lease, so one late or failed renewal loses nothing.
+        self._heartbeat_interval = claim_ttl / 3
+        self.owner = owner or new_owner()
+        # Rows this loop has claimed and not yet handed back: the heartbeat renews them.
+        self._held: set[int] = set()
         self._send_timeout = send_timeout
         self._on_unreachable = on_unreachable
         self._wake = asyncio.Event()
@@ -203,13 +224,38 @@ class Delivery:
         self._wake.set()
 
     async def run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                await self.drain()
-            except Exception:
-                logger.exception("delivery pass failed; retrying at the next poll")
-            await self._wait(self._poll_interval, wake=True)
+        heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    await self.drain()
+                except Exception:
+                    logger.exception("delivery pass failed; retrying at the next poll")
+                await self._wait(self._poll_interval, wake=True)
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _heartbeat(self) -> None:
+        """Renew the lease of the rows in hand until cancelled; a failure is retried at the
+        next beat, and only a process too stalled to beat for a whole lease loses its rows."""
+        while True:
+            # Not the clock's sleep: a test's virtual clock would jump ahead on every beat.
+            await asyncio.sleep(self._heartbeat_interval)
+            await self.renew()
+
+    async def renew(self) -> None:
+        """Extend the lease of every row this loop holds."""
+        held = set(self._held)
+        if not held:
+            return
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await outbox.renew(session, self.owner, held, self._clock.now() + self._claim_ttl)
+        except Exception:
+            logger.exception("could not renew the claims on %d outbox rows", len(held))
 
     async def drain(self) -> int:
         """Send everything due now; return how many rows were settled (sent or failed)."""
@@ -239,30 +285,36 @@ class Delivery:
     async def _claim(self) -> list[OutboxMessage]:
         # The rows outlive the session: its sessionmaker keeps loaded objects after commit.
         async with self._sessionmaker() as session, session.begin():
-            return await outbox.claim_due(
+            rows = await outbox.claim_due(
                 session,
                 self._clock.now(),
                 self._batch_size,
                 platforms=list(self._senders),
                 lease=self._claim_ttl,
+                owner=self.owner,
             )
+        self._held.update(row.id for row in rows)
+        return rows
 
     async def _deliver_batch(self, rows: Sequence[OutboxMessage]) -> int:
         outcomes = await asyncio.gather(*(self._guarded(row) for row in rows))
         return sum(outcomes)
 
     async def _guarded(self, row: OutboxMessage) -> bool:
-        async with self._in_flight:
-            try:
-                return await self._deliver(row)
-            except _StoppedError:
-                await self._release(row, 0.0)
-                return False
-            except Exception:
-                # The row stays claimed; its lease expires and it is tried again (the claim
-                # counted this attempt).
-                logger.exception("delivering outbox row %s failed", row.id)
-                return False
+        try:
+            async with self._in_flight:
+                try:
+                    return await self._deliver(row)
+                except _StoppedError:
+                    await self._release(row, 0.0)
+                    return False
+                except Exception:
+                    # The row stays claimed; no longer renewed, its lease runs out and it is
+                    # tried again (the claim counted this attempt).
+                    logger.exception("delivering outbox row %s failed", row.id)
+                    return False
+        finally:
+            self._held.discard(row.id)
 
     async def _turn(self, sender: Sender, chat_id: str) -> None:
         """Wait until this chat may get its next message, then take the slot."""
@@ -276,7 +328,10 @@ class Delivery:
             await self._wait(wait)
 
     async def _send(self, sender: Sender, message: Outgoing) -> str | None:
-        return await self._with_timeout(sender.send(message))
+        killpoints.reached("sending")
+        sent = await self._with_timeout(sender.send(message))
+        killpoints.reached("sent")
+        return sent
 
     async def _with_timeout(self, call: Awaitable[T]) -> T:
         try:
@@ -328,6 +383,10 @@ class Delivery:
                 return False
             except Exception as exc:  # noqa: BLE001 - every failure is settled
                 return await self._settle_error(row, exc, unsent)
+            if number < len(parts) - 1:
+                killpoints.reached("part-sent")
+                async with self._sessionmaker() as session, session.begin():
+                    await outbox.record_progress(session, row.id, _rejoin(parts[number + 1 :]))
         await self._mark_sent(row, message_id)
         return True
 
@@ -451,6 +510,18 @@ class Delivery:
                 if person is not None and person.reachable:
                     await self._on_unreachable(session, row.person_id, now)
         logger.info("outbox row %s failed: %s", row.id, error)
+
+
+@overload
+def _rejoin(parts: Sequence[Outgoing]) -> str: ...
+
+
+@overload
+def _rejoin(parts: None) -> None: ...
+
+
+@overload
+def _rejoin(parts: Sequence[Outgoing] | None) -> str | None: ...
 
 
 def _rejoin(parts: Sequence[Outgoing] | None) -> str | None:

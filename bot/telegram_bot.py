@@ -12,12 +12,11 @@ from typing import Literal
 from pydantic import SecretStr
 from sqlalchemy import make_url
 
+from bot import killpoints
 from bot.app import App, build_app
 from bot.runner import Runner
 from bot.settings import Settings
-from bot.transports.aiogram_transport import AiogramTransport
 from bot.transports.base import Handle
-from bot.transports.ptb_transport import PtbTransport
 from bot.transports.telegram import PLATFORM, TelegramTransport
 from bot.webhook import WebhookServer, listen_address, webhook_path
 from handlers.messages import Incoming, Outgoing
@@ -34,7 +33,11 @@ def build_transport(
     concurrency: int = 1,
     polling_timeout: int = 10,
 ) -> TelegramTransport:
+    # Only the framework in use is imported: aiogram alone takes seconds of CPU to import,
+    # and a restart is that much longer a silence for every chat.
     if name == "aiogram":
+        from bot.transports.aiogram_transport import AiogramTransport  # noqa: PLC0415
+
         return AiogramTransport(
             token=token,
             api_base=api_base,
@@ -42,6 +45,8 @@ def build_transport(
             concurrency=concurrency,
             polling_timeout=polling_timeout,
         )
+    from bot.transports.ptb_transport import PtbTransport  # noqa: PLC0415
+
     return PtbTransport(
         token=token,
         api_base=api_base,
@@ -144,7 +149,9 @@ class TelegramBot:
             if app is None:  # the transport receives only after start()
                 msg = "an update arrived before the bot was assembled"
                 raise RuntimeError(msg)
-            return await app.handle(incoming)
+            handled = await app.handle(incoming)
+            killpoints.reached("committed")
+            return handled
 
         transport = build_transport(
             transport_name,

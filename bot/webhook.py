@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import killpoints
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
@@ -117,6 +119,7 @@ class WebhookServer:
             return web.Response(status=400, text="not JSON")
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return web.Response(status=400, text="not a Telegram update")
+        killpoints.reached("received")
         try:
             await self._feed(update)
         except Exception:

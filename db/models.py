@@ -385,6 +385,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The delivery loop holding the row while it is in flight (see outbox.claim_due);
+    # None once it is handed back.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     # Who it is for and about, so a failed delivery can be told to the right officer.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))

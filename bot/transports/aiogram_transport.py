@@ -2,7 +2,9 @@
 
 No flow logic: what to answer is the core's business. This module only wires aiogram's
 Bot and Dispatcher to the Telegram rules in `bot.transports.telegram`, calls aiogram's
-methods and turns aiogram's exceptions into delivery errors.
+methods and turns aiogram's exceptions into delivery errors. Long polling is our own loop
+(`bot.transports.polling`) over aiogram's getUpdates, which acknowledges an update only
+after the core is done with it; aiogram's Dispatcher serves the webhook.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
+from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
     MAX_TEXT_LENGTH,
     PLATFORM,
+    Json,
     SendStep,
     UpdateGate,
     api_chat_id,
@@ -84,9 +88,8 @@ class AiogramTransport:
         self.bot = Bot(token.get_secret_value(), session=session)
         self._handle = handle
         self._gate = UpdateGate(concurrency)
-        self._polling_timeout = polling_timeout
-        self._concurrency = concurrency
         self._username: str | None = None
+        self._poller = Poller(self._fetch, self._take_polled, timeout=polling_timeout)
         self._polling: asyncio.Task[None] | None = None
         self.dispatcher = Dispatcher()
         self.dispatcher.message.register(self._on_message)
@@ -102,17 +105,7 @@ class AiogramTransport:
     async def start_polling(self) -> None:
         # A webhook left over from an earlier run would make getUpdates fail with 409.
         await self.bot.delete_webhook(drop_pending_updates=False)
-        self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=self._polling_timeout,
-                handle_as_tasks=True,
-                tasks_concurrency_limit=self._concurrency,
-                allowed_updates=list(ALLOWED_UPDATES),
-                handle_signals=False,
-                close_bot_session=False,
-            )
-        )
+        self._polling = asyncio.create_task(self._poller.run())
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
@@ -124,7 +117,7 @@ class AiogramTransport:
     async def stop_receiving(self) -> None:
         """Stop taking updates and wait for those already taken to be handled."""
         if self._polling is not None:
-            await self.dispatcher.stop_polling()
+            self._poller.stop()
             await self._polling
             self._polling = None
         await self._gate.wait_idle()
@@ -134,6 +127,26 @@ class AiogramTransport:
 
     # -- updates in --------------------------------------------------------------------
 
+    async def _fetch(self, offset: int | None, wait: int) -> list[Json]:
+        try:
+            updates = await self.bot.get_updates(
+                offset=offset,
+                timeout=wait,
+                allowed_updates=list(ALLOWED_UPDATES),
+                # The long poll itself must not count against the request timeout.
+                request_timeout=int(self.bot.session.timeout + wait),
+            )
+        except (AiogramError, TimeoutError) as exc:
+            raise delivery_error(exc) from exc
+        return [_as_json(update) for update in updates]
+
+    async def _take_polled(self, update: Json) -> None:
+        try:
+            await self._take_json(update)
+        finally:
+            if (query := update.get("callback_query")) is not None:
+                await self._answer(query["id"])
+
     async def _on_message(self, _message: Message, event_update: Update) -> None:
         await self._take(event_update)
 
@@ -141,15 +154,19 @@ class AiogramTransport:
         try:
             await self._take(event_update)
         finally:
-            # Stops the button's spinner; a late or failed answer changes nothing else.
-            try:
-                await query.answer()
-            except (TelegramAPIError, AiogramError) as exc:
-                log.warning("could not answer a button press: %s", exc)
+            await self._answer(query.id)
+
+    async def _answer(self, query_id: str) -> None:
+        # Stops the button's spinner; a late or failed answer changes nothing else.
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except (TelegramAPIError, AiogramError, TimeoutError) as exc:
+            log.warning("could not answer a button press: %s", exc)
 
     async def _take(self, update: Update) -> None:
-        # Back to the Bot API's JSON, which the shared mapping reads (about 10 µs an update).
-        raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
+        await self._take_json(_as_json(update))
+
+    async def _take_json(self, raw: Json) -> None:
         incoming = incoming_from_update(raw, self._username)
         if incoming is not None:
             await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
@@ -229,6 +246,11 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if isinstance(exc, TelegramAPIError) and is_forbidden_description(exc.message):
         return Unreachable(exc.message)
     return PermanentError(str(exc))
+
+
+def _as_json(update: Update) -> Json:
+    # Back to the Bot API's JSON, which the shared mapping reads (about 10 µs an update).
+    return update.model_dump(mode="json", exclude_none=True, by_alias=True)
 
 
 def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:

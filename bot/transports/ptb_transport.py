@@ -2,11 +2,14 @@
 
 No flow logic: what to answer is the core's business. This module only wires PTB's
 Application to the Telegram rules in `bot.transports.telegram`, calls PTB's methods and
-turns PTB's exceptions into delivery errors.
+turns PTB's exceptions into delivery errors. Long polling is our own loop
+(`bot.transports.polling`) over PTB's getUpdates, which acknowledges an update only after
+the core is done with it; PTB's Application serves the webhook.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from datetime import timedelta
@@ -14,7 +17,6 @@ from typing import Any
 
 from pydantic import SecretStr
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -38,10 +40,12 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
+from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
     MAX_TEXT_LENGTH,
     PLATFORM,
+    Json,
     SendStep,
     UpdateGate,
     api_chat_id,
@@ -110,7 +114,8 @@ class PtbTransport:
         self.application.add_error_handler(self._on_error)
         self._handle = handle
         self._gate = UpdateGate(concurrency)
-        self._polling_timeout = polling_timeout
+        self._poller = Poller(self._fetch, self._take_polled, timeout=polling_timeout)
+        self._polling: asyncio.Task[None] | None = None
         # Webhook updates being fed, and whether the core failed on them.
         self._webhook_failed: dict[int, bool] = {}
 
@@ -122,16 +127,9 @@ class PtbTransport:
         await self.application.start()
 
     async def start_polling(self) -> None:
-        updater = self.application.updater
-        if updater is None:
-            msg = "this application was built without an updater"
-            raise RuntimeError(msg)
-        # Starting the updater also removes a webhook left over from an earlier run.
-        await updater.start_polling(
-            timeout=timedelta(seconds=self._polling_timeout),
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-        )
+        # A webhook left over from an earlier run would make getUpdates fail with 409.
+        await self.application.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(self._poller.run())
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.application.bot.set_webhook(
@@ -152,9 +150,10 @@ class PtbTransport:
 
     async def stop_receiving(self) -> None:
         """Stop taking updates and wait for those already taken to be handled."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._polling is not None:
+            self._poller.stop()
+            await self._polling
+            self._polling = None
         if self.application.running:
             await self.application.stop()
         await self._gate.wait_idle()
@@ -167,6 +166,27 @@ class PtbTransport:
 
     # -- updates in --------------------------------------------------------------------
 
+    async def _fetch(self, offset: int | None, wait: int) -> list[Json]:
+        try:
+            # PTB adds the long-poll timeout to the request's read timeout itself.
+            updates = await self.application.bot.get_updates(
+                offset=offset,
+                timeout=timedelta(seconds=wait),
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return [update.to_dict() for update in updates]
+
+    async def _take_polled(self, update: Json) -> None:
+        try:
+            incoming = incoming_from_update(update, self.application.bot.username)
+            if incoming is not None:
+                await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
+        finally:
+            if (query := update.get("callback_query")) is not None:
+                await _answer(self.application.bot, query["id"])
+
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = incoming_from_update(update.to_dict(), self.application.bot.username)
         try:
@@ -174,7 +194,7 @@ class PtbTransport:
                 await self._run(update.update_id, incoming)
         finally:
             if update.callback_query is not None:
-                await _answer(update.callback_query)
+                await _answer(self.application.bot, update.callback_query.id)
 
     async def _run(self, update_id: int, incoming: Incoming) -> None:
         try:
@@ -262,10 +282,10 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     return PermanentError(exc.message)
 
 
-async def _answer(query: CallbackQuery) -> None:
+async def _answer(bot: ExtBot[None], query_id: str) -> None:
     # Stops the button's spinner; a late or failed answer changes nothing else.
     try:
-        await query.answer()
+        await bot.answer_callback_query(query_id)
     except TelegramError as exc:
         log.warning("could not answer a button press: %s", exc)
 

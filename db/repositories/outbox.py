@@ -3,6 +3,12 @@
 Delivery claims due rows, sends them, and settles each: sent, failed, rescheduled (the
 attempt counts) or released (it does not). A row's payload is opaque here: the layers
 above serialise their message type into it, so storage knows no message shape.
+
+A claim names its owner (one delivery loop of one process) and holds the row for a short
+lease, which the owner renews while it lives (`renew`). A process that dies mid-send stops
+renewing, and its rows can be claimed again by anyone once the lease runs out: a restarted
+process or a surviving replica sends them seconds later, and nothing waits for minutes
+behind them in their chat.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import OutboxMessage, OutboxStatus
 
-# How long a claimed row stays out of other claims. The row lock (PostgreSQL) already
-# covers a claim whose transaction is still open; this also covers a sender that commits
-# the claim first, and gives a crashed sender's rows back after the lease runs out.
-CLAIM_LEASE = timedelta(minutes=2)
+# How long a claim keeps a row from other claimers unless its owner renews it. The row lock
+# (PostgreSQL) covers only the claim's own transaction; the lease covers the send that
+# follows it. Short, because a dead owner's rows wait this long, and its chats with them;
+# the owner renews it every few seconds (bot.delivery), so a slow send is not taken away.
+CLAIM_LEASE = timedelta(seconds=10)
 
 
 def enqueue(
@@ -56,6 +63,7 @@ async def claim_due(
     *,
     platforms: Collection[str] | None = None,
     lease: timedelta = CLAIM_LEASE,
+    owner: str | None = None,
 ) -> list[OutboxMessage]:
     """Up to `limit` pending rows due at `now`, oldest first, claimed for this caller.
 
@@ -66,9 +74,9 @@ async def claim_due(
     One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING: on
     PostgreSQL concurrent claimers skip each other's rows instead of waiting; on SQLite
     the statement runs under the database write lock, which serialises claimers. Each
-    claim starts an attempt (`attempts` + 1; `release` takes it back) and moves
-    `not_before` to now + `lease`, so nobody else claims the row until it is settled or
-    its sender is presumed dead.
+    claim starts an attempt (`attempts` + 1; `release` takes it back), records `owner`
+    and moves `not_before` to now + `lease`, so nobody else claims the row until it is
+    settled, or its owner stopped renewing the lease and is presumed dead.
     """
     candidate = aliased(OutboxMessage)
     earlier = aliased(OutboxMessage)
@@ -98,11 +106,42 @@ async def claim_due(
     claimed = await session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due.scalar_subquery()))
-        .values(attempts=OutboxMessage.attempts + 1, not_before=now + lease)
+        .values(attempts=OutboxMessage.attempts + 1, not_before=now + lease, claimed_by=owner)
         .returning(OutboxMessage),
         execution_options={"populate_existing": True, "synchronize_session": False},
     )
     return sorted(claimed, key=lambda row: row.id)
+
+
+async def renew(
+    session: AsyncSession, owner: str, row_ids: Collection[int], until: datetime
+) -> int:
+    """Extend `owner`'s claims on these rows to `until`; returns how many it still held.
+
+    A row handed back meanwhile (released, rescheduled, settled) or claimed by another
+    owner after the lease ran out is left alone.
+    """
+    if not row_ids:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(list(row_ids)),
+            OutboxMessage.claimed_by == owner,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(not_before=until),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+async def record_progress(session: AsyncSession, row_id: int, payload: str) -> None:
+    """Part of a split message went out: `payload` is what is left, the row stays claimed.
+
+    A crash after this sends only the rest again, not the parts already sent.
+    """
+    await _change(session, row_id, **_unsent(payload))
 
 
 async def _change(session: AsyncSession, row_id: int, **values: object) -> None:
@@ -180,6 +219,7 @@ async def reschedule(
         status=OutboxStatus.PENDING,
         not_before=not_before,
         last_error=error,
+        claimed_by=None,
         **_unsent(payload),
     )
 
@@ -197,7 +237,11 @@ async def release(
 
     `error`, when given, replaces the last one; `payload`, when given, is what is left to send.
     """
-    values: dict[str, object] = {"attempts": OutboxMessage.attempts - 1, **_unsent(payload)}
+    values: dict[str, object] = {
+        "attempts": OutboxMessage.attempts - 1,
+        "claimed_by": None,
+        **_unsent(payload),
+    }
     if error is not None:
         values["last_error"] = error
     await _change(session, row_id, status=OutboxStatus.PENDING, not_before=not_before, **values)

@@ -17,7 +17,9 @@ from db.repositories.outbox import (
     mark_failed,
     mark_sent,
     mark_sent_many,
+    record_progress,
     release,
+    renew,
     reschedule,
 )
 from handlers.messages import Attachment, Button, Outgoing
@@ -83,15 +85,59 @@ async def test_a_claimed_row_comes_back_only_after_its_lease(session: AsyncSessi
     assert (again.id, again.attempts) == (row_id, 2)
 
 
+async def test_a_live_owner_keeps_its_rows_and_a_dead_ones_are_taken_over(
+    session: AsyncSession,
+) -> None:
+    alive, dead = await _enqueue(session, 2)
+    rows = await claim_due(session, NOW, 10, owner="host/1/alive")
+    assert [(r.id, r.claimed_by) for r in rows] == [
+        (alive, "host/1/alive"),
+        (dead, "host/1/alive"),
+    ]
+    await session.commit()
+    # The owner renews only what it still holds; the other row's lease runs out.
+    later = NOW + CLAIM_LEASE - timedelta(seconds=1)
+    assert await renew(session, "host/1/alive", [alive], later + CLAIM_LEASE) == 1
+    assert await renew(session, "host/2/other", [dead], later + CLAIM_LEASE) == 0
+    await session.commit()
+
+    (taken,) = await claim_due(session, NOW + CLAIM_LEASE, 10, owner="host/3/restarted")
+    assert (taken.id, taken.claimed_by, taken.attempts) == (dead, "host/3/restarted", 2)
+    # The old owner's renewal no longer reaches the row it lost.
+    assert await renew(session, "host/1/alive", [dead], NOW + timedelta(hours=1)) == 0
+
+
+async def test_a_released_row_is_no_longer_renewed(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10, owner="me")
+    retry_at = NOW + timedelta(seconds=30)
+    await release(session, row_id, retry_at)
+    assert await renew(session, "me", [row_id], NOW + timedelta(hours=1)) == 0
+    await session.commit()
+    (again,) = await claim_due(session, retry_at, 10)
+    assert again.id == row_id
+
+
+async def test_recorded_progress_is_what_a_later_claim_sends(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10, owner="me")
+    rest = Outgoing(chat_id="chat-0", text="the second half")
+    await record_progress(session, row_id, rest.to_json())
+    await session.commit()
+    (again,) = await claim_due(session, NOW + CLAIM_LEASE, 10, owner="next")
+    assert Outgoing.from_json(again.payload) == rest
+
+
 async def test_future_rows_wait_and_platforms_are_kept_apart(session: AsyncSession) -> None:
     _put(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
     wecom = _put(session, "wecom", _message(2), now=NOW)
     telegram = _put(session, "telegram", _message(3), now=NOW)
     await session.commit()
 
-    telegram_only = await claim_due(session, NOW, 10, platforms=["telegram"])
+    hour = timedelta(hours=1)
+    telegram_only = await claim_due(session, NOW, 10, platforms=["telegram"], lease=hour)
     assert [r.id for r in telegram_only] == [telegram.id]
-    assert [r.id for r in await claim_due(session, NOW, 10)] == [wecom.id]
+    assert [r.id for r in await claim_due(session, NOW, 10, lease=hour)] == [wecom.id]
     assert len(await claim_due(session, NOW + timedelta(minutes=1), 10)) == 1
 
 
@@ -215,7 +261,8 @@ async def test_a_chat_waits_behind_a_row_that_is_not_due_yet(session: AsyncSessi
     await session.commit()
 
     # The second row is due, but sending it now would overtake the first.
-    assert [r.id for r in await claim_due(session, NOW + timedelta(seconds=10), 10)] == [other.id]
+    in_flight = await claim_due(session, NOW + timedelta(seconds=10), 10, lease=timedelta(hours=1))
+    assert [r.id for r in in_flight] == [other.id]
     assert [r.id for r in await claim_due(session, retry_at, 10)] == [first.id]
     await mark_sent(session, first.id, "1", retry_at)
     assert [r.id for r in await claim_due(session, retry_at, 10)] == [second.id]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 from collections.abc import Sequence
@@ -378,3 +379,56 @@ async def test_wake_sends_right_after_a_commit(
         delivery.stop()
         await running
     assert sender.texts() == ["now"]
+
+
+async def test_a_send_slower_than_the_lease_is_not_taken_over_while_its_owner_lives(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _enqueue(sessionmaker, FakeClock(SYSTEM_CLOCK.now()), [Outgoing("7", "slow")])
+    slow, other = RecordingSender(FakeClock()), RecordingSender(FakeClock())
+    slow.gate = asyncio.Event()
+
+    def loop(sender: RecordingSender) -> Delivery:
+        return Delivery(
+            sessionmaker,
+            {"telegram": sender},
+            clock=SYSTEM_CLOCK,
+            claim_ttl=0.6,
+            poll_interval=0.1,
+        )
+
+    owner, survivor = loop(slow), loop(other)
+    running = [asyncio.create_task(owner.run())]
+    try:
+        await slow.entered.wait()
+        running.append(asyncio.create_task(survivor.run()))
+        await asyncio.sleep(1.5)  # two and a half leases: only the heartbeat holds the row
+        assert other.calls == []
+        slow.gate.set()
+        await asyncio.sleep(0.3)
+    finally:
+        owner.stop()
+        survivor.stop()
+        await asyncio.gather(*running)
+    assert (len(slow.sent), other.calls) == (1, [])
+
+
+async def test_a_dead_owners_row_is_sent_by_the_next_claimer_after_the_lease(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _enqueue(sessionmaker, FakeClock(SYSTEM_CLOCK.now()), [Outgoing("7", "in flight")])
+    hung, other = RecordingSender(FakeClock()), RecordingSender(FakeClock())
+    hung.gate = asyncio.Event()  # never opens: the process dies mid-send
+    dead = Delivery(sessionmaker, {"telegram": hung}, clock=SYSTEM_CLOCK, claim_ttl=0.6)
+    running = asyncio.create_task(dead.run())
+    await hung.entered.wait()
+    running.cancel()  # no release, no settle: as after SIGKILL
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    survivor = Delivery(sessionmaker, {"telegram": other}, clock=SYSTEM_CLOCK, claim_ttl=0.6)
+    assert await survivor.drain() == 0  # the lease still holds
+    await asyncio.sleep(0.7)
+    assert await survivor.drain() == 1
+    assert other.texts() == ["in flight"]
+    ((row),) = await _rows(sessionmaker)
+    assert (row.status, row.attempts, row.claimed_by) == (OutboxStatus.SENT, 2, survivor.owner)

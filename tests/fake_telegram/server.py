@@ -198,10 +198,14 @@ class FakeTelegram(World):
         chat_id: int | None = None,
         times: int = 1,
         error: Fault,
-    ) -> None:
+    ) -> FaultRule:
         """The next ``times`` calls of ``method`` (any method if None) to ``chat_id`` (any chat
-        if None) fail with ``error``; a ``Delay`` holds them, then they run normally."""
-        self._faults.append(FaultRule(method, chat_id, times, error))
+        if None) fail with ``error``; a ``Delay`` holds them, then they run normally.
+
+        The rule's ``times`` counts down as calls arrive: at 0 the last one is in hand."""
+        rule = FaultRule(method, chat_id, times, error)
+        self._faults.append(rule)
+        return rule
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -241,6 +245,9 @@ class FakeTelegram(World):
             result = await self._execute(name, handler, Params(params, files))
         except ApiError as exc:
             return self._reply_error(name, params, files, at, exc)
+        except ConnectionResetError:
+            # The bot went away mid-request (killed, in the fault tests): not the fake's bug.
+            raise
         except Exception as exc:
             # A bug in the fake must not pass for a Telegram outage the bot would retry.
             self.internal_errors.append(exc)
@@ -264,6 +271,7 @@ class FakeTelegram(World):
             rule.times -= 1
             if rule.times <= 0:
                 self._faults.remove(rule)
+            self.changed()
             if isinstance(rule.fault, Delay):
                 await asyncio.sleep(rule.fault.seconds)
                 continue
