@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.delivery import Delivery
 from bot.flood import FloodGuard, Verdict
+from bot.knowledge_sync import KnowledgeSync
 from bot.settings import Settings
 from bot.transports.base import Sender
 from db.engine import create_engine, create_sessionmaker
@@ -31,11 +32,10 @@ class App:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     routing: RoutingConfig
-    kb: KnowledgeBase
-    matcher: Matcher
     dispatcher: Dispatcher
     delivery: Delivery
     flood: FloodGuard
+    knowledge: KnowledgeSync
 
     async def handle(self, incoming: Incoming) -> bool:
         """An update from a messenger anyone can write to: flood control, then the core.
@@ -51,6 +51,7 @@ class App:
         return True
 
     async def close(self) -> None:
+        self.knowledge.stop()
         self.delivery.stop()
         await self.engine.dispose()
 
@@ -84,12 +85,16 @@ async def build_app(
     # anything touches the database.
     kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
     routing = load_routing(settings.routing_path)
-    matcher = Matcher(
-        kb,
-        answer_score=settings.faq_answer_score,
-        suggest_score=settings.faq_suggest_score,
-        cache_dir=settings.cache_dir,
-    )
+
+    def build_matcher(kb: KnowledgeBase) -> Matcher:
+        return Matcher(
+            kb,
+            answer_score=settings.faq_answer_score,
+            suggest_score=settings.faq_suggest_score,
+            cache_dir=settings.cache_dir,
+        )
+
+    matcher = build_matcher(kb)
     engine, sessionmaker = await open_database(settings, routing)
 
     async def on_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
@@ -117,14 +122,20 @@ async def build_app(
         on_commit=delivery.wake,
         clock=clock.now,
     )
+    knowledge = KnowledgeSync(
+        sessionmaker,
+        settings.faq_path,
+        build=build_matcher,
+        apply=dispatcher.use_knowledge,
+        interval=settings.faq_reload_interval,
+    )
     return App(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
         routing=routing,
-        kb=kb,
-        matcher=matcher,
         dispatcher=dispatcher,
         delivery=delivery,
         flood=FloodGuard(settings.flood_messages, settings.flood_window, clock.monotonic),
+        knowledge=knowledge,
     )

@@ -1,6 +1,7 @@
-"""One runner for every messenger: its transports receive, the core handles, delivery and
-the scheduler run beside them (on PostgreSQL also a LISTEN, so other replicas' outbox
-commits wake this one's delivery), and everything stops in the order a clean shutdown needs.
+"""One runner for every messenger: its transports receive, the core handles, delivery,
+the scheduler and the knowledge-base sync run beside them (on PostgreSQL also a LISTEN,
+so other replicas' outbox commits wake this one's delivery), and everything stops in the
+order a clean shutdown needs.
 
 Stop: every transport stops taking updates and finishes those in flight, then the
 scheduler and delivery stop (what was not sent stays in the outbox), then the transports
@@ -23,9 +24,10 @@ class Runner:
     def __init__(
         self, app: App, transports: Sequence[Transport], *, background: bool = True
     ) -> None:
-        """`background`: run delivery and the scheduler as tasks; without it the caller
-        delivers itself (the terminal chat drains the outbox after each line, so its
-        output keeps the order of the conversation)."""
+        """`background`: run delivery, the scheduler and the knowledge-base sync as tasks;
+        without it the caller does their work itself (the terminal chat drains the outbox
+        and looks for a new knowledge base at each line, so its output keeps the order of
+        the conversation)."""
         self.app = app
         self.transports = tuple(transports)
         self.scheduler = Scheduler(
@@ -56,6 +58,7 @@ class Runner:
             self._tasks = [
                 asyncio.create_task(self.app.delivery.run()),
                 asyncio.create_task(self.scheduler.run()),
+                asyncio.create_task(self.app.knowledge.run()),
             ]
             if self.outbox_listener is not None:
                 self._tasks.append(asyncio.create_task(self.outbox_listener.run()))
@@ -67,6 +70,7 @@ class Runner:
                 await transport.stop()
         finally:
             self.scheduler.stop()
+            self.app.knowledge.stop()
             self.app.delivery.stop()
             if self.outbox_listener is not None:
                 self.outbox_listener.stop()

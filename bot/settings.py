@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # entries are offered as "did you mean"; below `faq_suggest_score`, nothing is guessed.
     faq_answer_score: float = Field(default=36.0, ge=0, le=100)
     faq_suggest_score: float = Field(default=20.0, ge=0, le=100)
+    # Seconds between two looks for a knowledge base saved in the console (one tiny query).
+    faq_reload_interval: float = Field(default=3.0, gt=0)
 
     # Telegram's published limits: one message a second per chat, about thirty a second in
     # all, twenty a minute per group. Failed sends are retried up to the attempt limit.

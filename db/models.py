@@ -404,6 +404,26 @@ class UnansweredQuestion(Base):
     text: Mapped[str] = mapped_column(Text)
     score: Mapped[float]
     best_entry_id: Mapped[str | None] = mapped_column(String(128))
+    # "suggest" when the person was offered entries to pick from, "none" when not (older
+    # rows: unknown, counted as "none").
+    band: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FaqAnswer(Base):
+    """A question the knowledge base answered, and whether the person found it helpful."""
+
+    __tablename__ = "faq_answers"
+    __table_args__ = (Index("ix_faq_answers_person", "person_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[str] = mapped_column(String(128))
+    # "match": answered outright; "suggestion": the person picked it from suggestions.
+    via: Mapped[str] = mapped_column(String(16))
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -419,6 +439,24 @@ class Block(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeBaseRevision(Base):
+    """One saved version of the console-owned knowledge-base file, newest id wins.
+
+    Every process polls the newest id and, when it changes, rebuilds its matcher from the
+    knowledge-base folder with this content as the console's file; the row also says who
+    changed what and when.
+    """
+
+    __tablename__ = "kb_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    author_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -2,12 +2,18 @@
 
 Validation collects every problem before giving up, so whoever edits the knowledge base
 fixes all of them in one go instead of one per run.
+
+Besides `entries`, a file may hold `alternates`: more ways to ask entries of any file of
+the folder, by entry id (`{annual-leave: [年休假怎么算]}`). The console writes the
+questions it learns there, in a file of its own, so the files people edit by hand stay as
+they wrote them. An id that no file defines is a problem like any other.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +24,7 @@ from faq import cache
 from faq.cache import DEFAULT_CACHE_DIR
 from faq.schema import ENTRY_ID, LANGUAGES, Entry, KnowledgeBase, KnowledgeBaseError
 
-_FILE_KEYS = frozenset({"language", "entries"})
+_FILE_KEYS = frozenset({"language", "entries", "alternates"})
 _ENTRY_KEYS = frozenset({"id", "language", "question", "alternates", "keywords", "answer", "tags"})
 _LIST_KEYS = ("alternates", "keywords", "tags")
 
@@ -83,8 +89,10 @@ def load_knowledge_base(path: Path, cache_dir: Path | None = DEFAULT_CACHE_DIR) 
 def _parse(path: Path, contents: list[tuple[Path, bytes]], problems: list[str]) -> list[Entry]:
     entries: list[Entry] = []
     first_seen: dict[str, str] = {}
+    additions: list[tuple[str, str, tuple[str, ...]]] = []
     for file, data in contents:
-        entries.extend(_load_file(file, data, first_seen, problems))
+        entries.extend(_load_file(file, data, first_seen, problems, additions))
+    entries = _with_additions(entries, additions, problems)
     if not problems and not entries:
         problems.append(f"{path}: the knowledge base has no entries")
     return entries
@@ -142,8 +150,47 @@ def _knowledge_base_files(path: Path, problems: list[str]) -> list[Path]:
     return [path]
 
 
+def _with_additions(
+    entries: list[Entry], additions: list[tuple[str, str, tuple[str, ...]]], problems: list[str]
+) -> list[Entry]:
+    """`entries` with the `alternates` sections' questions appended (each once)."""
+    index = {entry.id: position for position, entry in enumerate(entries)}
+    for where, entry_id, questions in additions:
+        position = index.get(entry_id)
+        if position is None:
+            problems.append(f"{where}: no entry has the id '{entry_id}'")
+            continue
+        entry = entries[position]
+        known = {entry.question, *entry.alternates}
+        added = tuple(dict.fromkeys(q for q in questions if q not in known))
+        entries[position] = replace(entry, alternates=entry.alternates + added)
+    return entries
+
+
+def _check_additions(
+    value: object, file: Path, problems: list[str]
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    where = f"{file}: 'alternates'"
+    if not isinstance(value, dict):
+        problems.append(
+            f"{where} must be a mapping of entry id to a list of questions, "
+            f"found {_type_name(value)}"
+        )
+        return []
+    found = []
+    for entry_id, questions in value.items():
+        checked = _check_text_list(questions, "alternates", f"{where} of '{entry_id}'", problems)
+        if checked is not None:
+            found.append((where, str(entry_id), checked))
+    return found
+
+
 def _load_file(
-    file: Path, data: bytes, first_seen: dict[str, str], problems: list[str]
+    file: Path,
+    data: bytes,
+    first_seen: dict[str, str],
+    problems: list[str],
+    additions: list[tuple[str, str, tuple[str, ...]]],
 ) -> list[Entry]:
     try:
         # As a file opened as text reads it: any line ending becomes "\n".
@@ -170,6 +217,9 @@ def _load_file(
     file_language: str | None = None
     if "language" in document:
         file_language = _check_language(document["language"], f"{file}", problems)
+
+    if "alternates" in document:
+        additions.extend(_check_additions(document["alternates"], file, problems))
 
     raw_entries = document.get("entries")
     if raw_entries is None:

@@ -120,6 +120,8 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
         if app is None:  # the terminal reads only after the runner started it
             msg = "a line arrived before the chat was assembled"
             raise RuntimeError(msg)
+        # A knowledge base saved in the console meanwhile answers this line already.
+        await app.knowledge.check()
         return await app.dispatcher.handle(incoming)
 
     async def settle() -> None:

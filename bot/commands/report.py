@@ -1,8 +1,11 @@
-"""`workerbot report tickets|council|questions`: reports for union admins.
+"""`workerbot report tickets|charts|council|questions`: reports for union admins.
 
 Reports only read: the schema is brought up to date as for every command, nothing else
 is written. Dates are whole days in WORKERBOT_TIMEZONE; text output is aligned for a
-terminal (Chinese characters count double), CSV goes to stdout for spreadsheets.
+terminal (Chinese characters count double), CSV is for spreadsheets, HTML is a
+self-contained document to print (A4) or open in a browser: the charts drawn, the council
+agenda as a document, any other report as tables. All go to stdout unless `--output FILE`
+says otherwise.
 """
 
 from __future__ import annotations
@@ -10,18 +13,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import io
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.commands import Subcommands
+from bot.report_html import charts_body, council_body, document, labelled_body
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.schema import ensure_schema
 from handlers.core.texts import LANGUAGES
-from handlers.reports import REPORTS
+from handlers.reports import REPORTS, charts, council
 from handlers.reports.common import (
     LabelledReport,
     Period,
@@ -50,7 +58,10 @@ def _add(kinds: Subcommands, report: Report) -> None:
     parser.add_argument(
         "--lang", choices=LANGUAGES, help="language (default: WORKERBOT_DEFAULT_LANGUAGE)"
     )
-    parser.add_argument("--format", choices=("text", "csv"), default="text")
+    parser.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    parser.add_argument(
+        "--output", metavar="FILE", type=Path, help="write to FILE instead of standard output"
+    )
     parser.set_defaults(run=lambda args: _run(args, report))
 
 
@@ -64,40 +75,76 @@ def _run(args: argparse.Namespace, report: Report) -> int:
         first = parse_day(args.first_day) if args.first_day else None
         last = parse_day(args.last_day) if args.last_day else None
         period = make_period(first, last, default=report.default_period(today), zone=zone)
-        labelled = asyncio.run(
-            _read(settings.database_url, args.unit, report, period, now, lang, zone)
+        request = (period, now, lang, zone)
+        labelled, html = asyncio.run(
+            _read(settings.database_url, args.unit, report, request, html=args.format == "html")
         )
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    out = io.StringIO()
     if args.format == "csv":
         # Headers only for an empty period, so a spreadsheet still gets its columns.
-        csv.writer(sys.stdout, lineterminator="\n").writerows(
-            [labelled.csv_header, *labelled.csv_rows]
-        )
+        csv.writer(out, lineterminator="\n").writerows([labelled.csv_header, *labelled.csv_rows])
         if labelled.empty is not None:
             print(labelled.empty, file=sys.stderr)
+    elif args.format == "html":
+        out.write(document(labelled.title, html, lang))
     else:
-        for line in text_lines(labelled):
-            print(line)
+        out.writelines(f"{line}\n" for line in text_lines(labelled))
+    if args.output is None:
+        sys.stdout.write(out.getvalue())
+        return 0
+    try:
+        args.output.write_text(out.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"written: {args.output}", file=sys.stderr)
     return 0
 
 
-async def _read(  # noqa: PLR0917 - one call site, the command's own request
+async def _charts_html(session: AsyncSession, request: Request) -> tuple[LabelledReport, str]:
+    found = await charts.chart_report(
+        session, request.period, request.scope, request.now, request.lang
+    )
+    return charts.as_labelled(found, request.lang), charts_body(found)
+
+
+async def _council_html(session: AsyncSession, request: Request) -> tuple[LabelledReport, str]:
+    agenda = await council.council_report(session, request.period, request.scope, request.zone)
+    labelled = council.label_council(agenda, request.lang)
+    now = f"{request.now.astimezone(request.zone):%Y-%m-%d %H:%M}"
+    return labelled, council_body(agenda, labelled, request.lang, now)
+
+
+# Reports whose HTML is more than their tables: the charts drawn, the agenda as a document.
+HTML: Mapping[str, Callable[[AsyncSession, Request], Awaitable[tuple[LabelledReport, str]]]] = {
+    charts.REPORT.name: _charts_html,
+    council.REPORT.name: _council_html,
+}
+
+
+async def _read(
     url: str,
     unit_key: str | None,
     report: Report,
-    period: Period,
-    now: datetime,
-    lang: str,
-    zone: ZoneInfo,
-) -> LabelledReport:
+    request: tuple[Period, datetime, str, ZoneInfo],
+    *,
+    html: bool,
+) -> tuple[LabelledReport, str]:
+    """The report labelled, and (when `html`) its HTML body."""
+    period, now, lang, zone = request
     engine = create_engine(url)
     try:
         await ensure_schema(engine)
         async with create_sessionmaker(engine)() as session:
             scope = await unit_scope(session, unit_key)
-            return await report.build(session, Request(period, scope, now, lang, zone))
+            asked = Request(period, scope, now, lang, zone)
+            if html and report.name in HTML:
+                return await HTML[report.name](session, asked)
+            labelled = await report.build(session, asked)
+            return labelled, labelled_body(labelled) if html else ""
     finally:
         await engine.dispose()
 

@@ -1,12 +1,15 @@
-"""Questions the knowledge base could not answer, kept for the knowledge-base report."""
+"""What the knowledge base did with each question: misses (with or without suggestions)
+and answers (with the person's helpful / not helpful feedback), kept for the reports and
+for turning misses into answers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import UnansweredQuestion
+from db.models import FaqAnswer, UnansweredQuestion
 
 
 def record_unanswered(
@@ -18,6 +21,7 @@ def record_unanswered(
     score: float,
     best_entry_id: str | None,
     now: datetime,
+    suggested: bool = False,
 ) -> None:
     session.add(
         UnansweredQuestion(
@@ -26,6 +30,50 @@ def record_unanswered(
             text=text,
             score=score,
             best_entry_id=best_entry_id,
+            band="suggest" if suggested else "none",
             created_at=now,
         )
     )
+
+
+def record_answer(
+    session: AsyncSession,
+    *,
+    person_id: int | None,
+    language: str,
+    text: str,
+    entry_id: str,
+    via: str,
+    now: datetime,
+) -> None:
+    session.add(
+        FaqAnswer(
+            person_id=person_id,
+            language=language,
+            text=text,
+            entry_id=entry_id,
+            via=via,
+            created_at=now,
+        )
+    )
+
+
+async def record_feedback(
+    session: AsyncSession, *, person_id: int, entry_id: str, helpful: bool
+) -> bool:
+    """Marks the person's latest answer from `entry_id`; False when there is none.
+
+    A second press on the same answer's buttons changes the verdict: the person's last
+    word counts.
+    """
+    answer = await session.scalar(
+        select(FaqAnswer)
+        .where(FaqAnswer.person_id == person_id, FaqAnswer.entry_id == entry_id)
+        .order_by(FaqAnswer.id.desc())
+        .limit(1)
+    )
+    if answer is None:
+        return False
+    answer.helpful = helpful
+    await session.flush()
+    return True

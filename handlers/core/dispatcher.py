@@ -52,13 +52,22 @@ class Dispatcher:
         clock: Clock = utc_now,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._matcher = matcher
-        self._kb = kb
+        # One attribute, replaced whole: an update in flight keeps the pair it started with.
+        self._knowledge = (kb, matcher)
         self._config = config
         self._routing = routing
         self._clock = clock
         # Set by the app to wake delivery; called only after a successful commit.
         self.on_commit = on_commit
+
+    @property
+    def knowledge(self) -> tuple[KnowledgeBase, Matcher]:
+        """The knowledge base and matcher the next update is answered from."""
+        return self._knowledge
+
+    def use_knowledge(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        """Answer from now on from `kb` (a new version saved in the console)."""
+        self._knowledge = (kb, matcher)
 
     async def handle(self, incoming: Incoming) -> bool:
         """Runs the update once; False if this update id was processed before."""
@@ -114,6 +123,7 @@ class Dispatcher:
                 if arrived.officer_id is None
                 else await admin.officer_for_person(session, person.id)
             )
+        kb, matcher = self._knowledge
         flow_state = (
             FlowState(flow=saved.flow, step=saved.step, data=dict(saved.data))
             if saved is not None
@@ -128,8 +138,8 @@ class Dispatcher:
             now=now,
             config=self._config,
             routing=self._routing,
-            matcher=self._matcher,
-            kb=self._kb,
+            matcher=matcher,
+            kb=kb,
             state=flow_state,
         )
         await router.route(turn)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from handlers.reports import council, questions, tickets
+from handlers.reports import charts, council, questions, tickets
 from handlers.reports.common import Report
 
 REPORTS: Mapping[str, Report] = {
-    report.name: report for report in (tickets.REPORT, council.REPORT, questions.REPORT)
+    report.name: report
+    for report in (tickets.REPORT, charts.REPORT, council.REPORT, questions.REPORT)
 }

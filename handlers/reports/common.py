@@ -27,13 +27,11 @@ from db.models import (
     TicketStatus,
     Unit,
 )
-from faq.normalize import normalize
 from handlers.categories import CATEGORIES
 from handlers.core.texts import CATALOGS, DEFAULT_LANGUAGE
 
 RECENT_DAYS = 30
 
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -128,6 +126,18 @@ async def unit_scope(session: AsyncSession, key: str | None) -> UnitScope | None
     return UnitScope(top.key, top.name, frozenset(found))
 
 
+def zone_of(period: Period) -> ZoneInfo:
+    """The union's time zone, in which the period's days were given."""
+    zone = period.start.tzinfo
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
+
+
+def week_of(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday (local) of the week `moment` falls in: weekly figures are keyed by it."""
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())
+
+
 def ticket_unit_id() -> ColumnElement[Any]:
     queue_unit = select(Queue.unit_id).where(Queue.id == Ticket.queue_id).scalar_subquery()
     return func.coalesce(Ticket.unit_id, queue_unit)
@@ -143,10 +153,6 @@ def within(column: Any, period: Period) -> ColumnElement[bool]:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def comparable(text: str) -> str:
-    return _CJK_GAP.sub("", normalize(text)) or text.strip().casefold()
 
 
 # --- labelling ----------------------------------------------------------------------

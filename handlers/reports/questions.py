@@ -25,7 +25,6 @@ from handlers.reports.common import (
     Request,
     Table,
     UnitScope,
-    comparable,
     empty_sentence,
     label,
     one_line,
@@ -33,6 +32,7 @@ from handlers.reports.common import (
     report_title,
     within,
 )
+from handlers.text_groups import comparable
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
@@ -39,7 +39,9 @@ from handlers.reports.common import (
     report_title,
     status_label,
     ticket_in,
+    week_of,
     within,
+    zone_of,
 )
 
 _STATUS_ORDER: tuple[TicketStatus, ...] = tuple(TicketStatus)
@@ -51,6 +53,20 @@ def _median(values: Sequence[timedelta]) -> timedelta | None:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _share(met: int, missed: int) -> float | None:
+    return met / (met + missed) if met + missed else None
+
+
+def _deadline(done: datetime | None, due: datetime | None, now: datetime) -> bool | None:
+    """True: done by the deadline; False: done late or not done with the deadline past;
+    None: no deadline, or not done and still time."""
+    if due is None:
+        return None
+    if done is not None:
+        return done <= due
+    return False if due < now else None
 
 
 @dataclass(slots=True)
@@ -73,6 +89,12 @@ class TicketStats:
     first_response_times: list[timedelta] = field(default_factory=list)
     resolution_times: list[timedelta] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)
+    # Of the tickets opened in the period whose deadline has come (or which met it early):
+    # how many met it and how many did not, as of now.
+    first_response_met: int = 0
+    first_response_missed: int = 0
+    resolution_met: int = 0
+    resolution_missed: int = 0
 
     @property
     def median_first_response(self) -> timedelta | None:
@@ -81,6 +103,16 @@ class TicketStats:
     @property
     def median_resolution(self) -> timedelta | None:
         return _median(self.resolution_times)
+
+    @property
+    def first_response_share(self) -> float | None:
+        """Share (0-1) of tickets answered within the first-response deadline."""
+        return _share(self.first_response_met, self.first_response_missed)
+
+    @property
+    def resolution_share(self) -> float | None:
+        """Share (0-1) of tickets resolved within the resolution deadline."""
+        return _share(self.resolution_met, self.resolution_missed)
 
     @property
     def average_satisfaction(self) -> float | None:
@@ -106,6 +138,10 @@ class QueueInfo:
 
 @dataclass(frozen=True, slots=True)
 class TicketReport:
+    """The figures of a period. The weekly ones are keyed by the week's Monday (local) and
+    add up to the period's: a ticket counts in the week it was opened, a resolution or an
+    escalation in the week it happened; the overdue counts (about now) are not weekly."""
+
     period: Period
     scope: UnitScope | None
     now: datetime
@@ -113,21 +149,45 @@ class TicketReport:
     by_category: Mapping[tuple[TicketKind, str], TicketStats]
     by_queue: Mapping[QueueInfo, TicketStats]
     total: TicketStats
+    by_week: Mapping[date, TicketStats] = field(default_factory=dict)
+    by_week_category: Mapping[tuple[date, TicketKind, str], TicketStats] = field(
+        default_factory=dict
+    )
+    by_week_queue: Mapping[tuple[date, QueueInfo], TicketStats] = field(default_factory=dict)
 
 
 class _Tally:
-    """Adds each fact to its category's, its queue's and the total figures."""
+    """Adds each fact to its category's, its queue's and the total figures, and to the
+    same three of its week when it has one."""
 
-    def __init__(self, queues: Mapping[int, QueueInfo]) -> None:
+    def __init__(self, queues: Mapping[int, QueueInfo], zone: ZoneInfo) -> None:
         self.queues = queues
+        self.zone = zone
         self.categories: defaultdict[tuple[TicketKind, str], TicketStats] = defaultdict(
             TicketStats
         )
         self.by_queue: defaultdict[QueueInfo, TicketStats] = defaultdict(TicketStats)
         self.total = TicketStats()
+        self.by_week: defaultdict[date, TicketStats] = defaultdict(TicketStats)
+        self.by_week_category: defaultdict[tuple[date, TicketKind, str], TicketStats] = (
+            defaultdict(TicketStats)
+        )
+        self.by_week_queue: defaultdict[tuple[date, QueueInfo], TicketStats] = defaultdict(
+            TicketStats
+        )
 
-    def stats(self, kind: TicketKind, category: str, queue: QueueInfo) -> list[TicketStats]:
-        return [self.categories[kind, category], self.by_queue[queue], self.total]
+    def stats(
+        self, kind: TicketKind, category: str, queue: QueueInfo, at: datetime | None = None
+    ) -> list[TicketStats]:
+        found = [self.categories[kind, category], self.by_queue[queue], self.total]
+        if at is not None:
+            week = week_of(at, self.zone)
+            found += [
+                self.by_week[week],
+                self.by_week_category[week, kind, category],
+                self.by_week_queue[week, queue],
+            ]
+        return found
 
     def queue(self, queue_id: int) -> QueueInfo:
         return self.queues.get(queue_id, QueueInfo(f"#{queue_id}", ""))
@@ -138,17 +198,30 @@ class _Tally:
             sorted(self.categories.items(), key=lambda item: order.get(item[0][1], len(order)))
         )
         by_queue = dict(sorted(self.by_queue.items(), key=lambda item: item[0].key))
-        return TicketReport(period, scope, now, by_category, by_queue, self.total)
+        return TicketReport(
+            period,
+            scope,
+            now,
+            by_category,
+            by_queue,
+            self.total,
+            dict(sorted(self.by_week.items())),
+            dict(sorted(self.by_week_category.items(), key=lambda item: item[0][0])),
+            dict(
+                sorted(self.by_week_queue.items(), key=lambda item: (item[0][0], item[0][1].key))
+            ),
+        )
 
 
 async def ticket_report(
     session: AsyncSession, period: Period, scope: UnitScope | None, now: datetime
 ) -> TicketReport:
+    """The period's figures; weeks are reckoned in the period's time zone."""
     queues = {
         row.id: QueueInfo(row.key, row.name)
         for row in await session.execute(select(Queue.id, Queue.key, Queue.name))
     }
-    tally = _Tally(queues)
+    tally = _Tally(queues, zone_of(period))
     opened = await session.execute(
         select(
             Ticket.kind,
@@ -157,12 +230,17 @@ async def ticket_report(
             Ticket.queue_id,
             Ticket.created_at,
             Ticket.first_response_at,
+            Ticket.first_response_due,
             Ticket.resolved_at,
+            Ticket.resolution_due,
             Ticket.satisfaction,
         ).where(within(Ticket.created_at, period), ticket_in(scope))
     )
     for row in opened:
-        for stats in tally.stats(row.kind, row.category, tally.queue(row.queue_id)):
+        queue = tally.queue(row.queue_id)
+        first_response = _deadline(row.first_response_at, row.first_response_due, now)
+        resolution = _deadline(row.resolved_at, row.resolution_due, now)
+        for stats in tally.stats(row.kind, row.category, queue, row.created_at):
             stats.opened += 1
             stats.by_status[row.status] += 1
             if row.first_response_at is not None:
@@ -171,6 +249,12 @@ async def ticket_report(
                 stats.resolution_times.append(row.resolved_at - row.created_at)
             if row.satisfaction is not None:
                 stats.ratings.append(row.satisfaction)
+            if first_response is not None:
+                stats.first_response_met += first_response
+                stats.first_response_missed += not first_response
+            if resolution is not None:
+                stats.resolution_met += resolution
+                stats.resolution_missed += not resolution
     await _tally_events(session, tally, period, scope)
     await _tally_overdue(session, tally, scope, now)
     return tally.report(period, scope, now)
@@ -182,6 +266,7 @@ async def _tally_events(
     events = await session.execute(
         select(
             TicketEvent.ticket_id,
+            TicketEvent.at,
             TicketEvent.event,
             TicketEvent.to_status,
             TicketEvent.data,
@@ -210,7 +295,7 @@ async def _tally_events(
             # Counted against the queue that let the deadline pass, not the one above.
             from_key = row.data.get("from_queue")
             queue_id = queue_ids.get(from_key, row.queue_id) if from_key else row.queue_id
-            for stats in tally.stats(row.kind, row.category, tally.queue(queue_id)):
+            for stats in tally.stats(row.kind, row.category, tally.queue(queue_id), row.at):
                 stats.escalations += 1
             continue
         # A ticket resolved again after being reopened is still one resolved ticket.
@@ -218,7 +303,7 @@ async def _tally_events(
         if row.ticket_id in seen:
             continue
         seen.add(row.ticket_id)
-        for stats in tally.stats(row.kind, row.category, tally.queue(row.queue_id)):
+        for stats in tally.stats(row.kind, row.category, tally.queue(row.queue_id), row.at):
             if row.to_status == TicketStatus.RESOLVED:
                 stats.resolved += 1
             else:

@@ -225,3 +225,24 @@ def test_sample_kb_states_the_union_facts(
     assert entry is not None
     for fact in facts:
         assert fact in entry.answer
+
+
+def test_a_file_adds_alternates_to_entries_of_another(tmp_path: Path) -> None:
+    (tmp_path / "hand.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "console.yaml").write_text(
+        "entries: []\nalternates:\n  hotline: [工会电话多少, 热线是多少, 工会电话多少]\n",
+        encoding="utf-8",
+    )
+    kb = load_knowledge_base(tmp_path)
+    hotline = kb.get("hotline")
+    assert hotline is not None
+    # The question itself and repeats are not added twice.
+    assert hotline.alternates == ("工会电话多少",)
+    (tmp_path / "console.yaml").write_text(
+        "entries: []\nalternates:\n  nowhere: [问题]\n  hotline: 不是列表\n", encoding="utf-8"
+    )
+    assert problems_of(tmp_path) == [
+        f"{tmp_path / 'console.yaml'}: 'alternates' of 'hotline': 'alternates' must be a list "
+        "of texts, found text",
+        f"{tmp_path / 'console.yaml'}: 'alternates': no entry has the id 'nowhere'",
+    ]

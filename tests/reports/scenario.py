@@ -10,31 +10,53 @@ worker 李四 (Telegram 880022) at riverside-textiles. Times are local.
   T4 legal-aid   acme   Mar 15 09:00 (help); reply +1h, still in progress
   T6 facilities  river  Mar 16 10:00, by 李四; nobody answers
   T7 other       -      Apr 1 00:30 (after the period)
+
+Questions: four misses in March (the one on Mar 6 was offered suggestions) and one in
+April; three answers in March: Mar 2 rated helpful, Mar 9 rated not helpful, Mar 10 picked
+from suggestions and not rated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Officer, OfficerRole, Person, Queue
-from db.repositories.faq_misses import record_unanswered
+from db.engine import create_engine, create_sessionmaker
+from db.models import Base, Officer, OfficerRole, Person, Queue
+from db.repositories.faq_misses import record_answer, record_feedback, record_unanswered
 from handlers import SAMPLE_ROUTING_PATH
 from handlers.routing import RoutingConfig, apply_routing, load_routing
 from handlers.tickets import jobs, service
 from handlers.tickets.authz import OfficerActor, WorkerActor
 
+T = TypeVar("T")
 ZONE = ZoneInfo("Asia/Shanghai")
 # When the report is read: every open ticket of March is past some deadline.
 NOW = datetime(2026, 4, 2, 12, 0, tzinfo=ZONE).astimezone(UTC)
 WORKER_NAMES = ("张三", "李四")
 WORKER_IDS = ("770011", "880022")
 T2_SUMMARY = "3号门路灯坏了好几天了，我是张三，电话13812345678"
+
+
+async def fill_database(url: str, fill: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """The database at `url` emptied, then filled by `fill` (for tests of the CLI, which
+    opens the database itself)."""
+    engine = create_engine(url)
+    try:
+        if make_url(url).get_backend_name() == "postgresql":
+            async with engine.begin() as conn:
+                tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+                await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        async with create_sessionmaker(engine)() as session:
+            return await fill(session)
+    finally:
+        await engine.dispose()
 
 
 def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -192,13 +214,33 @@ async def _questions(session: AsyncSession, union: _Union) -> None:
         (None, "en", "How do I join the union?", 12.0, None, local(3, 7, 9)),
         (li, "zh-CN", "食堂几点开门", 22.0, "canteen-hours", local(4, 1, 9)),  # April
     ]
-    for person_id, language, text, score, entry, at in asked:
+    for person_id, language, question, score, entry, at in asked:
         record_unanswered(
             session,
             person_id=person_id,
             language=language,
-            text=text,
+            text=question,
             score=score,
             best_entry_id=entry,
             now=at,
+            suggested=at.day == 6,
         )
+    answered = [
+        (zhang, "互助金怎么报", "mutual-aid-claim-online", "match", local(3, 2, 9), True),
+        (li, "年假有几天", "annual-leave", "match", local(3, 9, 9), False),
+        (li, "报销", "mutual-aid-cap", "suggestion", local(3, 10, 9), None),
+    ]
+    for person_id, question, entry, via, at, helpful in answered:
+        record_answer(
+            session,
+            person_id=person_id,
+            language="zh-CN",
+            text=question,
+            entry_id=entry,
+            via=via,
+            now=at,
+        )
+        if helpful is not None:
+            assert await record_feedback(
+                session, person_id=person_id, entry_id=entry, helpful=helpful
+            )

@@ -17,9 +17,6 @@ from handlers.reports.common import ReportError, UnitScope
 from handlers.reports.tickets import TicketStats
 from tests.reports.scenario import (
     NOW,
-    T2_SUMMARY,
-    WORKER_IDS,
-    WORKER_NAMES,
     ZONE,
     Scenario,
     populate,
@@ -116,54 +113,6 @@ async def test_an_empty_period_says_so(session: AsyncSession, scenario: Scenario
     assert agenda.empty == "2026-01-01 至 2026-01-31 期间没有收到诉求。"
 
 
-async def test_the_council_agenda_groups_grievances_and_shows_what_recurs(
-    session: AsyncSession, scenario: Scenario
-) -> None:
-    report = await council.council_report(session, MARCH, None, ZONE)
-
-    assert [(g.unit_key, g.category, len(g.items)) for g in report.groups] == [
-        ("acme-logistics", "facilities", 2),
-        ("riverside-textiles", "facilities", 1),
-        ("swift-delivery", "wages", 1),
-    ]
-    acme = report.groups[0]
-    refs = scenario.references
-    assert [(i.reference, i.opened_on, i.status, i.similar) for i in acme.items] == [
-        (refs["T1"], date(2026, 3, 1), TicketStatus.CLOSED, 1),
-        (refs["T2"], date(2026, 3, 5), TicketStatus.RESOLVED, 1),
-    ]
-    # The canteen is a different matter from the street light, though the same category.
-    assert report.groups[1].items[0].similar == 0
-    assert acme.items[1].summary == "3号门路灯坏了好几天了，我是***，电话***"
-
-
-@pytest.mark.parametrize("lang", ["zh-CN", "en"])
-async def test_the_council_agenda_never_names_a_worker(
-    session: AsyncSession, scenario: Scenario, lang: str
-) -> None:
-    labelled = council.label_council(
-        await council.council_report(session, MARCH, None, ZONE), lang
-    )
-    text = "\n".join(text_lines(labelled))
-    cells = "\n".join(",".join(row) for row in [labelled.csv_header, *labelled.csv_rows])
-    assert scenario.references["T2"] in text
-    assert "13812345678" in T2_SUMMARY
-    for shown in (text, cells):
-        for secret in (*WORKER_NAMES, *WORKER_IDS, "13812345678"):
-            assert secret not in shown
-
-
-async def test_the_council_agenda_of_one_district(
-    session: AsyncSession, scenario: Scenario
-) -> None:
-    report = await council.council_report(
-        session, MARCH, await _scope(session, "west-district"), ZONE
-    )
-    assert [(g.unit_key, [i.summary for i in g.items]) for g in report.groups] == [
-        ("riverside-textiles", ["食堂饭菜太贵了"])
-    ]
-
-
 async def test_unanswered_questions_are_grouped_most_frequent_first(
     session: AsyncSession, scenario: Scenario
 ) -> None:
@@ -213,6 +162,7 @@ def test_periods_are_whole_local_days() -> None:
     today = date(2026, 11, 29)
     assert {name: r.default_period(today) for name, r in REPORTS.items()} == {
         "tickets": reports.recent_days(today),
+        "charts": reports.recent_days(today),
         "council": reports.current_quarter(today),
         "questions": reports.recent_days(today),
     }

@@ -106,11 +106,13 @@ async def answer_question(turn: Turn, text: str) -> None:
             )
         else:
             rows.append([OpenRequestButton().button(turn.text("question.not_helped"))])
+        _record_answer(turn, text, entry.id, "match")
         turn.state = FlowState(flow=QUESTION_FLOW, step="answered", data={"text": text})
         turn.reply(
             turn.text("question.answer", question=entry.question, answer=entry.answer), rows
         )
         return
+    suggested = match.band == "suggest" and bool(match.suggestions)
     faq_misses.record_unanswered(
         turn.session,
         person_id=turn.person_id,
@@ -119,9 +121,10 @@ async def answer_question(turn: Turn, text: str) -> None:
         score=match.score,
         best_entry_id=match.suggestions[0].id if match.suggestions else None,
         now=turn.now,
+        suggested=suggested,
     )
     turn.state = FlowState(flow=QUESTION_FLOW, step="unanswered", data={"text": text})
-    if match.band == "suggest" and match.suggestions:
+    if suggested:
         rows = [
             [SuggestionButton(entry.id).button(entry.question[:60])]
             for entry in match.suggestions
@@ -146,6 +149,9 @@ async def on_pick_suggestion(turn: Turn, action: Action) -> None:
     if entry is None:
         await unknown_action(turn)
         return
+    question = _asked(turn)
+    if question is not None:
+        _record_answer(turn, question, entry.id, "suggestion")
     turn.reply(
         turn.text("question.answer", question=entry.question, answer=entry.answer),
         [
@@ -159,6 +165,13 @@ async def on_pick_suggestion(turn: Turn, action: Action) -> None:
 
 async def on_feedback(turn: Turn, action: Action) -> None:
     pressed = FeedbackButton.parse(action)
+    if pressed is not None:
+        await faq_misses.record_feedback(
+            turn.session,
+            person_id=turn.person_id,
+            entry_id=pressed.entry_id,
+            helpful=pressed.answer == "y",
+        )
     if pressed is not None and pressed.answer == "y":
         turn.state = None
         turn.say("question.glad")
@@ -169,11 +182,28 @@ async def on_feedback(turn: Turn, action: Action) -> None:
     )
 
 
-async def on_open_request(turn: Turn, _action: Action) -> None:
-    question = None
+def _record_answer(turn: Turn, question: str, entry_id: str, via: str) -> None:
+    faq_misses.record_answer(
+        turn.session,
+        person_id=turn.person_id,
+        language=turn.lang,
+        text=question,
+        entry_id=entry_id,
+        via=via,
+        now=turn.now,
+    )
+
+
+def _asked(turn: Turn) -> str | None:
+    """The question the person asked last, while the question flow remembers it."""
     if turn.state is not None and turn.state.flow == QUESTION_FLOW:
-        question = turn.state.data.get("text")
-    await start_form(turn, "help", category="other-help", summary=question)
+        text = turn.state.data.get("text")
+        return text if isinstance(text, str) else None
+    return None
+
+
+async def on_open_request(turn: Turn, _action: Action) -> None:
+    await start_form(turn, "help", category="other-help", summary=_asked(turn))
 
 
 ACTIONS: Mapping[str, Callable[[Turn, Action], Awaitable[None]]] = {
