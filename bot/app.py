@@ -3,7 +3,8 @@ delivery. Shared by `workerbot chat` and `workerbot run`; a transport adds its S
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +72,18 @@ async def open_database(
         await engine.dispose()
         raise
     return engine, sessionmaker
+
+
+@asynccontextmanager
+async def command_database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The database as a `workerbot` command needs it, prepared by `open_database`: a command
+    that names a unit or queue of the routing file finds it on a fresh database right after
+    `db upgrade`. The file is read first; a broken one raises RoutingError, nothing changed."""
+    engine, sessionmaker = await open_database(settings, load_routing(settings.routing_path))
+    try:
+        yield sessionmaker
+    finally:
+        await engine.dispose()
 
 
 async def build_app(

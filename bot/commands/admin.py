@@ -1,7 +1,8 @@
 """`workerbot unit|queue|officer|block ...`: set up the union's units, queues and officers,
 and lift the blocks officers put on abusive workers.
 
-Each command is one unit of work: it brings the schema up to date, runs the use case
+Each command is one unit of work: it brings the schema up to date and applies the
+routing file's units and queues (bot.app.command_database), runs the use case
 from handlers.admin and commits; what it prints (warnings on stderr) comes after the
 commit, so an invite code shown is an invite code stored.
 """
@@ -17,15 +18,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import command_database
 from bot.commands import Subcommands
 from bot.settings import Settings
 from bot.transports import MESSENGERS
 from bot.transports.telegram import TELEGRAM
-from db.engine import create_engine, create_sessionmaker
 from db.models import Officer, UnitKind
-from db.schema import ensure_schema
 from handlers import admin, blocks, signin
-from handlers.routing import DEFAULT_QUEUE_KEY
+from handlers.routing import DEFAULT_QUEUE_KEY, RoutingError
 
 # Where `workerbot web` listens by default.
 LOCAL_CONSOLE = "http://127.0.0.1:8080"
@@ -207,7 +207,7 @@ def _register_blocks(subcommands: Subcommands) -> None:
 def _run(action: Action) -> int:
     try:
         result = asyncio.run(_in_transaction(action))
-    except admin.AdminError as exc:
+    except (admin.AdminError, RoutingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     printout = result if isinstance(result, Printout) else Printout(result, [])
@@ -219,15 +219,10 @@ def _run(action: Action) -> int:
 
 
 async def _in_transaction(action: Action) -> list[str] | Printout:
-    engine = create_engine(Settings().database_url)
-    try:
-        await ensure_schema(engine)
-        async with create_sessionmaker(engine)() as session:
-            lines = await action(session, datetime.now(UTC))
-            await session.commit()
-            return lines
-    finally:
-        await engine.dispose()
+    async with command_database(Settings()) as sessionmaker, sessionmaker() as session:
+        lines = await action(session, datetime.now(UTC))
+        await session.commit()
+        return lines
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

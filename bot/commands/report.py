@@ -1,7 +1,8 @@
 """`workerbot report tickets|charts|council|questions`: reports for union admins.
 
-Reports only read: the schema is brought up to date as for every command, nothing else
-is written. Dates are whole days in WORKERBOT_TIMEZONE; text output is aligned for a
+Reports only read: the database is prepared as for every command (schema up to date, the
+routing file's units and queues applied, so `--unit KEY` knows them), nothing else is
+written. Dates are whole days in WORKERBOT_TIMEZONE; text output is aligned for a
 terminal (Chinese characters count double), CSV is for spreadsheets, HTML is a
 self-contained document to print (A4) or open in a browser: the charts drawn, the council
 agenda as a document, any other report as tables. All go to stdout unless `--output FILE`
@@ -23,11 +24,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import command_database
 from bot.commands import Subcommands
 from bot.report_html import charts_body, council_body, document, labelled_body
 from bot.settings import Settings
-from db.engine import create_engine, create_sessionmaker
-from db.schema import ensure_schema
 from handlers.core.texts import LANGUAGES
 from handlers.reports import REPORTS, charts, council
 from handlers.reports.common import (
@@ -41,6 +41,7 @@ from handlers.reports.common import (
     parse_day,
     unit_scope,
 )
+from handlers.routing import RoutingError
 
 
 def register(subcommands: Subcommands) -> None:
@@ -77,9 +78,9 @@ def _run(args: argparse.Namespace, report: Report) -> int:
         period = make_period(first, last, default=report.default_period(today), zone=zone)
         request = (period, now, lang, zone)
         labelled, html = asyncio.run(
-            _read(settings.database_url, args.unit, report, request, html=args.format == "html")
+            _read(settings, args.unit, report, request, html=args.format == "html")
         )
-    except ReportError as exc:
+    except (ReportError, RoutingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     out = io.StringIO()
@@ -126,7 +127,7 @@ HTML: Mapping[str, Callable[[AsyncSession, Request], Awaitable[tuple[LabelledRep
 
 
 async def _read(
-    url: str,
+    settings: Settings,
     unit_key: str | None,
     report: Report,
     request: tuple[Period, datetime, str, ZoneInfo],
@@ -135,18 +136,13 @@ async def _read(
 ) -> tuple[LabelledReport, str]:
     """The report labelled, and (when `html`) its HTML body."""
     period, now, lang, zone = request
-    engine = create_engine(url)
-    try:
-        await ensure_schema(engine)
-        async with create_sessionmaker(engine)() as session:
-            scope = await unit_scope(session, unit_key)
-            asked = Request(period, scope, now, lang, zone)
-            if html and report.name in HTML:
-                return await HTML[report.name](session, asked)
-            labelled = await report.build(session, asked)
-            return labelled, labelled_body(labelled) if html else ""
-    finally:
-        await engine.dispose()
+    async with command_database(settings) as sessionmaker, sessionmaker() as session:
+        scope = await unit_scope(session, unit_key)
+        asked = Request(period, scope, now, lang, zone)
+        if html and report.name in HTML:
+            return await HTML[report.name](session, asked)
+        labelled = await report.build(session, asked)
+        return labelled, labelled_body(labelled) if html else ""
 
 
 def width(text: str) -> int:

@@ -25,17 +25,33 @@ async def _truncate(url: str) -> None:
         await engine.dispose()
 
 
+ROUTING = """\
+units:
+  - {key: city, name: 市总工会, kind: city}
+  - {key: nanshan, name: 南山区总工会, kind: district, parent: city}
+queues:
+  - {key: nanshan-help, name: 南山帮扶, unit: nanshan}
+default_queue: {name: 综合, unit: city}
+rules: []
+"""
+
+
 @pytest.fixture
 def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """WORKERBOT_DATABASE_URL for the commands: on SQLite a file that does not exist yet
-    (the first command creates it), on PostgreSQL the run's database, emptied."""
+    (the first command creates it), on PostgreSQL the run's database, emptied. The routing
+    file (WORKERBOT_ROUTING_PATH) has two units and two queues, `default` and
+    `nanshan-help`; every command applies it."""
     if make_url(database_url).get_backend_name() == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'workerbot.db'}"
     else:
         asyncio.run(_truncate(database_url))
         url = database_url
+    routing = tmp_path / "routing.yaml"
+    routing.write_text(ROUTING, encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     monkeypatch.setenv("WORKERBOT_DATABASE_URL", url)
+    monkeypatch.setenv("WORKERBOT_ROUTING_PATH", str(routing))
     return url
 
 
@@ -54,19 +70,13 @@ def _fails(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return err
 
 
-def _setup(capsys: pytest.CaptureFixture[str]) -> None:
-    _ok(capsys, "unit", "add", "city", "--name", "市总工会", "--kind", "city")
-    _ok(capsys, "unit", "add", "nanshan", "--name", "南山区总工会", "--kind", "district",
-        "--parent", "city")  # fmt: skip
-    _ok(capsys, "queue", "add", "default", "--name", "综合", "--unit", "city")
-    _ok(capsys, "queue", "add", "nanshan-help", "--name", "南山帮扶", "--unit", "nanshan")
-
-
 def test_db_upgrade_creates_the_database(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     head = head_revision()
-    assert f"is at revision {head} (newest)" in _ok(capsys, "db", "upgrade")
+    out = _ok(capsys, "db", "upgrade")
+    assert f"is at revision {head} (newest)" in out
+    assert "Units and queues of" in out
     # A second upgrade finds nothing to do and says so.
     assert f"is at revision {head} (newest)" in _ok(capsys, "db", "upgrade")
 
@@ -74,26 +84,30 @@ def test_db_upgrade_creates_the_database(
 def test_units_and_queues_are_listed(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert "No units yet" in _ok(capsys, "unit", "list")
-    _setup(capsys)
-
+    # The routing file's units and queues are there from the first command on.
     units = _ok(capsys, "unit", "list").splitlines()
     assert units[0].split() == ["KEY", "KIND", "PARENT", "NAME"]
     assert [line.split() for line in units[1:]] == [
         ["city", "city", "-", "市总工会"],
         ["nanshan", "district", "city", "南山区总工会"],
     ]
+    _ok(capsys, "unit", "add", "park", "--name", "科技园工联会", "--kind", "park",
+        "--parent", "nanshan")  # fmt: skip
+    _ok(capsys, "queue", "add", "park-help", "--name", "园区帮扶", "--unit", "park")
+
+    units = _ok(capsys, "unit", "list").splitlines()
+    assert units[-1].split() == ["park", "park", "nanshan", "科技园工联会"]
     queues = _ok(capsys, "queue", "list").splitlines()
-    assert [line.split() for line in queues[1:]] == [
+    assert sorted(line.split() for line in queues[1:]) == [
         ["default", "city", "0", "综合"],
         ["nanshan-help", "nanshan", "0", "南山帮扶"],
+        ["park-help", "park", "0", "园区帮扶"],
     ]
 
 
 def test_unknown_keys_fail_with_a_message_and_change_nothing(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     err = _fails(capsys, "unit", "add", "p", "--name", "P", "--kind", "park", "--parent", "nope")
     assert "unknown unit 'nope'" in err
     assert "unknown unit 'nope'" in _fails(
@@ -115,7 +129,6 @@ def test_unknown_keys_fail_with_a_message_and_change_nothing(
 def test_officer_add_prints_a_one_time_invite_code_for_the_default_queue(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     out = _ok(capsys, "officer", "add", "--name", "李伟")
 
     assert "Officer #1 李伟 added to: default." in out
@@ -128,7 +141,6 @@ def test_officer_add_prints_a_one_time_invite_code_for_the_default_queue(
 def test_officer_add_with_a_telegram_id_links_at_once(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     out = _ok(
         capsys, "officer", "add", "--name", "王芳", "--telegram-id", "12345",
         "--queue", "nanshan-help", "--queue", "default", "--admin",
@@ -191,22 +203,25 @@ def test_a_bad_telegram_id_is_a_usage_error(
 def test_a_deactivated_officer_is_listed_as_inactive(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     _ok(capsys, "officer", "add", "--name", "李伟")
     assert "Officer #1 李伟 deactivated." in _ok(capsys, "officer", "deactivate", "1")
 
     (row,) = _ok(capsys, "officer", "list").splitlines()[1:]
     assert row.split() == ["1", "officer", "inactive", "-", "default", "李伟"]
     queues = _ok(capsys, "queue", "list").splitlines()
-    assert queues[1].split() == ["default", "city", "0", "综合"]
+    assert ["default", "city", "0", "综合"] in [line.split() for line in queues]
 
 
-def test_without_the_default_queue_the_error_says_what_to_do(
-    cli_database: str, capsys: pytest.CaptureFixture[str]
+def test_a_broken_routing_file_fails_the_command_and_changes_nothing(
+    cli_database: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    (tmp_path / "routing.yaml").write_text(ROUTING.replace("rules: []", ""), encoding="utf-8")
     err = _fails(capsys, "officer", "add", "--name", "李伟")
-    assert "unknown queue 'default'" in err
-    assert "workerbot queue list" in err
+    assert "rules: missing" in err
+    assert "rules: missing" in _fails(capsys, "db", "upgrade")
+
+    (tmp_path / "routing.yaml").write_text(ROUTING, encoding="utf-8")
+    assert "No officers yet" in _ok(capsys, "officer", "list")
 
 
 def _warns(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
@@ -256,7 +271,6 @@ def _listed_queues(capsys: pytest.CaptureFixture[str]) -> str:
 def test_officer_queues_moves_an_officer_and_prints_their_queues(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     _ok(capsys, "officer", "add", "--name", "李伟", "--telegram-id", "9")
 
     out = _ok(capsys, "officer", "queues", "1", "--add", "nanshan-help")
@@ -272,7 +286,6 @@ def test_officer_queues_moves_an_officer_and_prints_their_queues(
 def test_bad_queue_changes_fail_with_a_message_and_change_nothing(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     _ok(capsys, "officer", "add", "--name", "李伟")
 
     assert "unknown officer #42" in _fails(capsys, "officer", "queues", "42", "--add", "default")
@@ -293,7 +306,6 @@ def test_bad_queue_changes_fail_with_a_message_and_change_nothing(
 def test_an_officer_left_without_queues_is_warned_about_with_their_open_tickets(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     _ok(
         capsys, "officer", "add", "--name", "李伟", "--queue", "default", "--queue", "nanshan-help"
     )
@@ -313,7 +325,6 @@ def test_an_officer_left_without_queues_is_warned_about_with_their_open_tickets(
 def test_a_deactivated_officer_can_be_activated_again(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     _ok(capsys, "officer", "add", "--name", "王芳", "--telegram-id", "12345")
     _ok(capsys, "officer", "add", "--name", "李伟")
     _ok(capsys, "officer", "deactivate", "1")
