@@ -41,6 +41,8 @@ async def get_or_create_person(
 
     `language` is the messenger's setting; it replaces the stored one only while the
     person has not picked a language themselves. A `display_name` of None keeps the old one.
+    Call it only for what the person wrote or pressed in their own chat with the bot: that
+    makes them reachable again, however they were refused before (they unblocked the bot).
     """
     # One upsert whether the person is new or not (a round trip fewer on every update).
     # Two replicas seeing a newcomer's first two updates at once are fine: on PostgreSQL
@@ -96,6 +98,7 @@ def refresh_on_conflict(statement: Upsert, display_name: str | None) -> Upsert:
     refreshed: dict[str, Any] = {
         "chat_id": new.chat_id,
         "last_seen_at": new.last_seen_at,
+        "reachable": new.reachable,
         "language": case((Person.language_chosen, Person.language), else_=new.language),
     }
     if display_name is not None:
@@ -105,18 +108,10 @@ def refresh_on_conflict(statement: Upsert, display_name: str | None) -> Upsert:
     )
 
 
-async def _set_reachable(session: AsyncSession, person_id: int, reachable: bool) -> None:
+async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
+    """The messenger refused to deliver to this person (they blocked the bot), until they
+    write again (`get_or_create_person`)."""
     await session.execute(
-        update(Person).where(Person.id == person_id).values(reachable=reachable),
+        update(Person).where(Person.id == person_id).values(reachable=False),
         execution_options={"synchronize_session": "fetch"},
     )
-
-
-async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
-    """The messenger refused to deliver to this person (they blocked the bot)."""
-    await _set_reachable(session, person_id, False)
-
-
-async def mark_reachable(session: AsyncSession, person_id: int) -> None:
-    """The person wrote again, so messages reach them again."""
-    await _set_reachable(session, person_id, True)

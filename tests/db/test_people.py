@@ -11,7 +11,6 @@ from db.repositories.people import (
     find_person,
     get_or_create_person,
     get_person,
-    mark_reachable,
     mark_unreachable,
 )
 
@@ -82,7 +81,9 @@ async def test_a_chosen_language_survives_the_messenger_setting(session: AsyncSe
     assert again.language == "en"
 
 
-async def test_reachability_is_stored(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_unreachable_until_the_person_writes_again(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessionmaker() as session:
         person_id = (await _contact(session)).id
         await mark_unreachable(session, person_id)
@@ -91,10 +92,9 @@ async def test_reachability_is_stored(sessionmaker: async_sessionmaker[AsyncSess
         person = await get_person(session, person_id)
         assert person is not None
         assert not person.reachable
-        await mark_reachable(session, person_id)
-        refreshed = await get_person(session, person_id)
-        assert refreshed is person  # the copy already loaded follows the change
-        assert refreshed.reachable
+        again = await _contact(session, now=NOW + timedelta(days=3))
+        assert again is person  # the copy already loaded follows the change
+        assert again.reachable
         await session.commit()
     async with sessionmaker() as session:
         person = await get_person(session, person_id)
