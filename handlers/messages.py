@@ -51,6 +51,7 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    # Plain text, shown as it is (not the HTML of `Outgoing.text`).
     label: str
     action: str
 

@@ -10,11 +10,13 @@ command, so a forged or replayed token can do no more than its presser may do an
 from __future__ import annotations
 
 import functools
+import html
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 
+from handlers.core.texts import Safe
 from handlers.messages import MAX_ACTION_BYTES, Button
 
 SEPARATOR = ":"
@@ -104,7 +106,13 @@ class ButtonData:
         return token(self.prefix, *values)
 
     def button(self, label: str) -> Button:
-        return Button(label=label, action=self.pack())
+        """A button; `label` is plain text, or a catalog text (`Safe` HTML) made plain here.
+
+        Messengers show a label as it is, entities and all: a person's `A&B <Co>` filled
+        into a catalog text reads `A&amp;B &lt;Co&gt;` until it is unescaped.
+        """
+        plain = html.unescape(label) if isinstance(label, Safe) else label
+        return Button(label=plain, action=self.pack())
 
     def fits(self) -> bool:
         """Whether this payload fits a messenger's button (a long entry id may not)."""

@@ -87,6 +87,37 @@ async def test_named_grievance_shows_worker_and_remembers_workplace(chat: Chat) 
     assert "同上次：顺达物流二号仓库" in str(chat.last["w"].buttons)
 
 
+async def test_a_workplace_with_markup_characters_comes_back_literally(chat: Chat) -> None:
+    """Message texts are HTML, so the person's words are escaped there; a button label is
+    plain text and shows them as typed."""
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "设施")
+    await chat.send("w", "食堂没有热水")
+    await chat.press("w", "跳过")
+    await chat.send("w", "A&B <Co>")
+    await chat.press("w", "完成")
+    await chat.press("w", "实名提交")
+    await chat.press("w", "确认提交")
+    card = to(chat.sent_to("officer"), "officer")
+    assert "A&amp;B &lt;Co&gt;" in card
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "设施")
+    await chat.send("w", "厕所坏了")
+    await chat.press("w", "跳过")
+
+    labels = [b.label for row in chat.last["w"].buttons for b in row]
+    assert "同上次：A&B <Co>" in labels
+    await chat.press("w", "同上次")
+    await chat.press("w", "完成")
+    await chat.press("w", "实名提交")
+    await chat.press("w", "确认提交")
+    async with chat.sessionmaker() as session:
+        workplaces = (await session.scalars(select(Ticket.workplace))).all()
+    assert workplaces == ["A&B <Co>", "A&B <Co>"]
+
+
 async def test_officer_works_ticket_and_worker_rates(chat: Chat) -> None:
     await _file_and_collect(chat, "zh-CN")
     await chat.send("officer", "/queue")
