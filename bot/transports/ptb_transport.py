@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -67,6 +69,19 @@ class CoreFailedError(Exception):
     """The core failed on a webhook update; the webhook answers 500 so Telegram retries."""
 
 
+@dataclass
+class _Feeding:
+    """One webhook request's update on its way through PTB: did the core fail on it?"""
+
+    failed: bool = False
+
+
+# PTB's process_update reports a handler's failure to the error handler, not to its caller;
+# the handler marks the request it runs for, found in its context. Keyed by request, not by
+# update id: the same update posted twice at once is two requests, each answered for itself.
+_FEEDING: ContextVar[_Feeding | None] = ContextVar("ptb_webhook_feeding", default=None)
+
+
 class PtbTransport:
     """One bot account through python-telegram-bot: receives (polling or webhook), sends."""
 
@@ -116,8 +131,6 @@ class PtbTransport:
         self._gate = UpdateGate(concurrency)
         self._poller = Poller(self._fetch, self._take_polled, timeout=polling_timeout)
         self._polling: asyncio.Task[None] | None = None
-        # Webhook updates being fed, and whether the core failed on them.
-        self._webhook_failed: dict[int, bool] = {}
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -139,12 +152,13 @@ class PtbTransport:
     async def feed_webhook(self, update: dict[str, Any]) -> None:
         """Handle one update posted to our webhook; raises if the core failed on it."""
         parsed = Update.de_json(update, self.application.bot)
-        self._webhook_failed[parsed.update_id] = False
+        feeding = _Feeding()
+        token = _FEEDING.set(feeding)
         try:
             await self.application.process_update(parsed)
         finally:
-            failed = self._webhook_failed.pop(parsed.update_id)
-        if failed:
+            _FEEDING.reset(token)
+        if feeding.failed:
             msg = f"update {parsed.update_id} was not handled"
             raise CoreFailedError(msg)
 
@@ -191,17 +205,18 @@ class PtbTransport:
         incoming = incoming_from_update(update.to_dict(), self.application.bot.username)
         try:
             if incoming is not None:
-                await self._run(update.update_id, incoming)
+                await self._run(incoming)
         finally:
             if update.callback_query is not None:
                 await _answer(self.application.bot, update.callback_query.id)
 
-    async def _run(self, update_id: int, incoming: Incoming) -> None:
+    async def _run(self, incoming: Incoming) -> None:
         try:
             await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
         except Exception:
-            if update_id in self._webhook_failed:
-                self._webhook_failed[update_id] = True
+            feeding = _FEEDING.get()
+            if feeding is not None:
+                feeding.failed = True
             raise
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,19 +8,22 @@ read what their chats show and what the database kept.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot, TransportName
+from bot.webhook import SECRET_HEADER
 from db.engine import create_engine
-from db.models import Base, Ticket, TicketAttachment
+from db.models import Base, OutboxMessage, Ticket, TicketAttachment
 from handlers import admin
 from handlers.core.buttons import FormButton, MenuButton
 from tests.fake_telegram import FakeTelegram, FakeUser, Forbidden, RetryAfter
@@ -239,6 +242,37 @@ async def test_the_same_update_twice_makes_one_ticket(
         assert await count_tickets(bot) == 1
     receipts = [m for m in tg.sent_to(worker.id) if "GR-" in m.get("text", "")]
     assert len(receipts) == 1
+
+
+async def test_the_same_update_posted_at_once_is_answered_200_with_one_effect(
+    tg: FakeTelegram, fresh_database_url: str, transport_name: TransportName
+) -> None:
+    stage = Stage(tg, fresh_database_url, transport_name, "webhook")
+    worker = tg.user()
+    async with stage.running() as bot, aiohttp.ClientSession() as http:
+        await stage.says(worker, "/start")
+        await stage.sees(worker.id, lambda m: "reply_markup" in m, "the menu")
+        # Telegram's retry overtakes the first request: three copies of one update at once.
+        update_id = await stage.says(worker, "/help")
+        update = next(u for u in tg.pending if u["update_id"] == update_id)
+        tg.pending.remove(update)
+        url = stage.webhook
+        assert url is not None
+
+        async def post() -> int:
+            headers = {SECRET_HEADER: WEBHOOK_SECRET}
+            async with http.post(url, json=update, headers=headers) as answer:
+                return answer.status
+
+        statuses = await asyncio.gather(post(), post(), post())
+        async with bot.app.sessionmaker() as session:
+            rows = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.chat_id == str(worker.id))
+            )
+    assert list(statuses) == [200, 200, 200]
+    assert rows == 2  # the menu, and one answer to /help
 
 
 async def test_a_restart_in_the_middle_of_a_form_carries_on(
