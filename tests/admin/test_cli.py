@@ -159,7 +159,6 @@ def test_officer_add_with_a_telegram_id_links_at_once(
 def test_officer_add_takes_an_account_on_any_messenger(
     cli_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _setup(capsys)
     out = _ok(capsys, "officer", "add", "--name", "赵敏", "--messenger-id", "terminal:zhao-min")
     assert "/start" not in out
     listing = _ok(capsys, "officer", "list").splitlines()
