@@ -68,7 +68,7 @@ _EXPLAINED_ENOUGH = 3.0  # key-word weight of a short question (about three rare
 _RICH_WAYS = 4  # ways of asking (question, alternates, keywords) that make an entry rich
 _THIN_CREDIT = 2.0  # points given back per way of asking an entry lacks ...
 _THIN_CREDIT_MAX = 4.0  # ... up to this many
-_ENTRIES_KEPT = 1024  # entries kept read from the index, the most recently compared ones
+_ENTRIES_KEPT = 4096  # entries kept read from the index, the most recently compared ones
 _INDEX_CODE = ("matcher.py", "normalize.py", "packed.py")  # what builds and reads the index
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NEEDLESS_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
@@ -196,8 +196,8 @@ class Matcher:
             raise ValueError("index arrays do not fit together")
 
     def _read_entry(self, index: int) -> _EntryView:
-        texts, keywords = json.loads(self._records[index])
-        return _entry_view(self._entries[index], texts, keywords, self._segmenter)
+        texts, keywords, answer = json.loads(self._records[index])
+        return _entry_view(texts, keywords, answer, self._segmenter)
 
     def match(self, text: str, language: str | None = None) -> Match:
         """Score `text` against the knowledge base.
@@ -407,8 +407,11 @@ def _build_index(entries: tuple[Entry, ...], segmenter: Segmenter) -> cache.Arra
         normalized = [normalize(t) for t in (entry.question, *entry.alternates)]
         texts = [(_compact(n), segmenter.words(n)) for n in normalized]
         keywords = [k for k in dict.fromkeys(_compact(normalize(k)) for k in entry.keywords) if k]
-        records.append(json.dumps([texts, keywords], ensure_ascii=False, separators=(",", ":")))
-        vocabulary = _entry_view(entry, texts, keywords, segmenter).vocabulary
+        # Answers only serve to recognise words: no filler removal needed.
+        answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
+        record = [texts, keywords, answer]
+        records.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        vocabulary = _entry_view(texts, keywords, answer, segmenter).vocabulary
         kb_words.update(vocabulary.words)
         kb_pairs.update(vocabulary.pairs)
         kb_pairs.update(_char_pairs(vocabulary.answer))
@@ -479,15 +482,13 @@ def _tf_idf(
 
 
 def _entry_view(
-    entry: Entry, texts: Sequence[Sequence[Any]], keywords: Sequence[str], segmenter: Segmenter
+    texts: Sequence[Sequence[Any]], keywords: Sequence[str], answer: str, segmenter: Segmenter
 ) -> _EntryView:
     """An entry ready to compare, from what `_build_index` recorded of it."""
     prepared = tuple(_text(compact, words, segmenter) for compact, words in texts)
     sounded = tuple((k, _sound(k)) for k in keywords)
     words = frozenset(itertools.chain(*(w for _, w in texts), keywords))
     compact = " ".join([*(c for c, _ in texts), *keywords])
-    # Answers only serve to recognise words: no filler removal needed.
-    answer = _compact(" ".join(strip_symbols(fold(entry.answer)).split()))
     sound = "".join([*(t.sound for t in prepared), *(s for _, s in sounded)])
     return _EntryView(
         texts=prepared,

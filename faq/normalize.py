@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from opencc import OpenCC
@@ -165,7 +165,7 @@ def fold(text: str) -> str:
 
 def strip_symbols(text: str) -> str:
     """Punctuation, emoji, other symbols and control characters become spaces."""
-    spaced = language_tables().symbols.sub(" ", text)
+    spaced = text.translate(language_tables().symbols)
     # A kept "." or "%" only means something inside a number (3.5, 80%).
     return _STRAY_NUMBER_SIGN.sub(" ", spaced)
 
@@ -306,7 +306,11 @@ def content_words(words: Iterable[str]) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=65536)  # the hottest call of matching: a C-level cache hit, not a lookup
+def _syllable(char: str) -> str:
+    return language_tables().syllable(char)
+
+
 def syllables(text: str) -> list[str]:
     """Chinese characters spelt by sound, toneless ("共伤" and "工伤" both give gong shang)."""
-    syllable = language_tables().syllable
-    return [syllable(char) for run in _CJK_RUN.findall(text) for char in run]
+    return [_syllable(char) for run in _CJK_RUN.findall(text) for char in run]

@@ -19,7 +19,7 @@ default one.
 from __future__ import annotations
 
 import importlib.util
-import re
+import itertools
 import threading
 import unicodedata
 from pathlib import Path
@@ -62,13 +62,12 @@ class LanguageTables:
             raise ValueError("not a syllable table")
         self.traditional = frozenset(map(chr, arrays["traditional"].tolist()))
         ranges = arrays["symbol_ranges"].tolist()
-        self.symbols = re.compile(
-            "["
-            + "".join(
-                f"{re.escape(chr(low))}-{re.escape(chr(high))}"
-                for low, high in zip(ranges[::2], ranges[1::2], strict=True)
-            )
-            + "]"
+        # str.translate with a dict: several times faster than a regex of the same ranges.
+        self.symbols: dict[int, str] = dict.fromkeys(
+            itertools.chain.from_iterable(
+                range(low, high + 1) for low, high in zip(ranges[::2], ranges[1::2], strict=True)
+            ),
+            " ",
         )
 
     def syllable(self, char: str) -> str:
