@@ -87,6 +87,7 @@ def split_message(message: Outgoing, limit: int, length: Length = utf16_length) 
             buttons=message.buttons if number == last else (),
             edit_message_id=message.edit_message_id if number == 0 else None,
             attachments=message.attachments if number == 0 else (),
+            upload=message.upload if number == 0 else None,
         )
         for number, text in enumerate(texts)
     ]

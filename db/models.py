@@ -169,6 +169,9 @@ class Person(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person's data was erased (on request or by retention); the row stays,
+    # blank, so their tickets remain as anonymous facts.
+    erased_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship(lazy="raise")
 
@@ -230,6 +233,8 @@ class Ticket(Base):
         Index("ix_tickets_worker", "worker_id", "created_at"),
         # An officer's message in a group topic is looked up by the topic it was written in.
         Index("ix_tickets_topic", "topic_chat_id", "topic_thread_id"),
+        # Retention looks for tickets closed before its cut-off.
+        Index("ix_tickets_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -262,6 +267,8 @@ class Ticket(Base):
     # chat and the topic's thread there (a ticket moved to another group gets a new topic).
     topic_thread_id: Mapped[str | None] = mapped_column(String(64))
     topic_chat_id: Mapped[str | None] = mapped_column(String(64))
+    # When the worker's words and files on this ticket were erased (request or retention).
+    purged_at: Mapped[datetime | None]
 
     worker: Mapped[Person] = relationship(lazy="raise")
     queue: Mapped[Queue] = relationship(lazy="raise")

@@ -7,6 +7,7 @@ Nothing here knows about any particular messenger.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -26,6 +27,18 @@ class Attachment:
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file the core made (an export, say), sent as a document from its bytes.
+
+    Unlike an `Attachment`, it is not on the messenger yet; the transport uploads it.
+    """
+
+    file_name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +103,14 @@ class Outgoing:
     attachments: tuple[Attachment, ...] = field(default=())
     # Set on messages for a ticket's topic in an officers' group (`chat_id` is the group).
     topic: Topic | None = None
+    # A file made by the core, sent with the message (after it, or captioned by a short one).
+    upload: Upload | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        if self.upload is not None:
+            data["upload"]["content"] = base64.b64encode(self.upload.content).decode("ascii")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> Outgoing:
@@ -105,4 +123,15 @@ class Outgoing:
             thread_id=data.get("thread_id"),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             topic=Topic(**data["topic"]) if data.get("topic") else None,
+            upload=_upload(data.get("upload")),
         )
+
+
+def _upload(data: dict[str, Any] | None) -> Upload | None:
+    if not data:
+        return None
+    return Upload(
+        file_name=data["file_name"],
+        content=base64.b64decode(data["content"]),
+        mime_type=data.get("mime_type", "application/octet-stream"),
+    )

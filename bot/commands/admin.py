@@ -1,5 +1,6 @@
-"""`workerbot unit|queue|officer|block ...`: set up the union's units, queues and officers,
-and lift the blocks officers put on abusive workers.
+"""`workerbot unit|queue|officer|block|retention ...`: set up the union's units, queues and
+officers, lift the blocks officers put on abusive workers, and see what retention erases
+next.
 
 Each command is one unit of work: it brings the schema up to date, runs the use case
 from handlers.admin and commits; what it prints (warnings on stderr) comes after the
@@ -24,7 +25,7 @@ from bot.transports.telegram import TELEGRAM
 from db.engine import create_engine, create_sessionmaker
 from db.models import Officer, UnitKind
 from db.schema import ensure_schema
-from handlers import admin, blocks
+from handlers import admin, blocks, privacy
 from handlers.routing import DEFAULT_QUEUE_KEY
 
 
@@ -45,6 +46,7 @@ def register(subcommands: Subcommands) -> None:
     _register_queues(subcommands)
     _register_officers(subcommands)
     _register_blocks(subcommands)
+    _register_retention(subcommands)
 
 
 def _register_units(subcommands: Subcommands) -> None:
@@ -177,6 +179,19 @@ def _register_blocks(subcommands: Subcommands) -> None:
         "reference", metavar="REF", help="a ticket of the worker, e.g. GR-2026-000001"
     )
     lift.set_defaults(run=lambda args: _run(_block_lift(args)))
+
+
+def _register_retention(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("retention", help="personal data the scheduler erases")
+    actions = parser.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
+    due = actions.add_parser(
+        "due",
+        help="closed tickets whose worker's data goes next, and when",
+        description="Tickets closed more than WORKERBOT_RETENTION_DAYS ago lose what the "
+        "worker wrote and sent at the next scheduler run; this lists the next ones.",
+    )
+    due.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    due.set_defaults(run=lambda args: _run(_retention_due(args)))
 
 
 def _run(action: Action) -> int:
@@ -384,5 +399,22 @@ def _block_lift(args: argparse.Namespace) -> Action:
     async def action(session: AsyncSession, now: datetime) -> list[str]:
         outcome = await blocks.lift_block(session, args.reference, now)
         return [f"The worker of {outcome.ticket.reference} may write again and is told so."]
+
+    return action
+
+
+def _retention_due(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        days = Settings().retention_days
+        due = await privacy.due_for_purge(session, now, days, limit=args.limit)
+        if not due:
+            return [f"No closed ticket holds a worker's data (retention: {days} days)."]
+        return _table(
+            ("TICKET", "CLOSED (UTC)", "ERASED FROM (UTC)"),
+            [
+                (t.reference or str(t.id), f"{t.closed_at:%Y-%m-%d}", f"{goes:%Y-%m-%d}")
+                for t, goes in due
+            ],
+        )
 
     return action

@@ -21,10 +21,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
+from pathlib import Path
 from typing import TextIO
 
 from bot.transports.base import Handle, Messenger
-from handlers.messages import Button, Incoming, Outgoing
+from handlers.messages import Button, Incoming, Outgoing, Upload
 
 PLATFORM = "terminal"
 TERMINAL = Messenger(PLATFORM, re.compile(r"[0-9A-Za-z_-]{1,64}"), "letters, digits, _ or -")
@@ -67,12 +68,20 @@ class TerminalSender:
             f"  ({attachment.kind}: {attachment.file_name or attachment.file_id})"
             for attachment in message.attachments
         )
+        if message.upload is not None:
+            lines.append(self._save(message.upload))
         self._out.write("\n".join(lines) + "\n\n")
         self._out.flush()
         if mine:
             self.last_buttons = tuple(flat)
             self.last_message_id = message_id
         return message_id
+
+    def _save(self, upload: Upload) -> str:
+        """A file sent to the terminal is written to the working folder, as a download."""
+        path = Path.cwd() / Path(upload.file_name).name
+        path.write_bytes(upload.content)
+        return f"  (file: {upload.file_name}, {len(upload.content)} bytes, saved as {path})"
 
 
 class TerminalInput:

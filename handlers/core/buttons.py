@@ -94,3 +94,10 @@ class BlockButton(ButtonData, prefix="blk"):
 
     step: str
     ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyButton(ButtonData, prefix="pd"):
+    """The worker's own data: forget (erase, once confirmed)."""
+
+    step: str

@@ -31,3 +31,8 @@ class CoreConfig(Protocol):
     def reopen_window_days(self) -> int:
         """Days after resolving during which the worker may reopen a ticket."""
         ...
+
+    @property
+    def retention_days(self) -> int:
+        """Days after closing after which a ticket's personal data is purged."""
+        ...
