@@ -1,6 +1,7 @@
-"""One runner for every messenger: its transports receive, the core handles, delivery and
-the scheduler run beside them (on PostgreSQL also a LISTEN, so other replicas' outbox
-commits wake this one's delivery), and everything stops in the order a clean shutdown needs.
+"""One runner for every messenger: its transports receive, the core handles, delivery,
+the scheduler and the announcer (feeding announcements to delivery) run beside them (on
+PostgreSQL also a LISTEN, so other replicas' outbox commits wake this one's delivery), and
+everything stops in the order a clean shutdown needs.
 
 Stop: every transport stops taking updates and finishes those in flight, then the
 scheduler and delivery stop (what was not sent stays in the outbox), then the transports
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from bot.announcer import Announcer
 from bot.app import App
 from bot.scheduler import Scheduler
 from bot.transports.base import Transport
@@ -41,6 +43,9 @@ class Runner:
             if background and app.engine.dialect.name == "postgresql"
             else None
         )
+        self.announcer = Announcer(
+            app.sessionmaker, rate=app.settings.delivery_global_rate, on_commit=app.delivery.wake
+        )
         self._background = background
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -56,6 +61,7 @@ class Runner:
             self._tasks = [
                 asyncio.create_task(self.app.delivery.run()),
                 asyncio.create_task(self.scheduler.run()),
+                asyncio.create_task(self.announcer.run()),
             ]
             if self.outbox_listener is not None:
                 self._tasks.append(asyncio.create_task(self.outbox_listener.run()))
@@ -67,6 +73,7 @@ class Runner:
                 await transport.stop()
         finally:
             self.scheduler.stop()
+            self.announcer.stop()
             self.app.delivery.stop()
             if self.outbox_listener is not None:
                 self.outbox_listener.stop()

@@ -133,6 +133,20 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class AnnouncementStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class RecipientStatus(enum.StrEnum):
+    # Not handed to delivery yet; QUEUED ones have an outbox row, which tells the outcome.
+    PENDING = "pending"
+    QUEUED = "queued"
+
+
 class Unit(Base):
     """A union body: enterprise union, park federation, district or city federation."""
 
@@ -167,6 +181,8 @@ class Person(Base):
     workplace: Mapped[str | None] = mapped_column(String(200))
     # False after the messenger told us the person blocked the bot (Telegram 403).
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False after /unsubscribe or the button under an announcement: no more announcements.
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when the person's data was erased (on request or by retention); the row stays,
@@ -398,6 +414,8 @@ class OutboxMessage(Base):
     # Who it is for and about, so a failed delivery can be told to the right officer.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Lower goes first: conversation (0) before bulk such as announcements (1).
+    priority: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UnansweredQuestion(Base):
@@ -427,6 +445,43 @@ class Block(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Announcement(Base):
+    """A message from the union to many workers, sent through the outbox a little at a time."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Plain text as the admin wrote it; escaped when sent.
+    text: Mapped[str] = mapped_column(Text)
+    # A photo by the messenger's file id or an https URL, sent with the text as caption.
+    photo: Mapped[str | None] = mapped_column(String(1024))
+    # Link buttons: [[label, url], ...].
+    links: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    # Audience: workers of this unit and every unit below it; in this language; None: all.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    language: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[AnnouncementStatus] = mapped_column(_str_enum(AnnouncementStatus))
+    send_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Recipients chosen when sending started.
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnnouncementRecipient(Base):
+    """One worker an announcement goes to: the primary key makes it once per person."""
+
+    __tablename__ = "announcement_recipients"
+    __table_args__ = (Index("ix_announcement_recipients_status", "announcement_id", "status"),)
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    status: Mapped[RecipientStatus] = mapped_column(_str_enum(RecipientStatus))
+    # The outbox row carrying it; no foreign key, because erasure deletes outbox rows.
+    outbox_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
 class JobLease(Base):

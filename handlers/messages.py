@@ -64,10 +64,19 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    """A button that sends `action` back to the core when pressed, or, with `url` (and an
+    empty action), a link the messenger opens itself."""
+
     label: str
     action: str
+    url: str | None = None
 
     def __post_init__(self) -> None:
+        if self.url is not None:
+            if self.action or not self.url.startswith("https://"):
+                msg = f"a link button has an https url and no action: {self!r}"
+                raise ValueError(msg)
+            return
         size = len(self.action.encode("utf-8"))
         if not 1 <= size <= MAX_ACTION_BYTES:
             msg = f"button action must be 1-{MAX_ACTION_BYTES} bytes, got {size}: {self.action!r}"

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,8 @@ from db.models import Officer, UnitKind
 from db.schema import ensure_schema
 from handlers import admin, blocks, privacy
 from handlers.routing import DEFAULT_QUEUE_KEY
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +199,7 @@ def _register_retention(subcommands: Subcommands) -> None:
 
 def _run(action: Action) -> int:
     try:
-        result = asyncio.run(_in_transaction(action))
+        result = asyncio.run(in_transaction(action))
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -208,7 +211,8 @@ def _run(action: Action) -> int:
     return 0
 
 
-async def _in_transaction(action: Action) -> list[str] | Printout:
+async def in_transaction(action: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    """Run `action` on a database brought up to date, and commit what it did."""
     engine = create_engine(Settings().database_url)
     try:
         await ensure_schema(engine)

@@ -61,7 +61,13 @@ class TerminalSender:
             who = self.names.get(message.chat_id, message.chat_id)
             header = f"── to {who}"
         lines = [header, plain(message.text)]
-        flat = [button for row in message.buttons for button in row]
+        flat = [button for row in message.buttons for button in row if button.url is None]
+        lines.extend(
+            f"  ↗ {plain(button.label)}: {button.url}"
+            for row in message.buttons
+            for button in row
+            if button.url is not None
+        )
         for number, button in enumerate(flat, start=1):
             lines.append(f"  [{number}] {plain(button.label)}" if mine else f"  · {button.label}")
         lines.extend(

@@ -101,3 +101,10 @@ class PrivacyButton(ButtonData, prefix="pd"):
     """The worker's own data: forget (erase, once confirmed)."""
 
     step: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionButton(ButtonData, prefix="sub"):
+    """Announcements: off (unsubscribe, the button under each one), on (subscribe again)."""
+
+    choice: str

@@ -28,6 +28,7 @@ from handlers.core.flows import (
     questions,
     requests,
     start,
+    subscription,
     tickets,
 )
 from handlers.core.texts import has
@@ -62,6 +63,7 @@ ACTIONS = merge(
     officer.ACTIONS,
     blocking.ACTIONS,
     privacy.ACTIONS,
+    subscription.ACTIONS,
 )
 COMMANDS = merge(
     "command",
@@ -69,6 +71,7 @@ COMMANDS = merge(
     tickets.COMMANDS,
     officer.COMMANDS,
     privacy.COMMANDS,
+    subscription.COMMANDS,
     {group.LINK: group.link_in_private, group.UNLINK: group.link_in_private},
 )
 # What a person may be asked to type about one ticket (see handlers.core.awaiting).

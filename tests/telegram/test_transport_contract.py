@@ -336,6 +336,19 @@ async def test_a_file_made_by_the_core_is_uploaded_as_a_document(
     assert document["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "m:menu"
 
 
+async def test_link_buttons_open_their_url(tg: FakeTelegram, sender: TelegramTransport) -> None:
+    worker = tg.user(started=True)
+    buttons = (
+        (Button("报名入口", "", url="https://example.org/enrol"),),
+        (Button("不再接收通知", "sub:off"),),
+    )
+    await sender.send(Outgoing(str(worker.id), "互助保障报名开始了", buttons=buttons))
+    (sent,) = tg.sent_to(worker.id)
+    link, unsubscribe = sent["reply_markup"]["inline_keyboard"]
+    assert link == [{"text": "报名入口", "url": "https://example.org/enrol"}]
+    assert unsubscribe == [{"text": "不再接收通知", "callback_data": "sub:off"}]
+
+
 async def test_forum_topic_created_and_written_into(
     tg: FakeTelegram, sender: TelegramTransport
 ) -> None:

@@ -525,4 +525,11 @@ TEXTS: Final[dict[str, str]] = {
     "please close it as fits.",
     "history.officer.erased": "The worker had their personal data erased",
     "history.officer.purged": "The worker's words were erased after the retention period",
+    # Announcements
+    "announce.unsubscribe": "Unsubscribe from announcements",
+    "announce.unsubscribed": "Unsubscribed: you will no longer get the union's announcements. "
+    "Send /subscribe to get them again.",
+    "announce.resubscribe": "Subscribe again",
+    "announce.subscribed": "Subscribed again to the union's announcements. "
+    "Send /unsubscribe at any time to stop them.",
 }

@@ -496,4 +496,9 @@ TEXTS: Final[dict[str, str]] = {
     "无法再联系到对方。诉求作为统计保留，请视情况办结。",
     "history.officer.erased": "职工要求删除个人资料，内容已删除",
     "history.officer.purged": "已超过保存期限，职工内容已删除",
+    # Announcements
+    "announce.unsubscribe": "不再接收通知",
+    "announce.unsubscribed": "已退订：您将不再收到工会的群发通知。发送 /subscribe 可重新订阅。",
+    "announce.resubscribe": "重新订阅",
+    "announce.subscribed": "已重新订阅工会的群发通知。发送 /unsubscribe 可随时退订。",
 }
