@@ -145,3 +145,24 @@ async def test_unsubscribe_and_subscribe_commands(chat: Chat) -> None:
         person = await session.scalar(select(Person).where(Person.platform_user_id == "w"))
         assert person is not None
         assert person.subscribed
+
+
+async def test_progress_counts_sent_failed_and_blocked(chat: Chat) -> None:
+    await _people(chat)
+    announcement = await _announce(chat)
+    await _feed(chat)
+    async with chat.sessionmaker() as session, session.begin():
+        rows = {
+            row.chat_id: row
+            for row in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.priority == announcements.BULK_PRIORITY)
+            )
+        }
+        await outbox.mark_sent(session, rows["w-east"].id, "7", chat.now)
+        await outbox.mark_failed(session, rows["w-west"].id, "Forbidden: bot was blocked")
+        await session.execute(
+            update(Person).where(Person.platform_user_id == "w-west").values(reachable=False)
+        )
+    async with chat.sessionmaker() as session:
+        shown = await announcements.progress(session, announcement)
+    assert (shown.total, shown.sent, shown.failed, shown.blocked, shown.left) == (3, 1, 1, 1, 1)

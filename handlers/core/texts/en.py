@@ -28,6 +28,7 @@ TEXTS: Final[dict[str, str]] = {
         "• /ticket REFERENCE shows one request, e.g. /ticket GR-2026-000001\n"
         "• /cancel stops what you are filling in · /help shows this\n"
         "• /mydata sends you everything we hold about you · /forget erases it\n"
+        "• /unsubscribe stops the union's announcements · /subscribe brings them back\n"
         "Problems you report go to union officers; you may stay anonymous."
     ),
     "help.officer": (

@@ -28,6 +28,7 @@ TEXTS: Final[dict[str, str]] = {
         "• /ticket 编号　查看某件诉求，例如 /ticket GR-2026-000001\n"
         "• /cancel 随时取消当前填写　/help 查看本帮助\n"
         "• /mydata 获取我们保存的您的全部资料　/forget 删除您的资料\n"
+        "• /unsubscribe 退订工会群发通知　/subscribe 重新订阅\n"
         "您反映的问题会转给工会干部处理，可选择匿名。"
     ),
     "help.officer": (
