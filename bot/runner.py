@@ -4,9 +4,9 @@ PostgreSQL also a LISTEN, so other replicas' outbox commits wake this one's deli
 everything stops in the order a clean shutdown needs.
 
 Stop: every transport stops taking updates and finishes those in flight, then the
-scheduler and delivery stop (what was not sent stays in the outbox), then the transports
-close their connections and the database is closed. A messenger takes part by providing
-a `Transport`; nothing here knows which messengers run.
+scheduler, the announcer and delivery stop (what was not sent stays in the outbox), then
+the transports close their connections and the database is closed. A messenger takes
+part by providing a `Transport`; nothing here knows which messengers run.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot.announcer import Announcer
+from bot import announcer
 from bot.app import App
 from bot.scheduler import Scheduler
 from bot.transports.base import Transport
@@ -43,8 +43,14 @@ class Runner:
             if background and app.engine.dialect.name == "postgresql"
             else None
         )
-        self.announcer = Announcer(
-            app.sessionmaker, rate=app.settings.delivery_global_rate, on_commit=app.delivery.wake
+        self.announcer = Scheduler(
+            app.sessionmaker,
+            app.settings,
+            app.routing,
+            interval=announcer.INTERVAL,
+            on_commit=app.delivery.wake,
+            jobs=announcer.feeding(app.settings.delivery_global_rate),
+            lease_name=announcer.LEASE_NAME,
         )
         self._background = background
         self._tasks: list[asyncio.Task[None]] = []

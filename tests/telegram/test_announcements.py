@@ -4,6 +4,7 @@ worker talking to the bot meanwhile is answered in order."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -47,7 +48,9 @@ async def test_announcement_within_limits_once_each_across_a_restart(
         telegram_api_base=tg.base_url,
         database_url=database_url,
         delivery_poll_interval=0.2,
-        delivery_global_rate=RATE,
+        # The bot counts a send when it starts, the server when it arrives: the margin
+        # absorbs the requests that arrive bunched on a busy machine.
+        delivery_global_rate=RATE * 0.85,
     )
 
     first = await TelegramBot.create(settings, transport_name="aiogram", polling_timeout=1)
@@ -86,8 +89,12 @@ async def test_announcement_within_limits_once_each_across_a_restart(
         ]
         answers = await tg.wait_sent(talker.id, 3, timeout=30.0)
         await tg.wait_for(lambda: _sends(tg) >= RECIPIENTS + 3, 120.0, "all sent")
-        async with second.app.sessionmaker() as session:
-            shown = await announcements.progress(session, made.id)
+        for _ in range(100):  # the last sends are settled in the database just after
+            async with second.app.sessionmaker() as session:
+                shown = await announcements.progress(session, made.id)
+            if not shown.left:
+                break
+            await asyncio.sleep(0.1)
     finally:
         await second.stop()
 
