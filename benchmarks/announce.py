@@ -26,17 +26,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import insert, make_url, text
+from sqlalchemy import make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot
 from db.engine import create_engine
-from db.models import Person
 from handlers import announcements
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.faults import RateLimits
+from tests.telegram.workers import insert_workers
 
 POSTGRES_URL = os.environ.get(
     "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -66,29 +66,6 @@ async def _latencies(tg: FakeTelegram, asker: FakeUser, count: int) -> list[floa
     return waits
 
 
-async def _insert_people(bot: TelegramBot, users: list[FakeUser]) -> None:
-    now = datetime.now(UTC)
-    async with bot.app.sessionmaker() as session, session.begin():
-        for start in range(0, len(users), 5000):
-            await session.execute(
-                insert(Person),
-                [
-                    {
-                        "platform": "telegram",
-                        "platform_user_id": str(u.id),
-                        "chat_id": str(u.id),
-                        "language": "zh-CN",
-                        "language_chosen": False,
-                        "reachable": True,
-                        "subscribed": True,
-                        "created_at": now,
-                        "last_seen_at": now,
-                    }
-                    for u in users[start : start + 5000]
-                ],
-            )
-
-
 async def run(recipients: int, url: str, questions: int) -> None:
     limits = RateLimits(
         per_chat_per_second=1.0, per_group_per_minute=20, global_per_second=CEILING
@@ -104,7 +81,7 @@ async def run(recipients: int, url: str, questions: int) -> None:
             delivery_global_rate=CEILING,
         )
         bot = await TelegramBot.create(settings, transport_name="aiogram", polling_timeout=1)
-        await _insert_people(bot, users)
+        await insert_workers(bot.app.sessionmaker, users)
         await bot.start()
         try:
             baseline = await _latencies(tg, asker, questions)

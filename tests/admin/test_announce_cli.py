@@ -3,33 +3,9 @@ pause, resume and cancel an announcement, and bad input refused with a clear mes
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import pytest
-from sqlalchemy import make_url, text
 
 from bot.cli import main
-from db.engine import create_engine
-from db.models import Base
-
-
-async def _empty(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if make_url(database_url).get_backend_name() == "postgresql":
-        asyncio.run(_empty(database_url))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WORKERBOT_DATABASE_URL", database_url)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -38,7 +14,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
-@pytest.mark.usefixtures("cli")
+@pytest.mark.usefixtures("cli_database")
 def test_an_announcement_is_written_followed_paused_resumed_and_cancelled(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -68,7 +44,7 @@ def test_an_announcement_is_written_followed_paused_resumed_and_cancelled(
     assert "not paused" in err
 
 
-@pytest.mark.usefixtures("cli")
+@pytest.mark.usefixtures("cli_database")
 def test_bad_announcements_are_refused_with_the_reason(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -4,39 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, select, text
+from sqlalchemy import select
 
 from bot.cli import main
 from db.engine import create_engine, create_sessionmaker
-from db.models import Base, Officer, Person, Queue, Ticket, TicketKind, TicketStatus
+from db.models import Officer, Person, Queue, Ticket, TicketKind, TicketStatus
 from db.schema import head_revision
-
-
-async def _truncate(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """WORKERBOT_DATABASE_URL for the commands: on SQLite a file that does not exist yet
-    (the first command creates it), on PostgreSQL the run's database, emptied."""
-    if make_url(database_url).get_backend_name() == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'workerbot.db'}"
-    else:
-        asyncio.run(_truncate(database_url))
-        url = database_url
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setenv("WORKERBOT_DATABASE_URL", url)
-    return url
 
 
 def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

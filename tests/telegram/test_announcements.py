@@ -10,15 +10,14 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot
-from db.models import Person
 from handlers import announcements
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.faults import RateLimits
+from tests.telegram.workers import insert_workers
 
 RECIPIENTS = 5000
 # Telegram's 30 a second, scaled up so the test takes seconds; the per-chat second is real.
@@ -55,24 +54,8 @@ async def test_announcement_within_limits_once_each_across_a_restart(
 
     first = await TelegramBot.create(settings, transport_name="aiogram", polling_timeout=1)
     now = datetime.now(UTC)
+    await insert_workers(first.app.sessionmaker, users)
     async with first.app.sessionmaker() as session, session.begin():
-        await session.execute(
-            insert(Person),
-            [
-                {
-                    "platform": "telegram",
-                    "platform_user_id": str(u.id),
-                    "chat_id": str(u.id),
-                    "language": "zh-CN",
-                    "language_chosen": False,
-                    "reachable": True,
-                    "subscribed": True,
-                    "created_at": now,
-                    "last_seen_at": now,
-                }
-                for u in users
-            ],
-        )
         made = await announcements.create(session, text="互助保障报名开始了", send_at=now, now=now)
     await first.start()
     await tg.wait_for(lambda: _sends(tg) >= RECIPIENTS // 3, 60.0, "a third sent")
