@@ -47,9 +47,7 @@ async def test_announcement_within_limits_once_each_across_a_restart(
         telegram_api_base=tg.base_url,
         database_url=database_url,
         delivery_poll_interval=0.2,
-        # The bot counts a send when it starts, the server when it arrives: the margin
-        # absorbs the requests that arrive bunched on a busy machine.
-        delivery_global_rate=RATE * 0.85,
+        delivery_global_rate=RATE,
     )
 
     first = await TelegramBot.create(settings, transport_name="aiogram", polling_timeout=1)
