@@ -17,8 +17,9 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "bot.commands.chat": ("chat",),
     "bot.commands.routing": ("routing",),
     "bot.commands.db": ("db",),
-    "bot.commands.admin": ("unit", "queue", "officer", "block"),
+    "bot.commands.admin": ("unit", "queue", "officer", "block", "retention"),
     "bot.commands.report": ("report",),
+    "bot.commands.announce": ("announce",),
     "bot.commands.run": ("run",),
     "bot.commands.web": ("web",),
 }

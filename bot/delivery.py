@@ -27,7 +27,7 @@ import os
 import secrets
 import socket
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html import escape
@@ -87,13 +87,25 @@ def split_message(message: Outgoing, limit: int, length: Length = utf16_length) 
             buttons=message.buttons if number == last else (),
             edit_message_id=message.edit_message_id if number == 0 else None,
             attachments=message.attachments if number == 0 else (),
+            upload=message.upload if number == 0 else None,
         )
         for number, text in enumerate(texts)
     ]
 
 
+# How often a send waits to see a slot freed when every slot of the global window is held
+# by sends still waiting for their answer.
+_IN_FLIGHT_POLL = 0.01
+
+
 class _RateLimiter:
-    """Per-chat spacing, a global sliding window of one second, and a per-group minute."""
+    """Per-chat spacing, a global sliding window of one second, and a per-group minute.
+
+    A send holds its place in the global window from the moment it starts until one
+    window after its answer came: the messenger counts it when it arrives, which is
+    somewhere in between, so requests that travel at different speeds and arrive bunched
+    still never exceed the limit where it is counted.
+    """
 
     def __init__(
         self,
@@ -109,7 +121,9 @@ class _RateLimiter:
         self._global_window = 1.0 / global_rate * self._global_limit
         self._group_limit = group_rate_per_minute
         self._last_send: dict[str, float] = {}
+        # When recent sends got their answer; sends still waiting are counted apart.
         self._recent: deque[float] = deque()
+        self._in_flight = 0
         self._group_recent: dict[str, deque[float]] = {}
         self._paused: dict[str, float] = {}
 
@@ -134,8 +148,9 @@ class _RateLimiter:
             waits.append(last + self._per_chat_interval - now)
         while self._recent and self._recent[0] <= now - self._global_window:
             self._recent.popleft()
-        if len(self._recent) >= self._global_limit:
-            waits.append(self._recent[0] + self._global_window - now)
+        if len(self._recent) + self._in_flight >= self._global_limit:
+            freed = self._recent[0] + self._global_window - now if self._recent else 0.0
+            waits.append(max(freed, _IN_FLIGHT_POLL))
         group = self._group_recent.get(chat_id)
         if group is not None:
             while group and group[0] <= now - 60.0:
@@ -145,9 +160,10 @@ class _RateLimiter:
         return max(waits)
 
     def record(self, chat_id: str, *, group: bool) -> None:
+        """A send to the chat starts; `answered` must follow when it is over."""
         now = self._clock.monotonic()
         self._last_send[chat_id] = now
-        self._recent.append(now)
+        self._in_flight += 1
         if group:
             self._group_recent.setdefault(chat_id, deque()).append(now)
         if len(self._last_send) > 10_000:
@@ -157,6 +173,11 @@ class _RateLimiter:
                 if at < horizon:
                     del self._last_send[chat]
                     self._group_recent.pop(chat, None)
+
+    def answered(self) -> None:
+        """A send started with `record` is over (sent or not)."""
+        self._in_flight -= 1
+        self._recent.append(self._clock.monotonic())
 
 
 class _StoppedError(Exception):
@@ -316,16 +337,21 @@ class Delivery:
         finally:
             self._held.discard(row.id)
 
-    async def _turn(self, sender: Sender, chat_id: str) -> None:
-        """Wait until this chat may get its next message, then take the slot."""
+    @contextlib.asynccontextmanager
+    async def _turn(self, sender: Sender, chat_id: str) -> AsyncIterator[None]:
+        """Wait until this chat may get its next message, then hold the slot while sending."""
         while True:
             if self._stop.is_set():
                 raise _StoppedError
             wait = self._limiter.wait_time(chat_id)
             if wait <= 0:
-                self._limiter.record(chat_id, group=is_group_chat(sender.platform, chat_id))
-                return
+                break
             await self._wait(wait)
+        self._limiter.record(chat_id, group=is_group_chat(sender.platform, chat_id))
+        try:
+            yield
+        finally:
+            self._limiter.answered()
 
     async def _send(self, sender: Sender, message: Outgoing) -> str | None:
         killpoints.reached("sending")
@@ -342,15 +368,15 @@ class Delivery:
             raise TransientError(msg) from exc
 
     async def _send_part(self, sender: Sender, part: Outgoing) -> str | None:
-        await self._turn(sender, part.chat_id)
         try:
-            return await self._send(sender, part)
+            async with self._turn(sender, part.chat_id):
+                return await self._send(sender, part)
         except MarkupRejected as exc:
             logger.warning(
                 "markup rejected by %s (%s); resending as plain text", sender.platform, exc
             )
-        await self._turn(sender, part.chat_id)
-        return await self._send(sender, replace(part, text=as_plain_html(part.text)))
+        async with self._turn(sender, part.chat_id):
+            return await self._send(sender, replace(part, text=as_plain_html(part.text)))
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         """Send one row; return True when it is settled (sent or failed for good)."""
@@ -440,8 +466,10 @@ class Delivery:
         async with self._sessionmaker() as session:
             thread_id = await topics.topic_thread(session, topic.ticket_id, message.chat_id)
         if thread_id is None:
-            await self._turn(sender, message.chat_id)
-            thread_id = await self._with_timeout(sender.create_topic(message.chat_id, topic.title))
+            async with self._turn(sender, message.chat_id):
+                thread_id = await self._with_timeout(
+                    sender.create_topic(message.chat_id, topic.title)
+                )
             async with self._sessionmaker() as session, session.begin():
                 kept = await topics.remember_topic(
                     session, topic.ticket_id, message.chat_id, thread_id

@@ -1,12 +1,13 @@
 """One runner for every messenger: its transports receive, the core handles, delivery,
-the scheduler and the knowledge-base sync run beside them (on PostgreSQL also a LISTEN,
-so other replicas' outbox commits wake this one's delivery), and everything stops in the
-order a clean shutdown needs.
+the scheduler, the knowledge-base sync and the announcer (feeding announcements to
+delivery) run beside them (on PostgreSQL also a LISTEN, so other replicas' outbox commits
+wake this one's delivery), and everything stops in the order a clean shutdown needs.
 
 Stop: every transport stops taking updates and finishes those in flight, then the
-scheduler and delivery stop (what was not sent stays in the outbox), then the transports
-close their connections and the database is closed. A messenger takes part by providing
-a `Transport`; nothing here knows which messengers run.
+scheduler, the knowledge-base sync, the announcer and delivery stop (what was not sent
+stays in the outbox), then the transports close their connections and the database is
+closed. A messenger takes part by providing a `Transport`; nothing here knows which
+messengers run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from bot import announcer
 from bot.app import App
 from bot.scheduler import Scheduler
 from bot.transports.base import Transport
@@ -43,6 +45,15 @@ class Runner:
             if background and app.engine.dialect.name == "postgresql"
             else None
         )
+        self.announcer = Scheduler(
+            app.sessionmaker,
+            app.settings,
+            app.routing,
+            interval=announcer.INTERVAL,
+            on_commit=app.delivery.wake,
+            jobs=announcer.feeding(app.settings.delivery_global_rate),
+            lease_name=announcer.LEASE_NAME,
+        )
         self._background = background
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -59,6 +70,7 @@ class Runner:
                 asyncio.create_task(self.app.delivery.run()),
                 asyncio.create_task(self.scheduler.run()),
                 asyncio.create_task(self.app.knowledge.run()),
+                asyncio.create_task(self.announcer.run()),
             ]
             if self.outbox_listener is not None:
                 self._tasks.append(asyncio.create_task(self.outbox_listener.run()))
@@ -71,6 +83,7 @@ class Runner:
         finally:
             self.scheduler.stop()
             self.app.knowledge.stop()
+            self.announcer.stop()
             self.app.delivery.stop()
             if self.outbox_listener is not None:
                 self.outbox_listener.stop()

@@ -1,4 +1,5 @@
-"""Runs the periodic jobs (escalation, auto-close) every interval, on one replica at a time.
+"""Runs the periodic jobs (escalation, auto-close, retention; with a lease of its own,
+feeding announcements) every interval, on one replica at a time.
 
 Each run takes or renews a lease in the same transaction as the jobs, so with several
 replicas only the lease holder runs them; when the holder stops renewing, another replica
@@ -48,6 +49,7 @@ class Scheduler:
         clock: Clock = SYSTEM_CLOCK,
         on_commit: Callable[[], None] | None = None,
         jobs: Jobs = run_due_jobs,
+        lease_name: str = LEASE_NAME,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._config = config
@@ -60,13 +62,14 @@ class Scheduler:
         self._clock = clock
         self._on_commit = on_commit
         self._jobs = jobs
+        self._lease_name = lease_name
         self._stop = asyncio.Event()
 
     async def run_once(self) -> bool:
         """Run the jobs if this replica holds the lease; True if they ran and committed."""
         now = self._clock.now()
         async with self._sessionmaker() as session, session.begin():
-            if not await try_acquire(session, LEASE_NAME, self.holder, now, self._lease_ttl):
+            if not await try_acquire(session, self._lease_name, self.holder, now, self._lease_ttl):
                 return False
             await self._jobs(session, now, self._config, self._routing)
         if self._on_commit is not None:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(default=7, ge=1)
     # A worker may reopen a resolved ticket for this many days after it was resolved.
     reopen_window_days: int = Field(default=7, ge=1)
+    # Personal data of tickets closed this many days ago (and of workers not heard from
+    # for as long) is erased by the scheduler.
+    retention_days: int = Field(default=365, ge=1)
 
     # A score at or above `faq_answer_score` is answered; between the two, up to three
     # entries are offered as "did you mean"; below `faq_suggest_score`, nothing is guessed.

@@ -133,6 +133,20 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class AnnouncementStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class RecipientStatus(enum.StrEnum):
+    # Not handed to delivery yet; QUEUED ones have an outbox row, which tells the outcome.
+    PENDING = "pending"
+    QUEUED = "queued"
+
+
 class Unit(Base):
     """A union body: enterprise union, park federation, district or city federation."""
 
@@ -167,8 +181,13 @@ class Person(Base):
     workplace: Mapped[str | None] = mapped_column(String(200))
     # False after the messenger told us the person blocked the bot (Telegram 403).
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False after /unsubscribe or the button under an announcement: no more announcements.
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person's data was erased (on request or by retention); the row stays,
+    # blank, so their tickets remain as anonymous facts.
+    erased_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship(lazy="raise")
 
@@ -230,6 +249,8 @@ class Ticket(Base):
         Index("ix_tickets_worker", "worker_id", "created_at"),
         # An officer's message in a group topic is looked up by the topic it was written in.
         Index("ix_tickets_topic", "topic_chat_id", "topic_thread_id"),
+        # Retention looks for tickets closed before its cut-off.
+        Index("ix_tickets_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -262,6 +283,8 @@ class Ticket(Base):
     # chat and the topic's thread there (a ticket moved to another group gets a new topic).
     topic_thread_id: Mapped[str | None] = mapped_column(String(64))
     topic_chat_id: Mapped[str | None] = mapped_column(String(64))
+    # When the worker's words and files on this ticket were erased (request or retention).
+    purged_at: Mapped[datetime | None]
 
     worker: Mapped[Person] = relationship(lazy="raise")
     queue: Mapped[Queue] = relationship(lazy="raise")
@@ -391,6 +414,8 @@ class OutboxMessage(Base):
     # Who it is for and about, so a failed delivery can be told to the right officer.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Lower goes first: conversation (0) before bulk such as announcements (1).
+    priority: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UnansweredQuestion(Base):
@@ -458,6 +483,43 @@ class KnowledgeBaseRevision(Base):
     action: Mapped[str] = mapped_column(String(32))
     entry_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Announcement(Base):
+    """A message from the union to many workers, sent through the outbox a little at a time."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Plain text as the admin wrote it; escaped when sent.
+    text: Mapped[str] = mapped_column(Text)
+    # A photo by the messenger's file id or an https URL, sent with the text as caption.
+    photo: Mapped[str | None] = mapped_column(String(1024))
+    # Link buttons: [[label, url], ...].
+    links: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    # Audience: workers of this unit and every unit below it; in this language; None: all.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    language: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[AnnouncementStatus] = mapped_column(_str_enum(AnnouncementStatus))
+    send_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Recipients chosen when sending started.
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnnouncementRecipient(Base):
+    """One worker an announcement goes to: the primary key makes it once per person."""
+
+    __tablename__ = "announcement_recipients"
+    __table_args__ = (Index("ix_announcement_recipients_status", "announcement_id", "status"),)
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    status: Mapped[RecipientStatus] = mapped_column(_str_enum(RecipientStatus))
+    # The outbox row carrying it; no foreign key, because erasure deletes outbox rows.
+    outbox_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
 class JobLease(Base):

@@ -7,6 +7,7 @@ Nothing here knows about any particular messenger.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -26,6 +27,18 @@ class Attachment:
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file the core made (an export, say), sent as a document from its bytes.
+
+    Unlike an `Attachment`, it is not on the messenger yet; the transport uploads it.
+    """
+
+    file_name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +64,19 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    # Plain text, shown as it is (not the HTML of `Outgoing.text`).
+    """A button that sends `action` back to the core when pressed, or, with `url` (and an
+    empty action), a link the messenger opens itself."""
+
     label: str
     action: str
+    url: str | None = None
 
     def __post_init__(self) -> None:
+        if self.url is not None:
+            if self.action or not self.url.startswith("https://"):
+                msg = f"a link button has an https url and no action: {self!r}"
+                raise ValueError(msg)
+            return
         size = len(self.action.encode("utf-8"))
         if not 1 <= size <= MAX_ACTION_BYTES:
             msg = f"button action must be 1-{MAX_ACTION_BYTES} bytes, got {size}: {self.action!r}"
@@ -91,9 +112,14 @@ class Outgoing:
     attachments: tuple[Attachment, ...] = field(default=())
     # Set on messages for a ticket's topic in an officers' group (`chat_id` is the group).
     topic: Topic | None = None
+    # A file made by the core, sent with the message (after it, or captioned by a short one).
+    upload: Upload | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        if self.upload is not None:
+            data["upload"]["content"] = base64.b64encode(self.upload.content).decode("ascii")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> Outgoing:
@@ -106,4 +132,15 @@ class Outgoing:
             thread_id=data.get("thread_id"),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             topic=Topic(**data["topic"]) if data.get("topic") else None,
+            upload=_upload(data.get("upload")),
         )
+
+
+def _upload(data: dict[str, Any] | None) -> Upload | None:
+    if not data:
+        return None
+    return Upload(
+        file_name=data["file_name"],
+        content=base64.b64decode(data["content"]),
+        mime_type=data.get("mime_type", "application/octet-stream"),
+    )

@@ -1,5 +1,6 @@
-"""`workerbot unit|queue|officer|block ...`: set up the union's units, queues and officers,
-and lift the blocks officers put on abusive workers.
+"""`workerbot unit|queue|officer|block|retention ...`: set up the union's units, queues and
+officers, lift the blocks officers put on abusive workers, and see what retention erases
+next.
 
 Each command is one unit of work: it brings the schema up to date and applies the
 routing file's units and queues (bot.app.command_database), runs the use case
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,11 +26,13 @@ from bot.settings import Settings
 from bot.transports import MESSENGERS
 from bot.transports.telegram import TELEGRAM
 from db.models import Officer, UnitKind
-from handlers import admin, blocks, signin
+from handlers import admin, blocks, privacy, signin
 from handlers.routing import DEFAULT_QUEUE_KEY, RoutingError
 
 # Where `workerbot web` listens by default.
 LOCAL_CONSOLE = "http://127.0.0.1:8080"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ def register(subcommands: Subcommands) -> None:
     _register_queues(subcommands)
     _register_officers(subcommands)
     _register_blocks(subcommands)
+    _register_retention(subcommands)
 
 
 def _register_units(subcommands: Subcommands) -> None:
@@ -204,9 +209,22 @@ def _register_blocks(subcommands: Subcommands) -> None:
     lift.set_defaults(run=lambda args: _run(_block_lift(args)))
 
 
+def _register_retention(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("retention", help="personal data the scheduler erases")
+    actions = parser.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
+    due = actions.add_parser(
+        "due",
+        help="closed tickets whose worker's data goes next, and when",
+        description="Tickets closed more than WORKERBOT_RETENTION_DAYS ago lose what the "
+        "worker wrote and sent at the next scheduler run; this lists the next ones.",
+    )
+    due.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    due.set_defaults(run=lambda args: _run(_retention_due(args)))
+
+
 def _run(action: Action) -> int:
     try:
-        result = asyncio.run(_in_transaction(action))
+        result = asyncio.run(in_transaction(action))
     except (admin.AdminError, RoutingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -218,11 +236,13 @@ def _run(action: Action) -> int:
     return 0
 
 
-async def _in_transaction(action: Action) -> list[str] | Printout:
+async def in_transaction(action: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    """Run `action` on a database brought up to date, with the routing file applied, and
+    commit what it did."""
     async with command_database(Settings()) as sessionmaker, sessionmaker() as session:
-        lines = await action(session, datetime.now(UTC))
+        result = await action(session, datetime.now(UTC))
         await session.commit()
-        return lines
+        return result
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -404,5 +424,22 @@ def _block_lift(args: argparse.Namespace) -> Action:
     async def action(session: AsyncSession, now: datetime) -> list[str]:
         outcome = await blocks.lift_block(session, args.reference, now)
         return [f"The worker of {outcome.ticket.reference} may write again and is told so."]
+
+    return action
+
+
+def _retention_due(args: argparse.Namespace) -> Action:
+    async def action(session: AsyncSession, now: datetime) -> list[str]:
+        days = Settings().retention_days
+        due = await privacy.due_for_purge(session, now, days, limit=args.limit)
+        if not due:
+            return [f"No closed ticket holds a worker's data (retention: {days} days)."]
+        return _table(
+            ("TICKET", "CLOSED (UTC)", "ERASED FROM (UTC)"),
+            [
+                (t.reference or str(t.id), f"{t.closed_at:%Y-%m-%d}", f"{goes:%Y-%m-%d}")
+                for t, goes in due
+            ],
+        )
 
     return action

@@ -28,6 +28,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -59,7 +60,7 @@ from bot.transports.telegram import (
     is_not_modified,
     send_through,
 )
-from handlers.messages import Outgoing
+from handlers.messages import Attachment, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -216,9 +217,12 @@ class AiogramTransport:
             send_file = (
                 self.bot.send_photo if step.method == "sendPhoto" else self.bot.send_document
             )
+            attachment = step.attachment
             sent = await send_file(
                 chat,
-                step.attachment.file_id,
+                attachment.file_id
+                if isinstance(attachment, Attachment)
+                else BufferedInputFile(attachment.content, filename=attachment.file_name),
                 caption=step.text or None,
                 parse_mode=HTML,
                 reply_markup=markup,
@@ -258,7 +262,12 @@ def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row]
+            [
+                InlineKeyboardButton(text=b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(text=b.label, callback_data=b.action)
+                for b in row
+            ]
             for row in message.buttons
         ]
     )

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.error import (
@@ -56,7 +57,7 @@ from bot.transports.telegram import (
     is_not_modified,
     send_through,
 )
-from handlers.messages import Incoming, Outgoing
+from handlers.messages import Attachment, Incoming, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -267,9 +268,12 @@ class PtbTransport:
             )
         else:
             send_file = bot.send_photo if step.method == "sendPhoto" else bot.send_document
+            attachment = step.attachment
             sent = await send_file(
                 chat,
-                step.attachment.file_id,
+                attachment.file_id
+                if isinstance(attachment, Attachment)
+                else InputFile(attachment.content, filename=attachment.file_name),
                 caption=step.text or None,
                 parse_mode=HTML,
                 reply_markup=markup,
@@ -310,7 +314,12 @@ def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(b.label, callback_data=b.action) for b in row]
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.action)
+                for b in row
+            ]
             for row in message.buttons
         ]
     )

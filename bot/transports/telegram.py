@@ -22,7 +22,7 @@ from bot.transports.base import (
     Messenger,
     PermanentError,
 )
-from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.messages import Attachment, Incoming, Outgoing, Upload
 
 PLATFORM = "telegram"
 # Telegram (and the Bot API clones) give groups and channels negative chat ids.
@@ -184,11 +184,11 @@ def is_forbidden_description(description: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SendStep:
-    """One Bot API call of a send: a text, or a file by its Telegram file_id."""
+    """One Bot API call of a send: a text, a file by its Telegram file_id, or an upload."""
 
     method: Literal["sendMessage", "sendPhoto", "sendDocument"]
     text: str | None
-    attachment: Attachment | None = None
+    attachment: Attachment | Upload | None = None
     # The buttons go on one call only; its message id is what the core may edit later.
     with_buttons: bool = False
 
@@ -197,9 +197,12 @@ def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
     """The calls that deliver `message` (not an edit), in order.
 
     One file and a short text travel together as a captioned file with the buttons;
-    otherwise the text (with the buttons) goes first and the files follow, uncaptioned.
+    otherwise the text (with the buttons) goes first and the files follow, uncaptioned,
+    an upload last.
     """
-    files = message.attachments
+    files: tuple[Attachment | Upload, ...] = message.attachments
+    if message.upload is not None:
+        files = (*files, message.upload)
     if len(files) == 1 and len(message.text) <= MAX_CAPTION_LENGTH:
         return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
     steps = [SendStep("sendMessage", message.text, with_buttons=True)]
@@ -207,8 +210,10 @@ def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
     return tuple(steps)
 
 
-def _file_method(attachment: Attachment) -> Literal["sendPhoto", "sendDocument"]:
-    return "sendPhoto" if attachment.kind == "photo" else "sendDocument"
+def _file_method(attachment: Attachment | Upload) -> Literal["sendPhoto", "sendDocument"]:
+    if isinstance(attachment, Attachment) and attachment.kind == "photo":
+        return "sendPhoto"
+    return "sendDocument"
 
 
 async def send_through(

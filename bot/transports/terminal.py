@@ -21,10 +21,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
+from pathlib import Path
 from typing import TextIO
 
 from bot.transports.base import Handle, Messenger
-from handlers.messages import Button, Incoming, Outgoing
+from handlers.messages import Button, Incoming, Outgoing, Upload
 
 PLATFORM = "terminal"
 TERMINAL = Messenger(PLATFORM, re.compile(r"[0-9A-Za-z_-]{1,64}"), "letters, digits, _ or -")
@@ -60,19 +61,33 @@ class TerminalSender:
             who = self.names.get(message.chat_id, message.chat_id)
             header = f"── to {who}"
         lines = [header, plain(message.text)]
-        flat = [button for row in message.buttons for button in row]
+        flat = [button for row in message.buttons for button in row if button.url is None]
+        lines.extend(
+            f"  ↗ {plain(button.label)}: {button.url}"
+            for row in message.buttons
+            for button in row
+            if button.url is not None
+        )
         for number, button in enumerate(flat, start=1):
             lines.append(f"  [{number}] {plain(button.label)}" if mine else f"  · {button.label}")
         lines.extend(
             f"  ({attachment.kind}: {attachment.file_name or attachment.file_id})"
             for attachment in message.attachments
         )
+        if message.upload is not None:
+            lines.append(self._save(message.upload))
         self._out.write("\n".join(lines) + "\n\n")
         self._out.flush()
         if mine:
             self.last_buttons = tuple(flat)
             self.last_message_id = message_id
         return message_id
+
+    def _save(self, upload: Upload) -> str:
+        """A file sent to the terminal is written to the working folder, as a download."""
+        path = Path.cwd() / Path(upload.file_name).name
+        path.write_bytes(upload.content)
+        return f"  (file: {upload.file_name}, {len(upload.content)} bytes, saved as {path})"
 
 
 class TerminalInput:

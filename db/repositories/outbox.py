@@ -40,6 +40,7 @@ def enqueue(
     person_id: int | None = None,
     ticket_id: int | None = None,
     now: datetime,
+    priority: int = 0,
 ) -> OutboxMessage:
     row = OutboxMessage(
         platform=platform,
@@ -51,6 +52,7 @@ def enqueue(
         created_at=now,
         person_id=person_id,
         ticket_id=ticket_id,
+        priority=priority,
     )
     session.add(row)
     return row
@@ -65,7 +67,8 @@ async def claim_due(
     lease: timedelta = CLAIM_LEASE,
     owner: str | None = None,
 ) -> list[OutboxMessage]:
-    """Up to `limit` pending rows due at `now`, oldest first, claimed for this caller.
+    """Up to `limit` pending rows due at `now`, claimed for this caller: by priority
+    (conversation before bulk such as announcements), oldest first within one.
 
     Only the oldest pending row of each chat can be claimed, whether or not that row is
     due: while one row of a chat is in flight with another sender, or waits out a 429,
@@ -97,7 +100,7 @@ async def claim_due(
             candidate.not_before <= now,
             ~older_pending,
         )
-        .order_by(candidate.id)
+        .order_by(candidate.priority, candidate.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=candidate)
     )

@@ -83,6 +83,7 @@ def person_row(
         "language": language,
         "language_chosen": False,
         "reachable": True,
+        "subscribed": True,
         "created_at": now,
         "last_seen_at": now,
     }

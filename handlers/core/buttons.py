@@ -102,3 +102,17 @@ class BlockButton(ButtonData, prefix="blk"):
 
     step: str
     ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyButton(ButtonData, prefix="pd"):
+    """The worker's own data: forget (erase, once confirmed)."""
+
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionButton(ButtonData, prefix="sub"):
+    """Announcements: off (unsubscribe, the button under each one), on (subscribe again)."""
+
+    choice: str

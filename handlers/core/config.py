@@ -36,3 +36,8 @@ class CoreConfig(Protocol):
     def web_base_url(self) -> str | None:
         """The console's public address, for the sign-in links /web sends; None if unset."""
         ...
+
+    @property
+    def retention_days(self) -> int:
+        """Days after closing after which a ticket's personal data is purged."""
+        ...

@@ -1,5 +1,5 @@
-"""Scheduled ticket work (escalation of overdue tickets, auto-close) and the notices it
-owes people, written into the outbox in the scheduler's transaction."""
+"""Scheduled work (escalation of overdue tickets, auto-close, retention of personal data)
+and the notices it owes people, written into the outbox in the scheduler's transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
 from db.repositories import people
+from handlers import privacy
 from handlers.core import notices, notify
 from handlers.core.buttons import WorkerButton
 from handlers.core.config import CoreConfig
@@ -24,6 +25,7 @@ from handlers.tickets.authz import SystemActor
 class JobsResult:
     escalated: int
     closed: int
+    retention: privacy.RetentionResult
 
 
 async def run_due_jobs(
@@ -54,7 +56,8 @@ async def run_due_jobs(
             lang=lang,
             now=now,
         )
-    return JobsResult(escalated=len(escalations), closed=len(closed))
+    retention = await privacy.run_retention(session, now, config.retention_days)
+    return JobsResult(escalated=len(escalations), closed=len(closed), retention=retention)
 
 
 async def _tell_worker(

@@ -1,12 +1,15 @@
-"""A person who can no longer be reached (they blocked the bot): remember it, and tell the
-officers of their open tickets, who would otherwise wait for an answer that cannot come."""
+"""A person who can no longer be reached (they blocked the bot, or had their data erased):
+remember it, and tell the officers of their open tickets, who would otherwise wait for an
+answer that cannot come."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.models import Ticket
 from db.repositories import people
 from db.repositories.tickets import OPEN_STATUSES
 from handlers.core import notices, notify
@@ -28,6 +31,27 @@ async def person_unreachable(
     Officers' groups are told in `group_language`."""
     await people.mark_unreachable(session, person_id)
     tickets = await service.list_worker_tickets(session, WorkerActor(person_id=person_id))
+    await tell_officers_of_open(
+        session,
+        tickets,
+        "officer.worker_unreachable",
+        now,
+        skip_person_id=person_id,
+        group_language=group_language,
+    )
+
+
+async def tell_officers_of_open(
+    session: AsyncSession,
+    tickets: Sequence[Ticket],
+    key: str,
+    now: datetime,
+    *,
+    skip_person_id: int,
+    group_language: str,
+) -> None:
+    """Tell the officers (and the officers' group) of each open ticket among `tickets` the
+    catalog text `key` about it, with a button to the ticket."""
     for ticket in tickets:
         if ticket.status not in OPEN_STATUSES:
             continue
@@ -39,7 +63,7 @@ async def person_unreachable(
         def render(
             lang: str, reference: str = reference, ticket_id: int = ticket_id
         ) -> notices.Rendered:
-            return t(lang, "officer.worker_unreachable", reference=reference), [
+            return t(lang, key, reference=reference), [
                 [OfficerButton("t", ticket_id).button(t(lang, "officer.btn.view"))]
             ]
 
@@ -50,5 +74,5 @@ async def person_unreachable(
             render,
             group_lang=group_language,
             now=now,
-            skip_person_id=person_id,
+            skip_person_id=skip_person_id,
         )

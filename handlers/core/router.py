@@ -12,15 +12,23 @@ from typing import TypeVar
 
 from db.models import Ticket
 from handlers.core import actions, awaiting
-from handlers.core.buttons import CancelButton, CrisisButton, FormButton, OfficerButton
+from handlers.core.buttons import (
+    CancelButton,
+    CrisisButton,
+    FormButton,
+    OfficerButton,
+    PrivacyButton,
+)
 from handlers.core.flows import (
     blocking,
     common,
     group,
     officer,
+    privacy,
     questions,
     requests,
     start,
+    subscription,
     tickets,
 )
 from handlers.core.texts import has
@@ -54,12 +62,16 @@ ACTIONS = merge(
     tickets.ACTIONS,
     officer.ACTIONS,
     blocking.ACTIONS,
+    privacy.ACTIONS,
+    subscription.ACTIONS,
 )
 COMMANDS = merge(
     "command",
     start.COMMANDS,
     tickets.COMMANDS,
     officer.COMMANDS,
+    privacy.COMMANDS,
+    subscription.COMMANDS,
     {group.LINK: group.link_in_private, group.UNLINK: group.link_in_private},
 )
 # What a person may be asked to type about one ticket (see handlers.core.awaiting).
@@ -106,7 +118,7 @@ async def _route(turn: Turn) -> None:
         # A group is the officers' workplace, not a conversation with the bot.
         await group.on_group_update(turn)
         return
-    if await blocking.refuse_if_blocked(turn):
+    if not _about_own_data(turn) and await blocking.refuse_if_blocked(turn):
         return
     if incoming.action is not None:
         action = actions.parse(incoming.action)
@@ -148,6 +160,15 @@ async def _route(turn: Turn) -> None:
         turn.state = None
 
     await questions.free_input(turn)
+
+
+def _about_own_data(turn: Turn) -> bool:
+    """/mydata, /forget and the erasure button: rights a block does not take away."""
+    if turn.incoming.action is not None:
+        parsed = actions.parse(turn.incoming.action)
+        return parsed is not None and parsed.verb == PrivacyButton.prefix
+    name = turn.typed[1:].partition(" ")[0].split("@", 1)[0].lower()
+    return turn.typed.startswith("/") and name in privacy.COMMANDS
 
 
 def _open_form(turn: Turn) -> FlowState | None:

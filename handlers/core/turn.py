@@ -17,7 +17,7 @@ from handlers.core.actions import Buttons
 from handlers.core.config import CoreConfig
 from handlers.core.forms import FieldError, check_text
 from handlers.core.texts import Safe, t
-from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.messages import Attachment, Incoming, Outgoing, Upload
 from handlers.parsing import clean_text
 from handlers.routing import RoutingConfig
 from handlers.tickets.authz import OfficerActor, WorkerActor
@@ -89,6 +89,7 @@ class Turn:
         ticket_id: int | None = None,
         edit: bool = False,
         attachments: Sequence[Attachment] = (),
+        upload: Upload | None = None,
     ) -> None:
         """A message to the chat this update came from (or an edit of the pressed one)."""
         message = Outgoing(
@@ -98,6 +99,7 @@ class Turn:
             thread_id=self.incoming.thread_id,
             edit_message_id=self.incoming.message_id if edit else None,
             attachments=tuple(attachments),
+            upload=upload,
         )
         self.sent.append(message)
         notify.queue(

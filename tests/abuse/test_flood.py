@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, build_app
 from bot.settings import Settings
@@ -17,7 +18,9 @@ LIMIT = 20
 
 
 @pytest.fixture
-async def app(database_url: str) -> AsyncIterator[tuple[App, FakeClock]]:
+async def app(database_url: str, engine: AsyncEngine) -> AsyncIterator[tuple[App, FakeClock]]:
+    # `engine` empties the run's PostgreSQL database first; the app makes its own.
+    del engine
     clock = FakeClock()
     settings = Settings(_env_file=None, database_url=database_url, flood_messages=LIMIT)
     built = await build_app(settings, {}, clock=clock)

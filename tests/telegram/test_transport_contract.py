@@ -23,7 +23,7 @@ from bot.transports.base import (
     Unreachable,
 )
 from bot.transports.telegram import TelegramTransport
-from handlers.messages import Attachment, Button, Incoming, Outgoing
+from handlers.messages import Attachment, Button, Incoming, Outgoing, Upload
 from tests.fake_telegram import FakeTelegram, ServerError
 from tests.fake_telegram import RetryAfter as Inject429
 from tests.telegram.harness import WEBHOOK_SECRET, receiving
@@ -318,6 +318,35 @@ async def test_files_go_by_file_id_with_caption_or_after_the_text(
     assert bare_photo["photo"][0]["file_id"] == photo.file_id
     assert "caption" not in bare_photo
     assert bare_doc["document"]["file_id"] == doc.file_id
+
+
+async def test_a_file_made_by_the_core_is_uploaded_as_a_document(
+    tg: FakeTelegram, sender: TelegramTransport
+) -> None:
+    worker = tg.user(started=True)
+    export = Upload("mydata-20260310.json", '{"name": "张三"}'.encode(), "application/json")
+    sent_id = await sender.send(
+        Outgoing(str(worker.id), "您的资料", buttons=((Button("好", "m:menu"),),), upload=export)
+    )
+    (document,) = tg.sent_to(worker.id)
+    assert sent_id == str(document["message_id"])
+    assert document["caption"] == "您的资料"
+    assert document["document"]["file_name"] == "mydata-20260310.json"
+    assert tg.file_content(document["document"]["file_id"]) == export.content
+    assert document["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "m:menu"
+
+
+async def test_link_buttons_open_their_url(tg: FakeTelegram, sender: TelegramTransport) -> None:
+    worker = tg.user(started=True)
+    buttons = (
+        (Button("报名入口", "", url="https://example.org/enrol"),),
+        (Button("不再接收通知", "sub:off"),),
+    )
+    await sender.send(Outgoing(str(worker.id), "互助保障报名开始了", buttons=buttons))
+    (sent,) = tg.sent_to(worker.id)
+    link, unsubscribe = sent["reply_markup"]["inline_keyboard"]
+    assert link == [{"text": "报名入口", "url": "https://example.org/enrol"}]
+    assert unsubscribe == [{"text": "不再接收通知", "callback_data": "sub:off"}]
 
 
 async def test_forum_topic_created_and_written_into(

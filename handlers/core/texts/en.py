@@ -27,6 +27,8 @@ TEXTS: Final[dict[str, str]] = {
         "• /start main menu · /tickets my requests · /lang language\n"
         "• /ticket REFERENCE shows one request, e.g. /ticket GR-2026-000001\n"
         "• /cancel stops what you are filling in · /help shows this\n"
+        "• /mydata sends you everything we hold about you · /forget erases it\n"
+        "• /unsubscribe stops the union's announcements · /subscribe brings them back\n"
         "Problems you report go to union officers; you may stay anonymous."
     ),
     "help.officer": (
@@ -687,4 +689,28 @@ TEXTS: Final[dict[str, str]] = {
     "council.figures": "{grievances} grievance(s) from {workers} worker(s); {previous} in the "
     "previous period ({change}); {still_open} still open.",
     "council.printed": "Prepared {now}.",
+    # The worker's own data
+    "privacy.mydata": "Here is everything we hold about you (profile, requests, messages, "
+    "ratings, unanswered questions).",
+    "privacy.forget_confirm": "Erase your personal data? Your name, account, chat and "
+    "everything you wrote will be deleted for good; your requests stay only as anonymous "
+    "figures, and open ones will not be worked on further.",
+    "privacy.btn_forget": "Yes, erase",
+    "privacy.forgotten": "Your personal data has been erased. If you write to us again, "
+    "we will meet you as someone new.",
+    "error.not_allowed.privacy_officer": "An officer's account cannot be erased this way; "
+    "ask an admin to deactivate it.",
+    "error.not_allowed.privacy_gone": "Your data is no longer held.",
+    "officer.worker_withdrew": "The worker who filed {reference} withdrew and had their "
+    "personal data erased; they can no longer be reached. The ticket stays for the figures: "
+    "please close it as fits.",
+    "history.officer.erased": "The worker had their personal data erased",
+    "history.officer.purged": "The worker's words were erased after the retention period",
+    # Announcements
+    "announce.unsubscribe": "Unsubscribe from announcements",
+    "announce.unsubscribed": "Unsubscribed: you will no longer get the union's announcements. "
+    "Send /subscribe to get them again.",
+    "announce.resubscribe": "Subscribe again",
+    "announce.subscribed": "Subscribed again to the union's announcements. "
+    "Send /unsubscribe at any time to stop them.",
 }

@@ -27,6 +27,8 @@ TEXTS: Final[dict[str, str]] = {
         "• /start 主菜单　/tickets 我的诉求　/lang 切换语言\n"
         "• /ticket 编号　查看某件诉求，例如 /ticket GR-2026-000001\n"
         "• /cancel 随时取消当前填写　/help 查看本帮助\n"
+        "• /mydata 获取我们保存的您的全部资料　/forget 删除您的资料\n"
+        "• /unsubscribe 退订工会群发通知　/subscribe 重新订阅\n"
         "您反映的问题会转给工会干部处理，可选择匿名。"
     ),
     "help.officer": (
@@ -658,4 +660,22 @@ TEXTS: Final[dict[str, str]] = {
     "council.figures": "{workers} 名职工提出 {grievances} 件；上期 {previous} 件（{change}）；"
     "{still_open} 件尚未办结。",
     "council.printed": "生成于 {now}。",
+    # The worker's own data
+    "privacy.mydata": "这是我们保存的关于您的全部资料"
+    "（个人信息、诉求、消息、评价、未解答的问题）。",
+    "privacy.forget_confirm": "确定要删除您的个人资料吗？"
+    "您的姓名、账号、聊天记录和您写的内容都会被删除，无法恢复；诉求只作为不具名的统计保留，未办结的诉求将不再处理。",
+    "privacy.btn_forget": "确认删除",
+    "privacy.forgotten": "您的个人资料已删除。如果您以后再给我们发消息，我们会把您当作新用户。",
+    "error.not_allowed.privacy_officer": "工会干部的账号不能这样删除，请联系管理员停用。",
+    "error.not_allowed.privacy_gone": "您的资料已不在系统中。",
+    "officer.worker_withdrew": "提交 {reference} 的职工已撤回并要求删除个人资料，"
+    "无法再联系到对方。诉求作为统计保留，请视情况办结。",
+    "history.officer.erased": "职工要求删除个人资料，内容已删除",
+    "history.officer.purged": "已超过保存期限，职工内容已删除",
+    # Announcements
+    "announce.unsubscribe": "不再接收通知",
+    "announce.unsubscribed": "已退订：您将不再收到工会的群发通知。发送 /subscribe 可重新订阅。",
+    "announce.resubscribe": "重新订阅",
+    "announce.subscribed": "已重新订阅工会的群发通知。发送 /unsubscribe 可随时退订。",
 }
