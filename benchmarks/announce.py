@@ -21,26 +21,21 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.e2e import drop_postgres, scratch_postgres
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot
-from db.engine import create_engine
 from handlers import announcements
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.faults import RateLimits
 from tests.telegram.workers import insert_workers
 
-POSTGRES_URL = os.environ.get(
-    "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 CEILING = 30.0
 QUESTION = "医疗互助怎么报销"
 
@@ -116,36 +111,18 @@ async def run(recipients: int, url: str, questions: int) -> None:
     )
 
 
-async def _scratch_postgres() -> str:
-    name = f"workerbot_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres(url: str) -> None:
-    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(
-            text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        )
-    await engine.dispose()
-
-
 async def main(recipients: int, backend: str, questions: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = (
             f"sqlite+aiosqlite:///{folder}/bench.db"
             if backend == "sqlite"
-            else await _scratch_postgres()
+            else await scratch_postgres()
         )
         try:
             await run(recipients, url, questions)
         finally:
             if backend != "sqlite":
-                await _drop_postgres(url)
+                await drop_postgres(url)
 
 
 if __name__ == "__main__":

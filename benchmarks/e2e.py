@@ -170,7 +170,8 @@ async def _run(runner: Runner, users: int, per_user: int) -> tuple[float, float 
     return users * per_user / seconds, per_update
 
 
-async def _scratch_postgres() -> str:
+async def scratch_postgres() -> str:
+    """A new, empty PostgreSQL database for one benchmark run; `drop_postgres` removes it."""
     name = f"workerbot_bench_{uuid.uuid4().hex[:10]}"
     engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     async with engine.connect() as conn:
@@ -179,7 +180,7 @@ async def _scratch_postgres() -> str:
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
-async def _drop_postgres(url: str) -> None:
+async def drop_postgres(url: str) -> None:
     name = make_url(url).database
     engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     async with engine.connect() as conn:
@@ -200,12 +201,12 @@ async def main(updates: int, users: int, backends: list[str]) -> None:
                 if backend == "sqlite":
                     url = f"sqlite+aiosqlite:///{folder}/bench.db"
                 else:
-                    url = await _scratch_postgres()
+                    url = await scratch_postgres()
                 try:
                     rate, statements = await _run(_full_stack(transport, url), users, per_user)
                 finally:
                     if backend != "sqlite":
-                        await _drop_postgres(url)
+                        await drop_postgres(url)
             rows.append((name, backend, rate, echo_rate[name], statements))
     print(f"{total} questions from {users} workers, long polling, fake Bot API on 127.0.0.1\n")
     print(
