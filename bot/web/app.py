@@ -39,6 +39,7 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.inbox",
     "bot.web.pages.ticket",
     "bot.web.pages.admin",
+    "bot.web.pages.reports",
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"
