@@ -141,6 +141,12 @@ class AnnouncementStatus(enum.StrEnum):
     DONE = "done"
 
 
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"  # built, not sent
+    OPEN = "open"  # sent (or to be sent), taking answers until it closes
+    CLOSED = "closed"
+
+
 class RecipientStatus(enum.StrEnum):
     # Not handed to delivery yet; QUEUED ones have an outbox row, which tells the outcome.
     PENDING = "pending"
@@ -507,6 +513,56 @@ class Announcement(Base):
     finished_at: Mapped[datetime | None]
     # Recipients chosen when sending started.
     total: Mapped[int] = mapped_column(Integer, default=0)
+    # The survey this announcement invites its recipients to answer, if any.
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id"))
+
+
+class Survey(Base):
+    """A short survey (问卷): its questions, and until when it takes answers."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text)
+    # A list of questions, each with its kind (single, multiple, scale, text), text, options.
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[SurveyStatus] = mapped_column(_str_enum(SurveyStatus))
+    closes_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyParticipant(Base):
+    """That a person has answered a survey, and nothing else: no time, no link to what they
+    answered (see SurveyResponse)."""
+
+    __tablename__ = "survey_participants"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+
+
+class SurveyResponse(Base):
+    """One person's answers, stored apart from who they are: a random id, no time, no
+    person, so no row can be joined to a participant by key, time or order."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    # {"<question index>": option index | [option indexes] | 1-5 | text | None (skipped)}
+    answers: Mapped[dict[str, Any]]
+
+
+class SurveyDraft(Base):
+    """Answers given so far by a person who has not finished yet, so they can stop and come
+    back; deleted when they finish (their answers then become a SurveyResponse)."""
+
+    __tablename__ = "survey_drafts"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class AnnouncementRecipient(Base):

@@ -21,6 +21,8 @@ from db.models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    SurveyDraft,
+    SurveyParticipant,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -36,8 +38,9 @@ def erased_user_id(person_id: int) -> str:
 
 
 async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> None:
-    """Blank the person's row, their conversation state, their unanswered questions and
-    every outbox row addressed to them (the caller may queue a last one afterwards)."""
+    """Blank the person's row, their conversation state, their unanswered questions, their
+    survey participation and every outbox row addressed to them (the caller may queue a
+    last one afterwards)."""
     gone = erased_user_id(person_id)
     await session.execute(
         update(Person)
@@ -60,6 +63,11 @@ async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> 
         delete(UnansweredQuestion).where(UnansweredQuestion.person_id == person_id)
     )
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
+    # What they began to answer, and that they answered (their answers stay, unlinked).
+    await session.execute(delete(SurveyDraft).where(SurveyDraft.person_id == person_id))
+    await session.execute(
+        delete(SurveyParticipant).where(SurveyParticipant.person_id == person_id)
+    )
 
 
 async def purge_tickets(
