@@ -25,7 +25,7 @@ from db.models import Announcement, AnnouncementStatus, Unit
 from db.repositories import announcements as repo
 from db.repositories import outbox
 from db.repositories.tickets import get_unit_by_key
-from handlers.core.buttons import SubscriptionButton
+from handlers.core.buttons import SubscriptionButton, SurveyButton
 from handlers.core.texts import LANGUAGES, escape, t
 from handlers.messages import Attachment, Button, Outgoing
 from handlers.reports.common import unit_scope
@@ -141,10 +141,14 @@ async def start_due(session: AsyncSession, now: datetime) -> list[Announcement]:
 
 
 def message_for(announcement: Announcement, chat_id: str, language: str) -> Outgoing:
-    """The announcement as one recipient gets it: their language for the unsubscribe button."""
+    """The announcement as one recipient gets it: their language for the buttons (answer a
+    survey it invites to, unsubscribe)."""
     rows: list[tuple[Button, ...]] = [
         (Button(label=label, action="", url=url),) for label, url in announcement.links
     ]
+    if announcement.survey_id is not None:
+        answer = SurveyButton("go", announcement.survey_id)
+        rows.append((answer.button(t(language, "survey.btn_answer")),))
     rows.append((SubscriptionButton("off").button(t(language, "announce.unsubscribe")),))
     photo = (Attachment("photo", announcement.photo),) if announcement.photo else ()
     return Outgoing(

@@ -3,7 +3,8 @@ everything held about them, erasure on request, and retention.
 
 - `export` gathers what is held about one worker as a JSON file: profile, tickets with
   what they wrote and the replies they were sent, ratings, the questions the knowledge base
-  could not answer. Officers' internal notes and officers' identities are the union's
+  could not answer, the surveys they answered (not their answers, which are kept apart
+  from them). Officers' internal notes and officers' identities are the union's
   records, not the worker's, and are left out.
 - `forget` erases a worker: their name, messenger ids, chat, workplace, conversation state
   and questions go; on their tickets their words become `ERASED_NOTE` and their files are
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Person, Ticket, UnansweredQuestion
 from db.repositories import privacy as repo
 from db.repositories.tickets import OPEN_STATUSES
+from handlers import surveys
 from handlers.admin import officer_for_person
 from handlers.core.reachability import tell_officers_of_open
 from handlers.tickets import lifecycle, service
@@ -111,6 +113,8 @@ async def export(session: AsyncSession, person_id: int, now: datetime) -> Export
         },
         "tickets": tickets,
         "unanswered_questions": [{"at": _time(q.created_at), "text": q.text} for q in questions],
+        # That they answered (or began to), never what: answers are not linked to anyone.
+        "surveys": await surveys.participation(session, person_id),
     }
     content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     return Export(file_name=f"mydata-{now:%Y%m%d}.json", content=content)

@@ -116,3 +116,15 @@ class SubscriptionButton(ButtonData, prefix="sub"):
     """Announcements: off (unsubscribe, the button under each one), on (subscribe again)."""
 
     choice: str
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyButton(ButtonData, prefix="sv"):
+    """A survey in the chat: go (start or go on, under the invitation), later (stop for
+    now), and on question `question`: pick (option or scale `value`), tog (tick or untick
+    option `value` of a multiple choice), done (the ticked ones), skip (a text question)."""
+
+    verb: str
+    survey_id: int
+    question: int | None = None
+    value: int | None = None

@@ -1,5 +1,6 @@
-"""Scheduled work (escalation of overdue tickets, auto-close, retention of personal data)
-and the notices it owes people, written into the outbox in the scheduler's transaction."""
+"""Scheduled work (escalation of overdue tickets, auto-close, retention of personal data,
+closing surveys whose time has come) and the notices it owes people, written into the
+outbox in the scheduler's transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
 from db.repositories import people
-from handlers import privacy
+from handlers import privacy, surveys
 from handlers.core import notices, notify
 from handlers.core.buttons import WorkerButton
 from handlers.core.config import CoreConfig
@@ -57,6 +58,7 @@ async def run_due_jobs(
             now=now,
         )
     retention = await privacy.run_retention(session, now, config.retention_days)
+    await surveys.close_due(session, now)
     return JobsResult(escalated=len(escalations), closed=len(closed), retention=retention)
 
 

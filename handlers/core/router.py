@@ -29,6 +29,7 @@ from handlers.core.flows import (
     requests,
     start,
     subscription,
+    surveys,
     tickets,
 )
 from handlers.core.texts import has
@@ -64,6 +65,7 @@ ACTIONS = merge(
     blocking.ACTIONS,
     privacy.ACTIONS,
     subscription.ACTIONS,
+    surveys.ACTIONS,
 )
 COMMANDS = merge(
     "command",
@@ -87,7 +89,7 @@ async def _on_awaited_text(turn: Turn) -> None:
     await handler(turn)
 
 
-STATES = merge("state", requests.STATES, {awaiting.TEXT_FLOW: _on_awaited_text})
+STATES = merge("state", requests.STATES, surveys.STATES, {awaiting.TEXT_FLOW: _on_awaited_text})
 
 
 # Commands that keep an open form in place without a reminder: /start and /help say so

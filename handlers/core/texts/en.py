@@ -691,7 +691,7 @@ TEXTS: Final[dict[str, str]] = {
     "council.printed": "Prepared {now}.",
     # The worker's own data
     "privacy.mydata": "Here is everything we hold about you (profile, requests, messages, "
-    "ratings, unanswered questions).",
+    "ratings, unanswered questions, the surveys you answered).",
     "privacy.forget_confirm": "Erase your personal data? Your name, account, chat and "
     "everything you wrote will be deleted for good; your requests stay only as anonymous "
     "figures, and open ones will not be worked on further.",
@@ -742,4 +742,28 @@ TEXTS: Final[dict[str, str]] = {
     "web.glance.reports": "All charts",
     "web.glance.council": "Worker council agenda",
     "web.glance.knowledge": "Close knowledge-base gaps ({count} questions failed)",
+    # Surveys
+    "survey.btn_answer": "📝 Answer the survey",
+    "survey.intro": "<b>{title}</b>\n{count} questions, open until {closes}. "
+    "Your answers are anonymous: they are kept apart from who you are, so nobody can "
+    "tell which answers are yours.",
+    "survey.resumed": "Welcome back: {left} questions left (open until {closes}).",
+    "survey.question": "Question {number}/{total}\n<b>{text}</b>\n{hint}",
+    "survey.hint_single": "Choose one.",
+    "survey.hint_multiple": "Choose all that apply, then press Done.",
+    "survey.hint_scale": "1 = very dissatisfied · 5 = very satisfied",
+    "survey.hint_text": "Type your answer, or press Skip.",
+    "survey.btn_done": "✅ Done",
+    "survey.btn_skip": "Skip",
+    "survey.btn_later": "⏸ Later",
+    "survey.later": "Saved. To go on, press “Answer the survey” under the announcement "
+    "(open until {closes}).",
+    "survey.thanks": "Thank you! Your answers are in, anonymously.",
+    "survey.answered": "(answered)",
+    "survey.old_button": "That button belongs to an earlier question; you are here:",
+    "survey.error.pick_one": "Choose at least one option, then press Done.",
+    "survey.not_invited": "This survey was not sent to you.",
+    "survey.already_answered": "You have already answered this survey. Thank you!",
+    "survey.closed": "This survey has closed and takes no more answers. "
+    "Thank you for your interest!",
 }

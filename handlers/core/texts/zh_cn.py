@@ -662,7 +662,7 @@ TEXTS: Final[dict[str, str]] = {
     "council.printed": "生成于 {now}。",
     # The worker's own data
     "privacy.mydata": "这是我们保存的关于您的全部资料"
-    "（个人信息、诉求、消息、评价、未解答的问题）。",
+    "（个人信息、诉求、消息、评价、未解答的问题、填写过的问卷）。",
     "privacy.forget_confirm": "确定要删除您的个人资料吗？"
     "您的姓名、账号、聊天记录和您写的内容都会被删除，无法恢复；诉求只作为不具名的统计保留，未办结的诉求将不再处理。",
     "privacy.btn_forget": "确认删除",
@@ -706,4 +706,25 @@ TEXTS: Final[dict[str, str]] = {
     "web.glance.reports": "全部图表",
     "web.glance.council": "职工议事会议程",
     "web.glance.knowledge": "补充知识库（{count} 个问题未答好）",
+    # Surveys
+    "survey.btn_answer": "📝 填写问卷",
+    "survey.intro": "<b>{title}</b>\n共 {count} 题，{closes} 截止。"
+    "您的回答是匿名的：答案与您的身份分开保存，任何人都查不到是谁的回答。",
+    "survey.resumed": "欢迎回来，还剩 {left} 题（{closes} 截止）。",
+    "survey.question": "第 {number}/{total} 题\n<b>{text}</b>\n{hint}",
+    "survey.hint_single": "请选择一项。",
+    "survey.hint_multiple": "可多选，选好后点“完成”。",
+    "survey.hint_scale": "1 = 非常不满意 · 5 = 非常满意",
+    "survey.hint_text": "请直接输入您的回答，或点“跳过”。",
+    "survey.btn_done": "✅ 完成",
+    "survey.btn_skip": "跳过",
+    "survey.btn_later": "⏸ 稍后再答",
+    "survey.later": "已保存。想继续时，点通知下方的“填写问卷”即可（{closes} 截止）。",
+    "survey.thanks": "谢谢您！您的回答已匿名提交。",
+    "survey.answered": "（已作答）",
+    "survey.old_button": "这是前面题目的按钮，您现在答到这里：",
+    "survey.error.pick_one": "请至少选择一项，再点“完成”。",
+    "survey.not_invited": "这份问卷没有发给您。",
+    "survey.already_answered": "您已经填写过这份问卷了，谢谢！",
+    "survey.closed": "这份问卷已经截止，不再收集回答。谢谢您的关注！",
 }
