@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "bot.commands.admin": ("unit", "queue", "officer", "block", "retention"),
     "bot.commands.report": ("report",),
     "bot.commands.announce": ("announce",),
+    "bot.commands.survey": ("survey",),
     "bot.commands.run": ("run",),
     "bot.commands.web": ("web",),
 }
