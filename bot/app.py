@@ -3,7 +3,7 @@ delivery. Shared by `workerbot chat` and `workerbot run`; a transport adds its S
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +86,21 @@ async def command_database(settings: Settings) -> AsyncIterator[async_sessionmak
         await engine.dispose()
 
 
+def matcher_builder(settings: Settings) -> Callable[[KnowledgeBase], Matcher]:
+    """How this deployment's matcher is built for a knowledge base (at start, and for
+    each version saved in the console)."""
+
+    def build(kb: KnowledgeBase) -> Matcher:
+        return Matcher(
+            kb,
+            answer_score=settings.faq_answer_score,
+            suggest_score=settings.faq_suggest_score,
+            cache_dir=settings.cache_dir,
+        )
+
+    return build
+
+
 async def build_app(
     settings: Settings,
     senders: Mapping[str, Sender],
@@ -98,15 +113,7 @@ async def build_app(
     # anything touches the database.
     kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
     routing = load_routing(settings.routing_path)
-
-    def build_matcher(kb: KnowledgeBase) -> Matcher:
-        return Matcher(
-            kb,
-            answer_score=settings.faq_answer_score,
-            suggest_score=settings.faq_suggest_score,
-            cache_dir=settings.cache_dir,
-        )
-
+    build_matcher = matcher_builder(settings)
     matcher = build_matcher(kb)
     engine, sessionmaker = await open_database(settings, routing)
 

@@ -54,6 +54,20 @@ def write_console_file(folder: Path, content: str) -> bool:
     return True
 
 
+class LiveKnowledge:
+    """The knowledge base and matcher a process without a dispatcher (the console served
+    alone) answers "try it" and searches from; its `KnowledgeSync` swaps them whole."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self._current = (kb, matcher)
+
+    def __call__(self) -> tuple[KnowledgeBase, Matcher]:
+        return self._current
+
+    def use(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self._current = (kb, matcher)
+
+
 class KnowledgeSync:
     def __init__(
         self,

@@ -287,6 +287,47 @@ async def draft_from_ticket(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One saved version of the console's file: what was done to which entry, by whom."""
+
+    revision: int
+    action: str
+    entry_id: str | None
+    author: str | None
+    at: datetime
+
+
+async def changes(session: AsyncSession, actor: OfficerActor, limit: int = 20) -> list[Change]:
+    """The newest changes first, for admins."""
+    await _admin(session, actor, "kb_history")
+    return [
+        Change(revision.id, revision.action, revision.entry_id, author, revision.created_at)
+        for revision, author in await kb_revisions.history(session, limit)
+    ]
+
+
+def find_entries(kb: KnowledgeBase, matcher: Matcher, text: str, limit: int = 8) -> list[Entry]:
+    """Entries for a search box: the one with this id, the matcher's best for the text as a
+    question, then entries whose id or question holds the text."""
+    wanted = " ".join(text.split())
+    if not wanted:
+        return []
+    found: dict[str, Entry] = {}
+    exact = kb.get(wanted.lower())
+    if exact is not None:
+        found[exact.id] = exact
+    for entry in matcher.match(wanted).suggestions:
+        found.setdefault(entry.id, entry)
+    folded = wanted.casefold()
+    for entry in kb.entries:
+        if len(found) >= limit:
+            break
+        if folded in entry.id or folded in entry.question.casefold():
+            found.setdefault(entry.id, entry)
+    return list(found.values())[:limit]
+
+
 # --- gaps -------------------------------------------------------------------------------
 
 
@@ -368,6 +409,19 @@ async def gaps(
     else:
         found.sort(key=lambda g: (g.count, g.people, g.last_asked), reverse=True)
     return found
+
+
+async def failed_questions(
+    session: AsyncSession,
+    actor: OfficerActor,
+    since: datetime,
+    *,
+    matcher: Matcher | None = None,
+    newest_first: bool = False,
+) -> list[Gap]:
+    """`gaps` for an admin: what workers asked, which only admins read."""
+    await _admin(session, actor, "kb_gaps")
+    return await gaps(session, since, matcher=matcher, newest_first=newest_first)
 
 
 def _gap(wordings: Sequence[Sequence[_Asked]]) -> Gap:

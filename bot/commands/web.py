@@ -2,8 +2,10 @@
 
 On the embedded defaults (the SQLite file of `workerbot chat`) it creates the same sample
 officers as the chat when there are none, so `workerbot officer login-link 1` works at once.
-It serves pages and writes to the outbox; a `workerbot run` on the same database delivers
-what it writes (a reply typed in the console reaches the worker through the bot).
+It serves pages and writes to the outbox, and follows the knowledge base saved in the
+console as the bot does (for the knowledge-base pages' "try it"); a `workerbot run` on
+the same database delivers what it writes (a reply typed in the console reaches the
+worker through the bot).
 `workerbot officer login-link ID` (bot.commands.admin) prints the link to sign in with.
 """
 
@@ -16,14 +18,17 @@ import signal
 import sys
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import open_database
+from bot.app import matcher_builder, open_database
 from bot.commands import Subcommands
 from bot.commands.chat import ensure_sample_officers
+from bot.knowledge_sync import KnowledgeSync, LiveKnowledge
 from bot.settings import Settings
 from bot.web.app import ConsoleContext
 from bot.web.files import file_sources
 from bot.web.server import DEFAULT_LISTEN, ConsoleServer
+from faq.loader import load_knowledge_base
 from handlers.routing import load_routing
 
 EXIT_USAGE = 2
@@ -58,6 +63,24 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _knowledge(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[LiveKnowledge, KnowledgeSync]:
+    """The knowledge base the bot answers from, for the knowledge-base pages' "try it" and
+    entry search, kept current like the bot's own (every FAQ_RELOAD_INTERVAL seconds)."""
+    build = matcher_builder(settings)
+    kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
+    live = LiveKnowledge(kb, build(kb))
+    sync = KnowledgeSync(
+        sessionmaker,
+        settings.faq_path,
+        build=build,
+        apply=live.use,
+        interval=settings.faq_reload_interval,
+    )
+    return live, sync
+
+
 async def _serve(settings: Settings, listen: str) -> None:
     routing = load_routing(settings.routing_path)
     engine, sessionmaker = await open_database(settings, routing)
@@ -66,8 +89,17 @@ async def _serve(settings: Settings, listen: str) -> None:
             # The terminal chat's file: the same sample officers, whichever starts first.
             async with sessionmaker() as session, session.begin():
                 await ensure_sample_officers(session, routing)
-        context = ConsoleContext(settings, sessionmaker, routing, files=file_sources(settings))
+        live, sync = _knowledge(settings, sessionmaker)
+        context = ConsoleContext(
+            settings,
+            sessionmaker,
+            routing,
+            files=file_sources(settings),
+            knowledge=live,
+            knowledge_sync=sync,
+        )
         server = ConsoleServer(context, listen)
+        following = asyncio.create_task(sync.run())
         await server.start()
         print(
             f"Console on {server.url} - sign in with the link that "
@@ -81,6 +113,8 @@ async def _serve(settings: Settings, listen: str) -> None:
         try:
             await stop.wait()
         finally:
+            sync.stop()
+            await following
             await server.stop()
     finally:
         await engine.dispose()

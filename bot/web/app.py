@@ -26,9 +26,12 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
+from bot.knowledge_sync import KnowledgeSync
 from bot.settings import Settings
 from bot.web.files import FileSource
 from db.models import Officer
+from faq.matcher import Matcher
+from faq.schema import KnowledgeBase
 from handlers import signin
 from handlers.core.texts import LANGUAGES, language_from_code
 from handlers.routing import RoutingConfig
@@ -40,6 +43,7 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.ticket",
     "bot.web.pages.admin",
     "bot.web.pages.reports",
+    "bot.web.pages.knowledge",
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"
@@ -83,6 +87,11 @@ class ConsoleContext:
     on_commit: Callable[[], None] | None = None
     # Where workers' files come from, by platform (see bot.web.files.file_sources).
     files: Mapping[str, FileSource] = field(default_factory=dict)
+    # The knowledge base the bot answers from now, for "try it" and the entry search, and
+    # the process's sync, which says why a saved version is not in use. None: the
+    # knowledge-base pages say the console has no knowledge base.
+    knowledge: Callable[[], tuple[KnowledgeBase, Matcher]] | None = None
+    knowledge_sync: KnowledgeSync | None = None
 
     @property
     def idle(self) -> timedelta:

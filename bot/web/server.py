@@ -46,5 +46,7 @@ def beside(app: App, listen: str) -> ConsoleServer:
         app.routing,
         on_commit=app.delivery.wake,
         files=file_sources(app.settings),
+        knowledge=lambda: app.dispatcher.knowledge,
+        knowledge_sync=app.knowledge,
     )
     return ConsoleServer(context, listen)

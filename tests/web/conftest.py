@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.knowledge_sync import KnowledgeSync
 from bot.settings import Settings
 from bot.web.app import ConsoleContext, create_app
 from bot.web.files import FileSource
@@ -143,14 +144,20 @@ def _console_address(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @asynccontextmanager
 async def serve_console(
-    chat: Chat, files: Mapping[str, FileSource] | None = None, settings: Settings | None = None
+    chat: Chat,
+    files: Mapping[str, FileSource] | None = None,
+    settings: Settings | None = None,
+    knowledge_sync: KnowledgeSync | None = None,
 ) -> AsyncIterator[Console]:
+    """The console beside the chat, answering "try it" from the chat's knowledge base."""
     context = ConsoleContext(
         settings or web_settings(),
         chat.sessionmaker,
         chat.routing,
         clock=ChatClock(chat),
         files=files or {},
+        knowledge=lambda: chat.dispatcher.knowledge,
+        knowledge_sync=knowledge_sync,
     )
     server = TestServer(create_app(context), host="127.0.0.1", port=0)
     await server.start_server()
