@@ -99,8 +99,8 @@ async def _serve(settings: Settings, listen: str) -> None:
             knowledge_sync=sync,
         )
         server = ConsoleServer(context, listen)
-        following = asyncio.create_task(sync.run())
         await server.start()
+        following = asyncio.create_task(sync.run())
         print(
             f"Console on {server.url} - sign in with the link that "
             "`workerbot officer login-link ID` prints (Ctrl+C stops).",

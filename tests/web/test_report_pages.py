@@ -222,3 +222,33 @@ async def test_the_council_agenda_prints_as_a_document_without_identities(
     assert "3号门路灯坏了好几天了，我是***，电话***" in text
     # riverside-textiles had one grievance: below the threshold, it is not named.
     assert "河畔纺织" not in text
+
+
+def _cli_council_html(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKERBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("WORKERBOT_DEFAULT_LANGUAGE", "zh-CN")
+    out = tmp_path / "agenda.html"
+    argv = ["report", "council", "--from", "2026-03-01", "--to", "2026-03-31"]
+    assert main([*argv, "--format", "html", "--output", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def _agenda(html: str) -> str:
+    """The agenda's text from its title to its topics' end (the time it was printed aside)."""
+    start = html.index("<h1>")
+    return html[start : html.index('<p class="printed">', start)]
+
+
+async def test_the_council_page_is_the_clis_document(
+    served: Served, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = await asyncio.to_thread(_cli_council_html, database_url, tmp_path, monkeypatch)
+    browser = await served.browser("管理员")
+    try:
+        status, page = await browser.get(f"/reports/council?{MARCH}")
+    finally:
+        await browser.client.close()
+    assert status == 200
+    assert _agenda(page) == _agenda(cli)
+    assert _agenda(page).count('<section class="topic">') == 3

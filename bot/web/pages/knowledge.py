@@ -155,7 +155,9 @@ async def search(request: web.Request) -> web.StreamResponse:
     return render(request, "kb_choices.html", choices=found, searched=bool(text.strip()))
 
 
-async def _compare(request: web.Request, saved: Saved, questions: list[str]) -> Any:
+async def _compare(
+    request: web.Request, saved: Saved, questions: list[str]
+) -> tuple[list[Compared], Matcher]:
     """Each question before (this process's matcher) and after (one built on the saved
     version), and that matcher."""
     live = _live(request)
