@@ -253,3 +253,35 @@ async def test_a_resolved_ticket_becomes_an_entry_without_names(
     )
     status, page = await admin.get("/knowledge?try=" + quote("夜班补贴怎么申请"))
     assert entry_id in page
+
+
+async def test_the_console_says_why_a_saved_version_is_not_in_use(
+    chat: Chat, folder: Path
+) -> None:
+    """A hand-edited file broken on this machine after a change was saved: the bot keeps
+    answering from the knowledge base it has, and the knowledge page says why."""
+    settings = web_settings(faq_path=folder)
+    sync = KnowledgeSync(
+        chat.sessionmaker,
+        folder,
+        build=matcher_builder(settings),
+        apply=chat.dispatcher.use_knowledge,
+        interval=60,
+    )
+    async with serve_console(chat, settings=settings, knowledge_sync=sync) as console:
+        admin = await _admin(console, chat)
+        await admin.get("/knowledge")
+        status, _ = await admin.post(
+            "/knowledge/alternates",
+            {"csrf": admin.csrf, "question": MARS, "entry": "union-join"},
+        )
+        assert status == 200
+        (folder / "broken.yaml").write_text("entries: [", encoding="utf-8")
+        before = chat.dispatcher.knowledge
+        assert not await sync.check()
+        assert chat.dispatcher.knowledge is before
+        assert NOT_SURE in to(await chat.send("w", MARS), "w")
+        status, page = await admin.get("/knowledge")
+    assert status == 200
+    assert "最新保存的知识库版本没有生效" in page
+    assert "broken.yaml: not valid YAML" in page
