@@ -44,6 +44,9 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.admin",
     "bot.web.pages.reports",
     "bot.web.pages.knowledge",
+    "bot.web.pages.announcements",
+    "bot.web.pages.surveys",
+    "bot.web.pages.retention",
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"
