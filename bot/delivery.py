@@ -10,7 +10,8 @@ waits out a 429. If the process dies, its leases run out within `CLAIM_LEASE` an
 claims next sends the rows again: a message that was in flight (its request made, its
 answer not yet recorded) may then arrive twice; nothing is lost and nothing else is sent
 twice. A long text split into parts records each part sent, so only the part in flight can
-come twice.
+come twice. Settles are made as this loop's owner: a loop that stalled past its lease finds
+its rows taken over and leaves them to the new owner instead of settling them.
 
 A message for a ticket's topic in an officers' group (`Outgoing.topic`) goes into the topic
 the ticket has in that group; the first one opens it and keeps its thread id on the ticket.
@@ -412,7 +413,12 @@ class Delivery:
             if number < len(parts) - 1:
                 killpoints.reached("part-sent")
                 async with self._sessionmaker() as session, session.begin():
-                    await outbox.record_progress(session, row.id, _rejoin(parts[number + 1 :]))
+                    held = await outbox.record_progress(
+                        session, row.id, _rejoin(parts[number + 1 :]), owner=self.owner
+                    )
+                if not held:
+                    logger.warning("outbox row %s was taken over mid-send; left to it", row.id)
+                    return False
         await self._mark_sent(row, message_id)
         return True
 
@@ -436,7 +442,9 @@ class Delivery:
                 batch, self._sent = self._sent, []
                 try:
                     async with self._sessionmaker() as session, session.begin():
-                        await outbox.mark_sent_many(session, [sent for sent, _ in batch])
+                        await outbox.mark_sent_many(
+                            session, [sent for sent, _ in batch], owner=self.owner
+                        )
                 except Exception as exc:  # noqa: BLE001 - each waiting send gets the failure
                     for _, done in batch:
                         if not done.done():
@@ -507,7 +515,12 @@ class Delivery:
         delay = min(self._backoff_cap, self._backoff_base * 2 ** (row.attempts - 1))
         async with self._sessionmaker() as session, session.begin():
             await outbox.reschedule(
-                session, row.id, self._after(delay), error, payload=_rejoin(unsent)
+                session,
+                row.id,
+                self._after(delay),
+                error,
+                payload=_rejoin(unsent),
+                owner=self.owner,
             )
         return False
 
@@ -524,14 +537,19 @@ class Delivery:
     ) -> None:
         async with self._sessionmaker() as session, session.begin():
             await outbox.release(
-                session, row.id, self._after(delay), error=error, payload=_rejoin(unsent)
+                session,
+                row.id,
+                self._after(delay),
+                error=error,
+                payload=_rejoin(unsent),
+                owner=self.owner,
             )
 
     async def _fail(self, row: OutboxMessage, error: str, *, unreachable: bool = False) -> None:
         now = self._clock.now()
         async with self._sessionmaker() as session, session.begin():
-            await outbox.mark_failed(session, row.id, error)
-            if unreachable and row.person_id is not None:
+            held = await outbox.mark_failed(session, row.id, error, owner=self.owner)
+            if held and unreachable and row.person_id is not None:
                 person = await session.get(Person, row.person_id)
                 # Only the first refusal tells the officers; later rows to the same person
                 # fail quietly.

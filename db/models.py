@@ -380,12 +380,20 @@ class ConversationState(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids already handled: the primary key makes processing exactly-once."""
+    """Updates handled lately: the primary key makes processing exactly-once.
+
+    Kept only while the messenger may deliver an update again (see
+    db.repositories.updates); `event` tells a redelivery from a new update that was given
+    an id used before.
+    """
 
     __tablename__ = "processed_updates"
 
     platform: Mapped[str] = mapped_column(String(32), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # What the update carried, as the messenger names it (handlers.messages.Incoming.event);
+    # empty when the messenger's ids are never reused, and for rows from before it was kept.
+    event: Mapped[str] = mapped_column(String(64), default="")
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

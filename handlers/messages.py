@@ -60,6 +60,10 @@ class Incoming:
     thread_id: str | None = None
     is_group: bool = False
     attachments: tuple[Attachment, ...] = ()
+    # What the update carries, as the messenger names it (on Telegram the chat, message
+    # id and date of a message, or a button press's own id): the same for a redelivery,
+    # different for another update given a used id again. Empty where ids are never reused.
+    event: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,10 @@ are recognised by their update id and skipped. Later updates of its chat in the 
 batch wait for it, so a chat's updates still take effect in the order they were sent.
 Updates of different chats run side by side, as far as the transport's gate allows.
 
+Update ids do not only grow: after a week without updates Telegram picks the next one at
+random. So once a getUpdates comes back empty (everything before its offset is confirmed by
+then), the next asks without an offset, for the earliest update not yet confirmed.
+
 A failing getUpdates (network, 5xx, 409 while a webhook or another poller holds the bot)
 is logged and retried with an exponential backoff; a 429 waits what Telegram asks.
 `stop()` ends a waiting getUpdates at once (the server keeps whatever it was not told was
@@ -93,6 +97,11 @@ class Poller:
             unacknowledged = False
             if not batch:
                 failures = 0
+                # Everything before `offset` is confirmed now, and without an offset
+                # Telegram answers with the earliest update not confirmed, whatever its id.
+                # Kept, the offset would confirm unseen every update whose id is lower:
+                # after a week without updates Telegram picks the next id at random.
+                offset = None
                 continue
             killpoints.reached("received")
             next_offset, failed = await self._handle(batch)

@@ -100,6 +100,7 @@ def _incoming_from_message(
         user,
         text=None if text is None else command_text(text, bot_username),
         attachments=attachments,
+        event=f"{message['chat']['id']}:{message['message_id']}:{message['date']}",
     )
 
 
@@ -108,7 +109,7 @@ def _incoming_from_callback(update_id: str, query: Json) -> Incoming | None:
     user = query["from"]
     if query.get("data") is None or message is None or user["is_bot"]:
         return None
-    return _incoming(update_id, message, user, action=query["data"])
+    return _incoming(update_id, message, user, action=query["data"], event=f"q:{query['id']}")
 
 
 def _incoming(
@@ -119,6 +120,7 @@ def _incoming(
     text: str | None = None,
     action: str | None = None,
     attachments: tuple[Attachment, ...] = (),
+    event: str,
 ) -> Incoming:
     """Who wrote or pressed, and where: `message` is the one that carried the update."""
     return Incoming(
@@ -134,6 +136,7 @@ def _incoming(
         thread_id=_thread_id(message),
         is_group=message["chat"]["type"] in GROUP_CHAT_TYPES,
         attachments=attachments,
+        event=event,
     )
 
 

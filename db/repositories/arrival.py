@@ -1,6 +1,6 @@
 """What every update in a private chat starts with, in as few statements as the database allows:
-record the update id, create or refresh the person, and read whether they are an officer and
-where they are in a flow.
+record the update (as `db.repositories.updates` does), create or refresh the person, and read
+whether they are an officer and where they are in a flow.
 
 On PostgreSQL that is one statement: the update id is inserted in a CTE, and the person is
 upserted only if that insert took the id (a redelivered update changes nothing and returns
@@ -63,6 +63,7 @@ async def arrive(
     *,
     platform: str,
     update_id: str,
+    event: str = "",
     platform_user_id: str,
     chat_id: str,
     language: str,
@@ -81,9 +82,7 @@ async def arrive(
     )
     if session.get_bind().dialect.name == "postgresql":
         fresh = (
-            postgresql.insert(ProcessedUpdate)
-            .values(platform=platform, update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
+            updates.recording(postgresql.insert(ProcessedUpdate), platform, update_id, event, now)
             .returning(ProcessedUpdate.update_id)
             .cte("fresh_update")
         )
@@ -94,7 +93,7 @@ async def arrive(
         insert = postgresql.insert(Person).from_select(list(row), only_if_new).add_cte(fresh)
         statement = people.refresh_on_conflict(insert, display_name)
     else:
-        if not await updates.record_update(session, platform, update_id, now):
+        if not await updates.record_update(session, platform, update_id, now, event=event):
             return None
         insert_ = insert_for(session, Person).values(**row)
         statement = people.refresh_on_conflict(insert_, display_name)

@@ -9,6 +9,10 @@ lease, which the owner renews while it lives (`renew`). A process that dies mid-
 renewing, and its rows can be claimed again by anyone once the lease runs out: a restarted
 process or a surviving replica sends them seconds later, and nothing waits for minutes
 behind them in their chat.
+
+Every settle names the owner too, and changes a row only while that owner still holds it:
+an owner that stalled past its lease (a long pause, a frozen VM) and comes back must not
+mark sent, hand back or cut short a row that another owner has claimed and is sending.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -139,19 +143,32 @@ async def renew(
     return int(getattr(result, "rowcount", 0))
 
 
-async def record_progress(session: AsyncSession, row_id: int, payload: str) -> None:
+def _held_by(owner: str | None) -> ColumnElement[bool]:
+    """The row is still out with `owner` (None: claimed without naming one, or never)."""
+    return and_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.claimed_by.is_not_distinct_from(owner),
+    )
+
+
+async def record_progress(
+    session: AsyncSession, row_id: int, payload: str, *, owner: str | None = None
+) -> bool:
     """Part of a split message went out: `payload` is what is left, the row stays claimed.
 
-    A crash after this sends only the rest again, not the parts already sent.
+    A crash after this sends only the rest again, not the parts already sent. False when
+    `owner` no longer holds the row: whoever does now sends the rest.
     """
-    await _change(session, row_id, **_unsent(payload))
+    return await _change(session, row_id, owner, **_unsent(payload))
 
 
-async def _change(session: AsyncSession, row_id: int, **values: object) -> None:
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values),
+async def _change(session: AsyncSession, row_id: int, owner: str | None, **values: object) -> bool:
+    """Change the row if `owner` still holds it; whether it did."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id, _held_by(owner)).values(**values),
         execution_options={"synchronize_session": "fetch"},
     )
+    return int(getattr(result, "rowcount", 0)) == 1
 
 
 def _unsent(payload: str | None) -> dict[str, object]:
@@ -168,19 +185,29 @@ class Sent(NamedTuple):
 
 
 async def mark_sent(
-    session: AsyncSession, row_id: int, sent_message_id: str | None, now: datetime
+    session: AsyncSession,
+    row_id: int,
+    sent_message_id: str | None,
+    now: datetime,
+    *,
+    owner: str | None = None,
 ) -> None:
-    """The messenger took the row. Its `last_error`, if any, stays: it tells why it was late."""
-    await mark_sent_many(session, [Sent(row_id, sent_message_id, now)])
+    """The messenger took the row. Its `last_error`, if any, stays: it tells why it was late.
+
+    A row `owner` no longer holds is left to the owner that has it (it may arrive twice).
+    """
+    await mark_sent_many(session, [Sent(row_id, sent_message_id, now)], owner=owner)
 
 
-async def mark_sent_many(session: AsyncSession, sent: Sequence[Sent]) -> None:
+async def mark_sent_many(
+    session: AsyncSession, sent: Sequence[Sent], *, owner: str | None = None
+) -> None:
     """Settle several sent rows with one statement (executemany), as `mark_sent` does each."""
     if not sent:
         return
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.id == bindparam("row_id"))
+        .where(OutboxMessage.id == bindparam("row_id"), _held_by(owner))
         .values(
             status=OutboxStatus.SENT,
             sent_at=bindparam("at"),
@@ -195,10 +222,14 @@ async def mark_sent_many(session: AsyncSession, sent: Sequence[Sent]) -> None:
         [{"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id} for s in sent],
     )
     # A copy of a row already loaded in this session shows the new values, as after
-    # an ORM update with synchronize_session.
+    # an ORM update with synchronize_session (as far as the copy tells who held it).
     for s in sent:
         loaded = session.identity_map.get(session.identity_key(OutboxMessage, s.row_id))
-        if loaded is not None:
+        if (
+            loaded is not None
+            and loaded.status == OutboxStatus.PENDING
+            and loaded.claimed_by == owner
+        ):
             set_committed_value(loaded, "status", OutboxStatus.SENT)
             set_committed_value(loaded, "sent_at", s.sent_at)
             set_committed_value(loaded, "sent_message_id", s.sent_message_id)
@@ -211,14 +242,17 @@ async def reschedule(
     error: str,
     *,
     payload: str | None = None,
-) -> None:
+    owner: str | None = None,
+) -> bool:
     """The attempt failed for now (a 5xx, a timeout): try again at `not_before`.
 
-    The attempt counts; `payload`, when given, is what is left to send.
+    The attempt counts; `payload`, when given, is what is left to send. False when `owner`
+    no longer holds the row (nothing changed).
     """
-    await _change(
+    return await _change(
         session,
         row_id,
+        owner,
         status=OutboxStatus.PENDING,
         not_before=not_before,
         last_error=error,
@@ -234,11 +268,13 @@ async def release(
     *,
     error: str | None = None,
     payload: str | None = None,
-) -> None:
+    owner: str | None = None,
+) -> bool:
     """Hand a claimed row back without counting its claim as an attempt: the sender stopped,
     or the messenger asked it to wait (429). Due again at `not_before`.
 
     `error`, when given, replaces the last one; `payload`, when given, is what is left to send.
+    False when `owner` no longer holds the row (nothing changed).
     """
     values: dict[str, object] = {
         "attempts": OutboxMessage.attempts - 1,
@@ -247,9 +283,16 @@ async def release(
     }
     if error is not None:
         values["last_error"] = error
-    await _change(session, row_id, status=OutboxStatus.PENDING, not_before=not_before, **values)
+    return await _change(
+        session, row_id, owner, status=OutboxStatus.PENDING, not_before=not_before, **values
+    )
 
 
-async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
-    """Give up on the row; it stays in the table with the error for whoever looks."""
-    await _change(session, row_id, status=OutboxStatus.FAILED, last_error=error)
+async def mark_failed(
+    session: AsyncSession, row_id: int, error: str, *, owner: str | None = None
+) -> bool:
+    """Give up on the row; it stays in the table with the error for whoever looks.
+
+    False when `owner` no longer holds the row (nothing changed).
+    """
+    return await _change(session, row_id, owner, status=OutboxStatus.FAILED, last_error=error)

@@ -91,7 +91,7 @@ class Dispatcher:
         language = language_from_code(incoming.language, self._config.default_language)
         if incoming.is_group:
             if not await updates.record_update(
-                session, incoming.platform, incoming.update_id, now
+                session, incoming.platform, incoming.update_id, now, event=incoming.event
             ):
                 return False
             # Only officers act in a group; their person (and private chat) stay as they are.
@@ -109,6 +109,7 @@ class Dispatcher:
                 session,
                 platform=incoming.platform,
                 update_id=incoming.update_id,
+                event=incoming.event,
                 platform_user_id=incoming.user_id,
                 chat_id=incoming.chat_id,
                 language=language,
@@ -167,7 +168,7 @@ class Dispatcher:
         try:
             async with self._sessionmaker() as session, session.begin():
                 if not await updates.record_update(
-                    session, incoming.platform, incoming.update_id, now
+                    session, incoming.platform, incoming.update_id, now, event=incoming.event
                 ):
                     return True
                 lang = language_from_code(incoming.language, self._config.default_language)

@@ -1,6 +1,7 @@
 """Scheduled work (escalation of overdue tickets, auto-close, retention of personal data,
-closing surveys whose time has come) and the notices it owes people, written into the
-outbox in the scheduler's transaction."""
+closing surveys whose time has come, forgetting processed updates past their redelivery
+window) and the notices it owes people, written into the outbox in the scheduler's
+transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Ticket
-from db.repositories import people
+from db.repositories import people, updates
 from handlers import privacy, surveys
 from handlers.core import notices, notify
 from handlers.core.buttons import WorkerButton
@@ -27,6 +28,7 @@ class JobsResult:
     escalated: int
     closed: int
     retention: privacy.RetentionResult
+    forgotten_updates: int
 
 
 async def run_due_jobs(
@@ -59,7 +61,13 @@ async def run_due_jobs(
         )
     retention = await privacy.run_retention(session, now, config.retention_days)
     await surveys.close_due(session, now)
-    return JobsResult(escalated=len(escalations), closed=len(closed), retention=retention)
+    forgotten = await updates.forget_before(session, now - updates.REDELIVERY_WINDOW)
+    return JobsResult(
+        escalated=len(escalations),
+        closed=len(closed),
+        retention=retention,
+        forgotten_updates=forgotten,
+    )
 
 
 async def _tell_worker(

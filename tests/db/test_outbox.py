@@ -111,18 +111,53 @@ async def test_a_released_row_is_no_longer_renewed(session: AsyncSession) -> Non
     (row_id,) = await _enqueue(session, 1)
     await claim_due(session, NOW, 10, owner="me")
     retry_at = NOW + timedelta(seconds=30)
-    await release(session, row_id, retry_at)
+    assert await release(session, row_id, retry_at, owner="me")
     assert await renew(session, "me", [row_id], NOW + timedelta(hours=1)) == 0
     await session.commit()
     (again,) = await claim_due(session, retry_at, 10)
     assert again.id == row_id
 
 
+async def test_an_owner_that_lost_its_row_cannot_settle_it(session: AsyncSession) -> None:
+    (row_id,) = await _enqueue(session, 1)
+    await claim_due(session, NOW, 10, owner="stalled")
+    await session.commit()
+    # The owner stalled past its lease; a restarted process took the row and is sending it.
+    await claim_due(session, NOW + CLAIM_LEASE, 10, owner="new")
+    await session.commit()
+
+    rest = Outgoing(chat_id="chat-0", text="what the stalled owner had left")
+    later = NOW + timedelta(hours=1)
+    assert not await record_progress(session, row_id, rest.to_json(), owner="stalled")
+    assert not await reschedule(session, row_id, later, "502", owner="stalled")
+    assert not await release(session, row_id, later, owner="stalled")
+    assert not await mark_failed(session, row_id, "400", owner="stalled")
+    await mark_sent(session, row_id, "1", later, owner="stalled")
+    await session.commit()
+    session.expunge_all()
+    row = await session.get(OutboxMessage, row_id)
+    assert row is not None
+    assert (row.status, row.claimed_by, row.payload, row.last_error) == (
+        OutboxStatus.PENDING,
+        "new",
+        _message(0).to_json(),
+        None,
+    )
+    assert row.not_before == NOW + 2 * CLAIM_LEASE
+
+    await mark_sent(session, row_id, "2", later, owner="new")
+    await session.commit()
+    session.expunge_all()
+    row = await session.get(OutboxMessage, row_id)
+    assert row is not None
+    assert (row.status, row.sent_message_id) == (OutboxStatus.SENT, "2")
+
+
 async def test_recorded_progress_is_what_a_later_claim_sends(session: AsyncSession) -> None:
     (row_id,) = await _enqueue(session, 1)
     await claim_due(session, NOW, 10, owner="me")
     rest = Outgoing(chat_id="chat-0", text="the second half")
-    await record_progress(session, row_id, rest.to_json())
+    assert await record_progress(session, row_id, rest.to_json(), owner="me")
     await session.commit()
     (again,) = await claim_due(session, NOW + CLAIM_LEASE, 10, owner="next")
     assert Outgoing.from_json(again.payload) == rest

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repositories.updates import record_update
+from db.models import ProcessedUpdate
+from db.repositories.updates import REDELIVERY_WINDOW, forget_before, record_update
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -57,3 +59,46 @@ async def test_the_second_replica_waits_for_the_first_to_finish(
         # If the first replica crashed (rolled back), the update is not lost.
         assert await waiting is not first_commits
         await second.commit()
+
+
+async def test_an_update_id_given_out_again_for_another_event_is_a_new_update(
+    session: AsyncSession,
+) -> None:
+    assert await record_update(session, "telegram", "42", NOW, event="7:1:1764000000")
+    await session.commit()
+    # Redelivered: the same id carrying the same message.
+    assert not await record_update(session, "telegram", "42", NOW, event="7:1:1764000000")
+    # After a quiet week (or with a new token) Telegram gives 42 to another message.
+    later = NOW + timedelta(days=8)
+    assert await record_update(session, "telegram", "42", later, event="7:9:1764700000")
+    await session.commit()
+    assert not await record_update(session, "telegram", "42", later, event="7:9:1764700000")
+    assert await record_update(session, "telegram", "42", later, event="q:5550001")
+
+
+async def test_a_row_without_an_event_still_stops_a_redelivery(session: AsyncSession) -> None:
+    # As left by the migration for updates processed before events were kept.
+    assert await record_update(session, "telegram", "42", NOW)
+    await session.commit()
+    assert not await record_update(session, "telegram", "42", NOW, event="7:1:1764000000")
+
+
+async def test_updates_are_forgotten_after_the_window_oldest_first_in_batches(
+    session: AsyncSession,
+) -> None:
+    for hours, update_id in ((50, "1"), (49, "2"), (48.5, "3"), (1, "4")):
+        assert await record_update(
+            session, "telegram", update_id, NOW - timedelta(hours=hours), event=update_id
+        )
+    await session.commit()
+    cutoff = NOW - REDELIVERY_WINDOW
+
+    assert await forget_before(session, cutoff, limit=2) == 2
+    await session.commit()
+    kept = set(await session.scalars(select(ProcessedUpdate.update_id)))
+    assert kept == {"3", "4"}
+    assert await forget_before(session, cutoff, limit=2) == 1
+    assert await forget_before(session, cutoff, limit=2) == 0
+    await session.commit()
+    # Within the window a redelivery is still recognised.
+    assert not await record_update(session, "telegram", "4", NOW, event="4")

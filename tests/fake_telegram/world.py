@@ -387,6 +387,11 @@ class World:
         self.files_by_path[stored.file_path] = stored
         return stored
 
+    def renumber_updates(self, next_id: int) -> None:
+        """Give later updates ids from `next_id` on, as Telegram does after a week without
+        updates (a random id) or for a new token."""
+        self._update_ids = itertools.count(next_id)
+
     def add_update(self, kind: str, payload: JSON) -> int:
         update_id = next(self._update_ids)
         update = {"update_id": update_id, kind: payload}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.settings import Settings
-from db.models import Person, Ticket, TicketStatus
+from db.models import Person, ProcessedUpdate, Ticket, TicketStatus
 from handlers.core.jobs import run_due_jobs
 from handlers.core.reachability import person_unreachable
 from tests.flows.conftest import Chat, file_anonymously, to
@@ -49,3 +51,25 @@ async def test_overdue_ticket_escalates_and_resolved_ticket_closes(chat: Chat) -
         fresh = await session.get(Ticket, ticket.id)
     assert fresh is not None
     assert fresh.status == TicketStatus.CLOSED
+
+
+async def test_processed_updates_are_forgotten_once_they_cannot_come_again(chat: Chat) -> None:
+    await chat.send("w", "你好")
+    settings = Settings(_env_file=None)
+
+    async def remembered() -> int:
+        async with chat.sessionmaker() as session:
+            return len((await session.scalars(select(ProcessedUpdate))).all())
+
+    kept = await remembered()
+    assert kept > 0
+
+    async def run_jobs(hours: int) -> int:
+        async with chat.sessionmaker() as session, session.begin():
+            now = chat.now + timedelta(hours=hours)
+            return (await run_due_jobs(session, now, settings, chat.routing)).forgotten_updates
+
+    assert await run_jobs(47) == 0
+    assert await remembered() == kept
+    assert await run_jobs(49) == kept
+    assert await remembered() == 0

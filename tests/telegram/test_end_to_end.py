@@ -244,6 +244,37 @@ async def test_the_same_update_twice_makes_one_ticket(
     assert len(receipts) == 1
 
 
+async def test_an_update_id_given_out_again_is_answered_and_its_redelivery_is_not(
+    tg: FakeTelegram, fresh_database_url: str, transport_name: TransportName, mode: str
+) -> None:
+    stage = Stage(tg, fresh_database_url, transport_name, mode)
+    worker = tg.user()
+
+    def menus() -> int:
+        return sum("reply_markup" in m for m in tg.sent_to(worker.id))
+
+    async with stage.running():
+        first = await stage.says(worker, "/start")
+        await tg.wait_for(lambda: menus() == 1, 10.0, "the menu")
+        await tg.wait_delivered(first)
+        polls = len(tg.calls_to("getUpdates"))
+        if stage.webhook is None:
+            await tg.wait_for(
+                lambda: len(tg.calls_to("getUpdates")) > polls + 1, 5.0, "an empty long poll"
+            )
+        # A new token, or a week without updates: Telegram hands out the same id again.
+        tg.renumber_updates(first)
+        again = await stage.says(worker, "/start")
+        assert again == first
+        await tg.wait_for(lambda: menus() == 2, 10.0, "the menu for the new update")
+        # Telegram redelivers that one: it is recognised.
+        tg.pending.append(dict(tg.updates[-1]))
+        tg.changed()
+        await tg.wait_for(lambda: not tg.pending, 10.0, "the copy delivered")
+        await asyncio.sleep(0.5)
+    assert menus() == 2
+
+
 async def test_the_same_update_posted_at_once_is_answered_200_with_one_effect(
     tg: FakeTelegram, fresh_database_url: str, transport_name: TransportName
 ) -> None:

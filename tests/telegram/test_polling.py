@@ -101,3 +101,24 @@ async def test_polling_survives_a_failing_get_updates(
         await tg.wait_for(lambda: core.done, 10.0, "the update after two failed polls")
     assert core.done == [str(update_id)]
     assert [c.status for c in tg.calls_to("getUpdates")][:2] == [502, 502]
+
+
+async def test_updates_whose_ids_start_again_lower_are_not_skipped(
+    tg: FakeTelegram, transport_name: TransportName
+) -> None:
+    core = FailingCore(set())
+    worker = tg.user()
+    async with receiving(tg, transport_name, "polling", core):
+        before = tg.user_sends_text(worker, "before the quiet week")
+        await tg.wait_for(lambda: core.done, 5.0, "the first update")
+        polls = len(tg.calls_to("getUpdates"))
+        # A long poll that found nothing: the bot has been quiet.
+        await tg.wait_for(
+            lambda: len(tg.calls_to("getUpdates")) > polls + 1, 5.0, "an empty long poll"
+        )
+        tg.renumber_updates(7)
+        after = tg.user_sends_text(worker, "after it")
+        await tg.wait_for(lambda: len(core.done) == 2, 5.0, "the update with a lower id")
+        await tg.wait_delivered(after)
+    assert after < before
+    assert core.done == [str(before), str(after)]
