@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,7 +24,8 @@ from faq.matcher import Matcher
 from faq.schema import KnowledgeBase
 from handlers.core.dispatcher import Dispatcher
 from handlers.core.reachability import person_unreachable
-from handlers.messages import Incoming
+from handlers.core.topic_recap import topic_recap
+from handlers.messages import Incoming, Outgoing
 from handlers.routing import RoutingConfig, apply_routing, load_routing
 
 
@@ -120,10 +122,18 @@ async def build_app(
     async def on_unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
         await person_unreachable(session, person_id, now, group_language=settings.default_language)
 
+    zone = ZoneInfo(settings.timezone)
+
+    async def recap(session: AsyncSession, ticket_id: int, chat_id: str) -> list[Outgoing]:
+        return await topic_recap(
+            session, ticket_id, chat_id, group_language=settings.default_language, zone=zone
+        )
+
     delivery = Delivery(
         sessionmaker,
         senders,
         on_unreachable=on_unreachable,
+        topic_recap=recap,
         per_chat_interval=(
             settings.delivery_per_chat_interval if per_chat_interval is None else per_chat_interval
         ),

@@ -16,7 +16,12 @@ its rows taken over and leaves them to the new owner instead of settling them.
 A message for a ticket's topic in an officers' group (`Outgoing.topic`) goes into the topic
 the ticket has in that group; the first one opens it and keeps its thread id on the ticket.
 Per-chat order means the next message for the group is claimed only after that, so it
-finds the topic.
+finds the topic. When the topic turns out to be gone (officers deleted it: `TopicGone`),
+the message that found out opens the ticket a new one, records it, posts the ticket's card
+and history there (`TopicRecap`), and goes in after them; the group's later messages wait
+behind it as usual. That happens once per attempt: a new topic refused as well fails the
+message like any refusal, so nothing loops. A crash while the card and history are being
+posted leaves them short; the message itself is sent into the new topic at the next try.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from bot.transports.base import (
     PermanentError,
     RetryAfter,
     Sender,
+    TopicGone,
     TopicSender,
     TransientError,
     Unreachable,
@@ -52,12 +58,14 @@ from bot.transports.base import (
 from db.models import OutboxMessage, Person
 from db.repositories import outbox
 from handlers.core.reachability import person_unreachable
-from handlers.messages import Outgoing
+from handlers.messages import Outgoing, Topic
 from handlers.tickets import topics
 
 logger = logging.getLogger(__name__)
 
 UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
+# (session, ticket id, group chat id) -> what a ticket's reopened topic starts with.
+TopicRecap = Callable[[AsyncSession, int, str], Awaitable[Sequence[Outgoing]]]
 T = TypeVar("T")
 
 
@@ -204,6 +212,7 @@ class Delivery:
         claim_ttl: float = outbox.CLAIM_LEASE.total_seconds(),
         send_timeout: float = 60.0,
         on_unreachable: UnreachableHook = person_unreachable,
+        topic_recap: TopicRecap | None = None,
         owner: str | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
@@ -229,6 +238,8 @@ class Delivery:
         self._held: set[int] = set()
         self._send_timeout = send_timeout
         self._on_unreachable = on_unreachable
+        # None: a reopened topic gets the message alone.
+        self._topic_recap = topic_recap
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._drain_lock = asyncio.Lock()
@@ -390,13 +401,12 @@ class Delivery:
             message = await self._into_topic(sender, Outgoing.from_json(row.payload))
         except Exception as exc:  # noqa: BLE001 - settled like a failed send
             return await self._settle_error(row, exc, None)
-        messenger = MESSENGERS.get(sender.platform)
-        # A messenger the runtime does not describe is counted as Telegram counts: UTF-16
-        # is never shorter than code points, so nothing it takes is too long elsewhere.
-        length = messenger.text_length if messenger is not None else utf16_length
-        parts = split_message(message, sender.max_text_length, length)
+        parts = self._parts(sender, message)
         message_id: str | None = None
-        for number, part in enumerate(parts):
+        reopened = False
+        number = 0
+        while number < len(parts):
+            part = parts[number]
             unsent = parts[number:] if number else None
             if self._stop.is_set() and unsent is not None:
                 await self._release(row, 0.0, unsent=unsent)
@@ -408,6 +418,16 @@ class Delivery:
                     raise
                 await self._release(row, 0.0, unsent=unsent)
                 return False
+            except TopicGone as exc:
+                if reopened or part.topic is None or part.thread_id is None:
+                    return await self._settle_error(row, exc, unsent)
+                reopened = True
+                try:
+                    thread_id = await self._reopen_topic(sender, part, part.topic, part.thread_id)
+                except Exception as failure:  # noqa: BLE001 - every failure is settled
+                    return await self._settle_error(row, failure, unsent)
+                parts = [replace(rest, thread_id=thread_id) for rest in parts]
+                continue
             except Exception as exc:  # noqa: BLE001 - every failure is settled
                 return await self._settle_error(row, exc, unsent)
             if number < len(parts) - 1:
@@ -419,8 +439,16 @@ class Delivery:
                 if not held:
                     logger.warning("outbox row %s was taken over mid-send; left to it", row.id)
                     return False
+            number += 1
         await self._mark_sent(row, message_id)
         return True
+
+    def _parts(self, sender: Sender, message: Outgoing) -> list[Outgoing]:
+        messenger = MESSENGERS.get(sender.platform)
+        # A messenger the runtime does not describe is counted as Telegram counts: UTF-16
+        # is never shorter than code points, so nothing it takes is too long elsewhere.
+        length = messenger.text_length if messenger is not None else utf16_length
+        return split_message(message, sender.max_text_length, length)
 
     async def _mark_sent(self, row: OutboxMessage, message_id: str | None) -> None:
         """Settle a sent row; returns once it is committed as sent.
@@ -474,18 +502,48 @@ class Delivery:
         async with self._sessionmaker() as session:
             thread_id = await topics.topic_thread(session, topic.ticket_id, message.chat_id)
         if thread_id is None:
-            async with self._turn(sender, message.chat_id):
-                thread_id = await self._with_timeout(
-                    sender.create_topic(message.chat_id, topic.title)
-                )
-            async with self._sessionmaker() as session, session.begin():
-                kept = await topics.remember_topic(
-                    session, topic.ticket_id, message.chat_id, thread_id
-                )
-            if not kept:
-                logger.info("ticket %s left group %s meanwhile", topic.ticket_id, message.chat_id)
+            thread_id = await self._open_topic(sender, message.chat_id, topic)
         # Kept in the payload from here on, so a retry does not look the topic up again.
         return replace(message, thread_id=thread_id)
+
+    async def _open_topic(self, sender: TopicSender, chat_id: str, topic: Topic) -> str:
+        """Open the ticket's topic in the group and record it; its thread id."""
+        async with self._turn(sender, chat_id):
+            thread_id = await self._with_timeout(sender.create_topic(chat_id, topic.title))
+        async with self._sessionmaker() as session, session.begin():
+            kept = await topics.remember_topic(session, topic.ticket_id, chat_id, thread_id)
+        if not kept:
+            logger.info("ticket %s left group %s meanwhile", topic.ticket_id, chat_id)
+        return thread_id
+
+    async def _reopen_topic(
+        self, sender: Sender, message: Outgoing, topic: Topic, gone: str
+    ) -> str:
+        """The ticket's topic `gone` was deleted: the thread id to send `message` to now.
+
+        Opens a new topic and starts it with the ticket's card and history, unless another
+        message got there first and the ticket has its new topic already.
+        """
+        if not isinstance(sender, TopicSender):
+            msg = f"{sender.platform} has no topics to open again"
+            raise PermanentError(msg)
+        async with self._sessionmaker() as session, session.begin():
+            current = await topics.forget_topic(session, topic.ticket_id, message.chat_id, gone)
+        if current is not None:
+            return current
+        logger.info(
+            "the topic of ticket %s in %s is gone; opening a new one",
+            topic.ticket_id,
+            message.chat_id,
+        )
+        thread_id = await self._open_topic(sender, message.chat_id, topic)
+        if self._topic_recap is not None:
+            async with self._sessionmaker() as session:
+                recap = await self._topic_recap(session, topic.ticket_id, message.chat_id)
+            for opening in recap:
+                for part in self._parts(sender, replace(opening, thread_id=thread_id)):
+                    await self._send_part(sender, part)
+        return thread_id
 
     async def _settle_error(
         self, row: OutboxMessage, exc: Exception, unsent: Sequence[Outgoing] | None

@@ -117,3 +117,10 @@ class TransientError(DeliveryError):
 
 class PermanentError(DeliveryError):
     """Any other refusal (4xx): retrying would fail the same way."""
+
+
+class TopicGone(PermanentError):  # noqa: N818 (named for what happened)
+    """The group's topic the message was sent into is gone (its officers deleted it).
+
+    Delivery opens the ticket a new topic and sends there; where it cannot, it is final.
+    """

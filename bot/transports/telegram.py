@@ -21,6 +21,7 @@ from bot.transports.base import (
     MarkupRejected,
     Messenger,
     PermanentError,
+    TopicGone,
 )
 from handlers.messages import Attachment, Incoming, Outgoing, Upload
 
@@ -176,6 +177,12 @@ def is_parse_error(description: str) -> bool:
     return "can't parse entities" in description.lower()
 
 
+def is_topic_gone(description: str) -> bool:
+    # A deleted forum topic; Telegram names it either way depending on the call.
+    lowered = description.lower()
+    return "message thread not found" in lowered or "topic_deleted" in lowered
+
+
 def is_not_modified(description: str) -> bool:
     # Editing a message into what it already says is a no-op for the person, not a failure.
     return "message is not modified" in description.lower()
@@ -241,9 +248,12 @@ async def send_through(
 
 
 def bad_request_error(description: str) -> DeliveryError:
-    """Telegram's 400: markup it could not parse is resent as plain text; the rest is final."""
+    """Telegram's 400: markup it could not parse is resent as plain text, a deleted topic is
+    opened again; the rest is final."""
     if is_parse_error(description):
         return MarkupRejected(description)
+    if is_topic_gone(description):
+        return TopicGone(description)
     return PermanentError(description)
 
 

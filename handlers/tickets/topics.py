@@ -3,7 +3,8 @@
 A queue may be linked to one group chat (a forum); every ticket of the queue then gets a
 topic there, opened by delivery when the ticket's first message for the group goes out.
 A ticket moved to a queue of another group gets a new topic in that group; its old topic
-no longer leads to it.
+no longer leads to it. A topic the officers deleted is forgotten (`forget_topic`) and
+delivery opens the ticket a new one.
 """
 
 from __future__ import annotations
@@ -105,3 +106,24 @@ async def remember_topic(
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def forget_topic(
+    session: AsyncSession, ticket_id: int, chat_id: str, thread_id: str
+) -> str | None:
+    """The topic `thread_id` is gone: forget it if it is still the ticket's topic there.
+
+    Returns the ticket's topic in `chat_id` afterwards: None when it has to be opened anew,
+    or the one somebody else opened meanwhile.
+    """
+    await session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket_id,
+            Ticket.topic_chat_id == chat_id,
+            Ticket.topic_thread_id == thread_id,
+        )
+        .values(topic_chat_id=None, topic_thread_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return await topic_thread(session, ticket_id, chat_id)

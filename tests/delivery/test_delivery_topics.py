@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Delivery
-from bot.transports.base import RetryAfter
+from bot.transports.base import RetryAfter, TopicGone
 from db.models import OutboxMessage, OutboxStatus, Person, Queue, Ticket
 from db.repositories.outbox import enqueue
 from handlers import SAMPLE_ROUTING_PATH
+from handlers.core.topic_recap import topic_recap
 from handlers.messages import Outgoing, Topic
 from handlers.routing import apply_routing, load_routing
 from handlers.tickets import service
@@ -25,6 +28,17 @@ class TopicRecordingSender(RecordingSender):
         super().__init__(clock)
         self.topics: list[tuple[str, str]] = []
         self.refuse_topics: list[Exception] = []
+        # Topics the group's officers deleted; True: every topic is gone at once.
+        self.deleted: set[str] | bool = set()
+
+    async def send(self, message: Outgoing) -> str | None:
+        thread = message.thread_id
+        if thread is not None and (
+            self.deleted is True or (self.deleted and thread in self.deleted)
+        ):
+            self.calls.append(message)
+            raise TopicGone("Bad Request: message thread not found")
+        return await super().send(message)
 
     async def create_topic(self, chat_id: str, name: str) -> str:
         if self.refuse_topics:
@@ -116,4 +130,67 @@ async def test_a_messenger_without_topics_gets_the_title_as_a_heading(
     await delivery.drain()
     assert [(s.message.text, s.message.thread_id) for s in sender.sent] == [
         ("<b>GR-1 · 设施</b>\ncard", None)
+    ]
+
+
+async def _recap(session: AsyncSession, ticket_id: int, chat_id: str) -> list[Outgoing]:
+    return await topic_recap(
+        session, ticket_id, chat_id, group_language="zh-CN", zone=ZoneInfo("Asia/Shanghai")
+    )
+
+
+async def test_a_deleted_topic_is_opened_again_with_the_card_and_history_first(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    ticket_id = await _ticket_in_group(sessionmaker)
+    sender = TopicRecordingSender(clock)
+    delivery = Delivery(
+        sessionmaker, {"telegram": sender}, clock=clock, per_chat_interval=0, topic_recap=_recap
+    )
+    await _enqueue_for_topic(sessionmaker, ticket_id, ["card"])
+    await delivery.drain()
+    sender.deleted = {"501"}  # the officers delete the ticket's topic
+    await _enqueue_for_topic(sessionmaker, ticket_id, ["the worker wrote again", "and again"])
+    await delivery.drain()
+
+    assert sender.topics == [(GROUP, "GR-1 · 设施"), (GROUP, "GR-1 · 设施")]
+    in_new_topic = [s.message.text for s in sender.sent if s.message.thread_id == "502"]
+    assert len(in_new_topic) == 3
+    recap, *rest = in_new_topic
+    assert "原话题已被删除" in recap
+    assert "灯坏了" in recap  # the card: the worker's words
+    assert "记录" in recap  # and the history
+    assert rest == ["the worker wrote again", "and again"]
+    async with sessionmaker() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        statuses = (await session.scalars(select(OutboxMessage.status))).all()
+    assert ticket is not None
+    assert (ticket.topic_chat_id, ticket.topic_thread_id) == (GROUP, "502")
+    assert list(statuses) == [OutboxStatus.SENT] * 3
+
+
+async def test_a_topic_refused_again_fails_the_message_instead_of_looping(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    ticket_id = await _ticket_in_group(sessionmaker)
+    sender = TopicRecordingSender(clock)
+    delivery = Delivery(
+        sessionmaker, {"telegram": sender}, clock=clock, per_chat_interval=0, topic_recap=_recap
+    )
+    await _enqueue_for_topic(sessionmaker, ticket_id, ["card"])
+    await delivery.drain()
+    sender.deleted = True  # whatever topic the bot opens is gone at once
+    await _enqueue_for_topic(sessionmaker, ticket_id, ["the worker wrote again"])
+    await delivery.drain()
+    clock.advance(3600)
+    await delivery.drain()
+
+    assert len(sender.topics) == 2
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [(r.status, r.last_error) for r in rows] == [
+        (OutboxStatus.SENT, None),
+        (OutboxStatus.FAILED, "TopicGone: Bad Request: message thread not found"),
     ]

@@ -303,6 +303,17 @@ class World:
     def unblock(self, chat_id: int) -> None:
         self.chats[chat_id].blocked = False
 
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin of the group deletes a forum topic with all its messages: sends into it
+        fail with "Bad Request: message thread not found", as on Telegram."""
+        state = self.chats[chat_id]
+        del state.topics[thread_id]
+        state.messages = {
+            message_id: message
+            for message_id, message in state.messages.items()
+            if message.get("message_thread_id") != thread_id
+        }
+
     def topics(self, chat_id: int) -> dict[int, str]:
         """Forum topics of a chat: message_thread_id -> name."""
         return dict(self.chats[chat_id].topics)

@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.telegram_bot import TelegramBot, TransportName
 from bot.webhook import SECRET_HEADER
 from db.engine import create_engine
-from db.models import Base, OutboxMessage, Ticket, TicketAttachment
+from db.models import Base, OutboxMessage, OutboxStatus, Ticket, TicketAttachment
 from handlers import admin
 from handlers.core.buttons import FormButton, MenuButton
 from tests.fake_telegram import FakeTelegram, FakeUser, Forbidden, RetryAfter
@@ -416,3 +416,67 @@ async def test_officers_work_a_ticket_from_its_topic_in_the_officers_group(
     for secret in (WORKER_FIRST, WORKER_LAST, WORKER_HANDLE, str(worker.id)):
         assert secret not in group_saw
     assert len(tg.topics(group.id)) == 1
+
+
+async def test_a_deleted_ticket_topic_is_opened_again_with_card_and_history(
+    tg: FakeTelegram, fresh_database_url: str, transport_name: TransportName
+) -> None:
+    stage = Stage(tg, fresh_database_url, transport_name, "polling")
+    worker = tg.user(WORKER_FIRST, last_name=WORKER_LAST)
+    officer = tg.user("Wang", started=True)
+    group = tg.supergroup("工会干部群", forum=True)
+    async with stage.running() as bot:
+        await add_officer(stage, bot, officer, is_admin=True)
+        await stage.says(officer, "/linkgroup city-grievances", chat=group)
+        await stage.sees(group.id, lambda m: "本群已接管队列" in shown(m), "the link")
+        await stage.says(worker, "/start")
+        await file_grievance_up_to_photos(stage, worker)
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("skip").pack())
+        await stage.press(worker, FormButton("done").pack())
+        await stage.press(worker, FormButton("anon", "1").pack())
+        await stage.press(worker, FormButton("ok").pack())
+        await tg.wait_for(lambda: tg.topics(group.id), 10.0, "the ticket's topic")
+        ((old_thread, title),) = tg.topics(group.id).items()
+        await tg.wait_for(lambda: tg.sent_to(group.id, thread_id=old_thread), 10.0, "the card")
+        await stage.says(officer, "明天派电工来修", chat=group, thread_id=old_thread)
+        await stage.sees(worker.id, lambda m: "明天派电工来修" in shown(m), "the reply")
+
+        # The officers delete the topic; the worker writes about the ticket again.
+        tg.delete_topic(group.id, old_thread)
+        await stage.press(worker, "w:add:")
+        await stage.says(worker, "谢谢，是B区那盏")
+        await tg.wait_for(lambda: tg.topics(group.id), 10.0, "a new topic")
+        ((thread, new_title),) = tg.topics(group.id).items()
+        await tg.wait_for(
+            lambda: any("B区那盏" in shown(m) for m in tg.sent_to(group.id, thread_id=thread)),
+            10.0,
+            "the worker's words in the new topic",
+        )
+        async with bot.app.sessionmaker() as session:
+            ticket = (await session.scalars(select(Ticket))).one()
+        outbox_failures = await _failed_rows(bot)
+
+    new_topic = [shown(m) for m in tg.sent_to(group.id, thread_id=thread)]
+    assert thread != old_thread
+    assert new_title == title
+    assert "原话题已被删除" in new_topic[0]
+    assert "路灯" in new_topic[0]  # the card
+    assert "明天派电工来修" in new_topic[0]  # the history: the officer's reply
+    assert "B区那盏" in new_topic[-1]
+    assert ticket.topic_thread_id == str(thread)
+    assert outbox_failures == 0
+    for secret in (WORKER_FIRST, WORKER_LAST, str(worker.id)):
+        assert secret not in "\n".join(new_topic)
+
+
+async def _failed_rows(bot: TelegramBot) -> int:
+    async with bot.app.sessionmaker() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.FAILED)
+            )
+            or 0
+        )

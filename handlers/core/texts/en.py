@@ -416,6 +416,8 @@ TEXTS: Final[dict[str, str]] = {
     "Your message was not passed on.",
     "group.text_only": "Only text is passed on to the worker; please write your answer.",
     "topic.title": "{reference} · {category}",
+    "topic.reopened": "♻️ <b>{reference}</b>: its topic was deleted, so the ticket goes on "
+    "here. The ticket and its history:",
     "topic.auto_closed": "🔒 {reference} closed by itself: the worker did not answer after "
     "it was resolved.",
     "topic.claimed": "🙋 {officer} took {reference}.",

@@ -397,6 +397,7 @@ TEXTS: Final[dict[str, str]] = {
     "group.not_officer": "只有该诉求所在队列的干部可以在这里回复职工，您的消息没有转达。",
     "group.text_only": "只有文字会转达给职工，请用文字回复。",
     "topic.title": "{reference} · {category}",
+    "topic.reopened": "♻️ <b>{reference}</b> 原话题已被删除，工单在这里继续，以下是工单和记录：",
     "topic.auto_closed": "🔒 {reference} 办结后职工未回复，已自动关闭。",
     "topic.claimed": "🙋 {officer} 受理了 {reference}。",
     "topic.done_reply": "💬 {officer} 回复了职工（{reference}）：\n{text}",
