@@ -252,3 +252,33 @@ async def test_the_council_page_is_the_clis_document(
     assert status == 200
     assert _agenda(page) == _agenda(cli)
     assert _agenda(page).count('<section class="topic">') == 3
+
+
+def _cli_ticket_total(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKERBOT_DATABASE_URL", database_url)
+    out = tmp_path / "tickets.csv"
+    argv = ["report", "tickets", "--from", "2026-03-01", "--to", "2026-03-31", "--lang", "en"]
+    assert main([*argv, "--format", "csv", "--output", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    return next(row for row in rows if row["section"] == "Total")
+
+
+async def test_the_glance_has_the_ticket_reports_figures(
+    served: Served, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = await asyncio.to_thread(_cli_ticket_total, database_url, tmp_path, monkeypatch)
+    browser = await served.browser("管理员")
+    try:
+        status, glance = await browser.get(f"/reports/glance?{MARCH}&lang=en")
+    finally:
+        await browser.client.close()
+    assert status == 200
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)", glance))
+    assert figures["New tickets"] == total["opened"] == "5"
+    assert figures["Resolved"] == total["resolved"]
+    assert figures["Escalations"] == total["escalations"]
+    assert figures["Mean satisfaction"] == total["avg satisfaction"]
+    assert figures["Median first response"] == f"{total['median 1st response (h)']} h"

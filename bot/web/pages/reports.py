@@ -69,13 +69,14 @@ class _Asked:
     lang: str
     unit_key: str
 
-    def query(self, **more: str) -> str:
+    def query(self) -> str:
+        """The period and unit as a query string, for links to the same report."""
         values = {
             "from": self.period.first_day.isoformat(),
             "to": self.period.last_day.isoformat(),
-            **({"unit": self.unit_key} if self.unit_key else {}),
-            **more,
         }
+        if self.unit_key:
+            values["unit"] = self.unit_key
         return urlencode(values)
 
 

@@ -735,6 +735,7 @@ TEXTS: Final[dict[str, str]] = {
     "web.glance.opened": "New tickets",
     "web.glance.resolved": "Resolved",
     "web.glance.on_time": "First response on time",
+    "web.glance.resolved_on_time": "Resolved on time",
     "web.glance.median_first": "Median first response",
     "web.glance.satisfaction": "Mean satisfaction",
     "web.glance.open_now": "Open now",

@@ -698,6 +698,7 @@ TEXTS: Final[dict[str, str]] = {
     "web.glance.opened": "新工单",
     "web.glance.resolved": "已解决",
     "web.glance.on_time": "按时首次回复",
+    "web.glance.resolved_on_time": "按时解决",
     "web.glance.median_first": "首次回复用时（中位数）",
     "web.glance.satisfaction": "平均满意度",
     "web.glance.open_now": "目前未办结",
