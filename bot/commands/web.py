@@ -29,7 +29,10 @@ from bot.web.app import ConsoleContext
 from bot.web.files import file_sources
 from bot.web.server import DEFAULT_LISTEN, ConsoleServer
 from faq.loader import load_knowledge_base
+from faq.schema import KnowledgeBaseError
 from handlers.routing import load_routing
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 EMBEDDED_DATABASE = Settings.model_fields["database_url"].default
@@ -65,11 +68,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _knowledge(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> tuple[LiveKnowledge, KnowledgeSync]:
+) -> tuple[LiveKnowledge, KnowledgeSync] | None:
     """The knowledge base the bot answers from, for the knowledge-base pages' "try it" and
-    entry search, kept current like the bot's own (every FAQ_RELOAD_INTERVAL seconds)."""
+    entry search, kept current like the bot's own (every FAQ_RELOAD_INTERVAL seconds).
+    None when it does not load: the console serves everything else, and its knowledge-base
+    pages refuse changes with the loader's reasons until the files are mended."""
     build = matcher_builder(settings)
-    kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
+    try:
+        kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
+    except KnowledgeBaseError as error:
+        log.error("the knowledge base does not load, no 'try it' in the console: %s", error)
+        return None
     live = LiveKnowledge(kb, build(kb))
     sync = KnowledgeSync(
         sessionmaker,
@@ -89,7 +98,7 @@ async def _serve(settings: Settings, listen: str) -> None:
             # The terminal chat's file: the same sample officers, whichever starts first.
             async with sessionmaker() as session, session.begin():
                 await ensure_sample_officers(session, routing)
-        live, sync = _knowledge(settings, sessionmaker)
+        live, sync = _knowledge(settings, sessionmaker) or (None, None)
         context = ConsoleContext(
             settings,
             sessionmaker,
@@ -100,7 +109,7 @@ async def _serve(settings: Settings, listen: str) -> None:
         )
         server = ConsoleServer(context, listen)
         await server.start()
-        following = asyncio.create_task(sync.run())
+        following = asyncio.create_task(sync.run()) if sync is not None else None
         print(
             f"Console on {server.url} - sign in with the link that "
             "`workerbot officer login-link ID` prints (Ctrl+C stops).",
@@ -113,8 +122,9 @@ async def _serve(settings: Settings, listen: str) -> None:
         try:
             await stop.wait()
         finally:
-            sync.stop()
-            await following
+            if sync is not None and following is not None:
+                sync.stop()
+                await following
             await server.stop()
     finally:
         await engine.dispose()

@@ -7,15 +7,19 @@ restart. Broken changes are refused with the reason and lose nothing typed."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
+import aiohttp
 import pytest
 from playwright.async_api import BrowserContext
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from bot.app import matcher_builder
 from bot.knowledge_sync import KnowledgeSync
@@ -285,3 +289,35 @@ async def test_the_console_says_why_a_saved_version_is_not_in_use(
     assert status == 200
     assert "最新保存的知识库版本没有生效" in page
     assert "broken.yaml: not valid YAML" in page
+
+
+async def test_the_console_alone_starts_with_a_broken_knowledge_base(
+    database_url: str, folder: Path, tmp_path: Path
+) -> None:
+    """`workerbot web` serves the rest of the console; the bot would refuse to start."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        database_url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    (folder / "broken.yaml").write_text("entries: [", encoding="utf-8")
+    env = {
+        **os.environ,
+        "WORKERBOT_DATABASE_URL": database_url,
+        "WORKERBOT_FAQ_PATH": str(folder),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "web", "--listen", "127.0.0.1:0",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+        assert line.startswith("Console on http://127.0.0.1:")
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(line.split()[2] + "/healthz") as response,
+        ):
+            assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+    assert "broken.yaml: not valid YAML" in err.decode()
