@@ -48,7 +48,7 @@ DEFINITION: dict[str, Any] = {
 WORKERS = ("w1", "w2", "w3")
 
 
-async def _send_survey(chat: Chat, workers: tuple[str, ...] = WORKERS) -> int:
+async def send_survey(chat: Chat, workers: tuple[str, ...] = WORKERS) -> int:
     """The survey, sent to everyone subscribed; the invitations are in the workers' chats."""
     for worker in workers:
         await chat.send(worker, "/start")
@@ -63,7 +63,7 @@ async def _send_survey(chat: Chat, workers: tuple[str, ...] = WORKERS) -> int:
     return survey.id
 
 
-async def _answer_all(chat: Chat, worker: str, *, text: str = SECRET) -> list[Outgoing]:
+async def answer_all(chat: Chat, worker: str, *, text: str = SECRET) -> list[Outgoing]:
     await chat.press(worker, "填写问卷")
     await chat.press(worker, "每周几次")
     await chat.press(worker, "夜宵")
@@ -74,7 +74,7 @@ async def _answer_all(chat: Chat, worker: str, *, text: str = SECRET) -> list[Ou
 
 
 async def test_a_worker_answers_one_question_at_a_time(chat: Chat) -> None:
-    survey_id = await _send_survey(chat)
+    survey_id = await send_survey(chat)
     invitation = chat.last["w1"]
     assert "食堂满意度调查" in invitation.text
     started = await chat.press("w1", "填写问卷")
@@ -101,7 +101,7 @@ async def test_a_worker_answers_one_question_at_a_time(chat: Chat) -> None:
     done = await chat.send("w1", SECRET)
     assert "谢谢" in to(done, "w1")
 
-    await _answer_all(chat, "w2")
+    await answer_all(chat, "w2")
     async with chat.sessionmaker() as session:
         found = await survey_results.results(session, survey_id)
     assert found.responses == 2
@@ -117,7 +117,7 @@ async def test_a_worker_answers_one_question_at_a_time(chat: Chat) -> None:
 
 
 async def test_stop_and_come_back(chat: Chat) -> None:
-    await _send_survey(chat)
+    await send_survey(chat)
     invitation = chat.last["w1"]
     await chat.press("w1", "填写问卷")
     await chat.press("w1", "很少")
@@ -140,9 +140,9 @@ async def test_stop_and_come_back(chat: Chat) -> None:
 
 
 async def test_one_answer_per_person(chat: Chat) -> None:
-    survey_id = await _send_survey(chat)
+    survey_id = await send_survey(chat)
     invitation = chat.last["w1"]
-    await _answer_all(chat, "w1")
+    await answer_all(chat, "w1")
     (answer_button,) = [b for row in invitation.buttons for b in row if "填写问卷" in b.label]
     again = await chat.send("w1", action=answer_button.action)
     assert "已经填写过" in to(again, "w1")
@@ -156,7 +156,7 @@ async def test_one_answer_per_person(chat: Chat) -> None:
 
 
 async def test_only_the_invited_may_answer(chat: Chat) -> None:
-    survey_id = await _send_survey(chat, ("w1",))
+    survey_id = await send_survey(chat, ("w1",))
     await chat.send("late", "/start")  # not a recipient of the invitation
     forged = SurveyButton("go", survey_id).pack()
     assert "没有发给您" in to(await chat.send("late", action=forged), "late")
@@ -164,7 +164,7 @@ async def test_only_the_invited_may_answer(chat: Chat) -> None:
 
 
 async def test_closing_time_refuses_answers_politely(chat: Chat) -> None:
-    survey_id = await _send_survey(chat)
+    survey_id = await send_survey(chat)
     await chat.press("w1", "填写问卷")
     await chat.press("w1", "每天")
     chat.now += timedelta(days=11)  # past 2026-03-20 18:00 in Shanghai
@@ -195,9 +195,9 @@ async def test_closing_by_hand_stops_the_invitation(chat: Chat) -> None:
 
 
 async def test_answers_cannot_be_traced_back_to_the_worker(chat: Chat) -> None:
-    survey_id = await _send_survey(chat)
+    survey_id = await send_survey(chat)
     for worker in WORKERS:
-        await _answer_all(chat, worker, text=f"{SECRET} {worker}")
+        await answer_all(chat, worker, text=f"{SECRET} {worker}")
 
     # The schema: answers carry no person, no time; nothing about a person names an answer.
     tables = Base.metadata.tables
@@ -241,8 +241,8 @@ async def test_answers_cannot_be_traced_back_to_the_worker(chat: Chat) -> None:
 
 
 async def test_mydata_lists_surveys_answered_not_the_answers(chat: Chat) -> None:
-    await _send_survey(chat)
-    await _answer_all(chat, "w1")
+    await send_survey(chat)
+    await answer_all(chat, "w1")
     (message,) = await chat.send("w1", "/mydata")
     assert message.upload is not None
     data = json.loads(message.upload.content)
@@ -251,8 +251,8 @@ async def test_mydata_lists_surveys_answered_not_the_answers(chat: Chat) -> None
 
 
 async def test_forget_drops_participation(chat: Chat) -> None:
-    await _send_survey(chat)
-    await _answer_all(chat, "w1")
+    await send_survey(chat)
+    await answer_all(chat, "w1")
     await chat.press("w2", "填写问卷")
     await chat.press("w2", "每天")
     for worker in ("w1", "w2"):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.models import OutboxMessage, Ticket, TicketStatus
 from db.repositories import outbox
 from handlers import announcements, signin
-from tests.flows.test_surveys import SECRET, _answer_all, _send_survey
+from tests.flows.test_surveys import SECRET, answer_all, send_survey
 from tests.web.conftest import Browser, Console, file_grievance, issue_link, officer_id
 from tests.web.test_browser import LIVE_WAIT, chromium
 
@@ -98,9 +98,9 @@ async def test_survey_results_are_drawn_as_charts(
     console: Console, chromium: BrowserContext, tmp_path: Path
 ) -> None:
     chat = console.chat
-    survey_id = await _send_survey(chat)
+    survey_id = await send_survey(chat)
     for worker in ("w1", "w2"):
-        await _answer_all(chat, worker)
+        await answer_all(chat, worker)
     await chat.press("w3", "填写问卷")
     await chat.press("w3", "每天")
     page = await chromium.new_page()
