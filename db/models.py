@@ -153,6 +153,11 @@ class RecipientStatus(enum.StrEnum):
     QUEUED = "queued"
 
 
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
 class Unit(Base):
     """A union body: enterprise union, park federation, district or city federation."""
 
@@ -291,6 +296,10 @@ class Ticket(Base):
     topic_chat_id: Mapped[str | None] = mapped_column(String(64))
     # When the worker's words and files on this ticket were erased (request or retention).
     purged_at: Mapped[datetime | None]
+    # A duplicate closed into another ticket: the one its worker's later words go to.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # The collective case this ticket is worked in, with other workers' tickets.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     worker: Mapped[Person] = relationship(lazy="raise")
     queue: Mapped[Queue] = relationship(lazy="raise")
@@ -648,3 +657,20 @@ class SavedReply(Base):
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Case(Base):
+    """A collective case: several workers' tickets about one problem, worked once.
+
+    Its tickets point at it (`Ticket.case_id`); what happens to the case is recorded in
+    each ticket's own audit trail, so the case keeps no trail of its own."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[CaseStatus] = mapped_column(_str_enum(CaseStatus), default=CaseStatus.OPEN)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(Text)

@@ -41,6 +41,7 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.signin",
     "bot.web.pages.inbox",
     "bot.web.pages.ticket",
+    "bot.web.pages.cases",
     "bot.web.pages.admin",
     "bot.web.pages.reports",
     "bot.web.pages.knowledge",

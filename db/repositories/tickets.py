@@ -144,6 +144,12 @@ async def tickets_of_worker(session: AsyncSession, person_id: int, *, limit: int
     return list((await session.scalars(query)).all())
 
 
+async def tickets_of_case(session: AsyncSession, case_id: int) -> list[Ticket]:
+    """The tickets of a collective case, oldest first, loaded for cards."""
+    query = select(Ticket).where(Ticket.case_id == case_id).order_by(Ticket.id).options(*_CARD)
+    return list((await session.scalars(query)).all())
+
+
 async def waiting_ticket_of_worker(session: AsyncSession, person_id: int) -> int | None:
     """The worker's ticket an officer most recently put back to them, if any."""
     ticket_id: int | None = await session.scalar(

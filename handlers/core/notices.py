@@ -105,6 +105,7 @@ def officer_buttons(lang: str, ticket_id: int, status: TicketStatus) -> Buttons:
             OfficerButton("resolve", ticket_id).button(t(lang, "officer.btn.resolve")),
             OfficerButton("reassign", ticket_id).button(t(lang, "officer.btn.reassign")),
         ],
+        [OfficerButton("merge", ticket_id).button(t(lang, "officer.btn.merge"))],
     ]
 
 
@@ -206,8 +207,11 @@ def worker_buttons(lang: str, ticket: Ticket) -> Buttons:
                 WorkerButton("reopen", ticket.id).button(t(lang, "tickets.btn.reopen")),
             ]
         )
-    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and (
-        ticket.satisfaction is None
+    # A duplicate closed into another ticket was never worked: nothing to rate.
+    if (
+        ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        and ticket.satisfaction is None
+        and ticket.merged_into_id is None
     ):
         rows.append(rating_buttons(ticket.id))
     return rows
@@ -266,8 +270,20 @@ _MESSAGE_EVENTS = frozenset({"reply", "ask_worker", "worker_message", "note"})
 # What happened to a request that its worker is told about; the rest (who was picked
 # automatically, a queue without officers) is the officers' business.
 _WORKER_EVENTS = frozenset(
-    {"created", "claim", "reassign", "escalate", "resolve", "confirm", "auto_close", "reopen"}
+    {
+        "created",
+        "claim",
+        "reassign",
+        "escalate",
+        "resolve",
+        "confirm",
+        "auto_close",
+        "reopen",
+        "merged_into",
+    }
 )
+# Acts done to a whole collective case: each ticket's line names the case.
+_CASE_ACTS = frozenset({"reply", "resolve"})
 
 
 def _event_params(lang: str, event: TicketEvent, names: TrailNames) -> dict[str, object]:
@@ -293,6 +309,9 @@ def _event_params(lang: str, event: TicketEvent, names: TrailNames) -> dict[str,
         "from_queue": queue("from_queue"),
         "to_queue": queue("to_queue"),
         "level": data.get("level", ""),
+        # The other ticket of a merge, the collective case joined or left.
+        "ticket": data.get("ticket", ""),
+        "case": data.get("case", ""),
         "score": data.get("score", ""),
         "why": t(lang, f"history.why.{event.reason}")
         if has(lang, f"history.why.{event.reason}")
@@ -310,6 +329,8 @@ def _event_line(lang: str, event: TicketEvent, names: TrailNames, *, audience: s
     # The reason an officer gave for moving a ticket is written for colleagues.
     if audience == "officer" and event.event == "reassign" and event.reason:
         text += t(lang, "history.reason", reason=event.reason)
+    if audience == "officer" and event.event in _CASE_ACTS and "case" in event.data:
+        text += t(lang, "history.in_case", case=event.data["case"])
     if event.to_status is not None and event.from_status not in (None, event.to_status):
         text += t(lang, "history.now_status", status=status_label(lang, event.to_status))
     if audience == "officer" and event.data.get("via") == "console":

@@ -1,9 +1,10 @@
 """An officer's work on a ticket and everything it owes other people, from any desk.
 
 The chat (`flows.officer`) and the web console both call `claim` or `change`, then `tell`:
-the use case in `handlers.tickets.service` checks the officer and changes the ticket, then
+the use case in `handlers.tickets` checks the officer and changes the ticket, then
 the worker, the officers and the ticket's topic are told through the outbox, in the same
-transaction.
+transaction. `work_case` does the same for a collective case: the answer or result goes to
+each ticket of the case and each ticket's worker is told as about their own ticket alone.
 So a reply typed in a browser reaches the worker exactly like one typed in the chat. What
 the acting officer sees as confirmation is the caller's business.
 """
@@ -22,11 +23,14 @@ from db.repositories import people
 from handlers.core import notices, notify
 from handlers.core.buttons import WorkerButton
 from handlers.core.texts import t
-from handlers.tickets import service
+from handlers.tickets import cases, merging, service
 from handlers.tickets.authz import OfficerActor, SystemActor
 
-# The verbs that take the officer's text, as the chat's buttons name them.
-TEXT_VERBS = ("reply", "ask", "note", "resolve", "rq")
+# The verbs that take the officer's text, as the chat's buttons name them; for "merge" the
+# text is the reference of the ticket to merge into.
+TEXT_VERBS = ("reply", "ask", "note", "resolve", "rq", "merge")
+# What an officer does to a whole collective case.
+CASE_VERBS = ("reply", "resolve")
 
 
 def _nowhere(_ticket: Ticket) -> bool:
@@ -81,6 +85,8 @@ async def change(  # noqa: PLR0917 - the verb's arguments, as the chat stores th
         await service.reassign(
             session, actor, ticket_id, queue_key=queue_key, reason=text, now=now
         )
+    elif verb == "merge":
+        await merging.merge(session, actor, ticket_id, text, now)
     else:
         msg = f"not an officer's text action: {verb!r}"
         raise ValueError(msg)
@@ -113,9 +119,60 @@ async def tell(desk: Desk, ticket: Ticket, verb: str, text: str = "") -> None:
             group_lang=desk.group_lang,
             skip_person_id=desk.officer.person_id,
         )
+    elif verb == "merge":
+        await _tell_merged(desk, ticket)
+        return
     # Notes stay among officers: nothing goes to the worker.
     if verb != "rq":  # told to the topic it leaves, before it left
         await _tell_group(desk, ticket, f"topic.done_{verb}", text=text)
+
+
+async def _tell_merged(desk: Desk, duplicate: Ticket) -> None:
+    """The duplicate's worker (told of the other ticket only if it is theirs too), the
+    other ticket's officers (its card) and the duplicate's topic."""
+    if duplicate.merged_into_id is None:
+        return
+    target = await service.get_ticket(desk.session, SystemActor(), duplicate.merged_into_id)
+    worker = await people.get_person(desk.session, duplicate.worker_id)
+    if worker is not None:
+        lang = worker.language
+        if target.worker_id == duplicate.worker_id:
+            body = t(lang, "worker.merged_own", reference=duplicate.ref, target=target.ref)
+            shown = target
+        else:
+            body = t(lang, "worker.merged", reference=duplicate.ref)
+            shown = duplicate
+        rows = [[WorkerButton("t", shown.id).button(t(lang, "tickets.btn.view"))]]
+        notify.to_person(desk.session, worker, (body, rows), ticket_id=duplicate.id, now=desk.now)
+    await _tell_group(desk, duplicate, "topic.done_merge", text=target.ref)
+    await notify.send_card(
+        desk.session,
+        target,
+        await service.officers_to_notify(desk.session, target),
+        heading="officer.merged_card",
+        zone=desk.zone,
+        now=desk.now,
+        group_lang=desk.group_lang,
+        skip_person_id=desk.officer.person_id,
+    )
+
+
+async def work_case(
+    desk: Desk, actor: OfficerActor, verb: str, case_id: int, text: str
+) -> list[Ticket]:
+    """Answer (`reply`) or resolve a collective case, then tell each of its tickets' workers
+    and topics as for that ticket alone; returns the tickets it reached."""
+    if verb == "reply":
+        reached = await cases.reply_to_case(desk.session, actor, case_id, text, desk.now)
+    elif verb == "resolve":
+        reached = await cases.resolve_case(desk.session, actor, case_id, text, desk.now)
+    else:
+        msg = f"not a case action: {verb!r}"
+        raise ValueError(msg)
+    fresh = [await service.get_ticket(desk.session, SystemActor(), t.id) for t in reached]
+    for ticket in fresh:
+        await tell(desk, ticket, verb, text)
+    return fresh
 
 
 async def _tell_group(desk: Desk, ticket: Ticket, key: str, *, text: str = "") -> None:

@@ -65,3 +65,11 @@ class InvalidInput(TicketError):  # noqa: N818 - the names other modules use
         super().__init__(f"{field}: {reason}", f"error.invalid.{reason}")
         self.field = field
         self.reason = reason
+
+
+class CaseNotFound(TicketError):  # noqa: N818 - named like TicketNotFound
+    """No such collective case, or one with a ticket the officer may not see."""
+
+    def __init__(self, case: int | str) -> None:
+        super().__init__(f"case {case!r} not found", "error.case_not_found")
+        self.case = case

@@ -2,6 +2,7 @@
 
     new -> assigned -> in_progress <-> waiting_worker -> resolved -> closed
                                                           resolved -> reopened -> in_progress
+    any open status -> closed, when merged into another ticket as its duplicate
 
 `TRANSITIONS` is the whole machine: for each action, the statuses it applies in and the
 status it leads to (some actions keep the status and change only who holds the ticket).
@@ -30,6 +31,7 @@ from handlers.tickets.errors import IllegalTransition
 
 S = TicketStatus
 _OPEN_KEEP = {s: s for s in (S.IN_PROGRESS, S.WAITING_WORKER, S.REOPENED)}
+_OPEN = (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_WORKER, S.REOPENED)
 
 TRANSITIONS: Final[Mapping[str, Mapping[TicketStatus, TicketStatus]]] = MappingProxyType(
     {
@@ -61,6 +63,12 @@ TRANSITIONS: Final[Mapping[str, Mapping[TicketStatus, TicketStatus]]] = MappingP
         "confirm": {S.RESOLVED: S.CLOSED},
         "auto_close": {S.RESOLVED: S.CLOSED},
         "reopen": {S.RESOLVED: S.REOPENED},
+        # A duplicate closes into another open ticket, which takes it in and stays as it is
+        # (its compare-and-set makes sure it is still open).
+        "merge": dict.fromkeys(_OPEN, S.CLOSED),
+        "merge_in": {s: s for s in _OPEN},
+        # Joining or leaving a collective case changes no status, and only open tickets do.
+        "case": {s: s for s in _OPEN},
         # Rating changes no status; listed so that it, too, is refused on open tickets.
         "rate": {S.RESOLVED: S.RESOLVED, S.CLOSED: S.CLOSED},
     }

@@ -383,6 +383,7 @@ async def _officer_message(
     now: datetime,
     *,
     action: str,
+    case_id: int | None = None,
 ) -> TicketMessage:
     body = _text("text", text, MAX_MESSAGE_LENGTH)
     officer, ticket = await _for_officer(session, actor, ticket_id, action)
@@ -395,6 +396,7 @@ async def _officer_message(
         now=now,
         values=_first_response(ticket, now),
         assignee=officer if takes_over else lifecycle.UNCHANGED,
+        data=_case_data(case_id),
     )
     message = _add_message(
         session,
@@ -408,11 +410,25 @@ async def _officer_message(
     return message
 
 
+def _case_data(case_id: int | None) -> dict[str, Any]:
+    # An act on a whole collective case says so in each of its tickets' trails.
+    return {} if case_id is None else {"case": case_id}
+
+
 async def reply(
-    session: AsyncSession, actor: OfficerActor, ticket_id: int, text: str, now: datetime
+    session: AsyncSession,
+    actor: OfficerActor,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+    *,
+    case_id: int | None = None,
 ) -> TicketMessage:
-    """An answer relayed to the worker; the first one stamps the first response."""
-    return await _officer_message(session, actor, ticket_id, text, now, action="reply")
+    """An answer relayed to the worker; the first one stamps the first response.
+    `case_id`: given as the answer to the collective case the ticket is in."""
+    return await _officer_message(
+        session, actor, ticket_id, text, now, action="reply", case_id=case_id
+    )
 
 
 async def ask_worker(
@@ -420,6 +436,21 @@ async def ask_worker(
 ) -> TicketMessage:
     """A question relayed to the worker; the ticket waits for the answer."""
     return await _officer_message(session, actor, ticket_id, question, now, action="ask_worker")
+
+
+async def words_go_to(session: AsyncSession, actor: WorkerActor, ticket: Ticket) -> Ticket:
+    """The ticket a worker's words about `ticket` go to: itself, or, for a duplicate merged
+    into another ticket of theirs, that one (after any further merges). A duplicate merged
+    into someone else's ticket takes no words: NotAllowed("merged"), whose text says where
+    to go without naming the other ticket."""
+    seen = {ticket.id}
+    while ticket.merged_into_id is not None:
+        target = await repo.get_ticket(session, ticket.merged_into_id)
+        if target is None or target.worker_id != actor.person_id or target.id in seen:
+            raise NotAllowed("worker_message", "merged")
+        seen.add(target.id)
+        ticket = target
+    return ticket
 
 
 async def worker_message(  # noqa: PLR0917 - the signature the conversation layer calls
@@ -432,7 +463,9 @@ async def worker_message(  # noqa: PLR0917 - the signature the conversation laye
 ) -> TicketMessage:
     """What the worker adds to an open ticket; an answer puts a waiting ticket back in work."""
     body = _text("text", text, MAX_MESSAGE_LENGTH, required=not attachments)
-    ticket = await _for_worker(session, actor, ticket_id, "worker_message")
+    ticket = await words_go_to(
+        session, actor, await _for_worker(session, actor, ticket_id, "worker_message")
+    )
     await lifecycle.apply(session, ticket, "worker_message", actor=actor, now=now)
     message = _add_message(
         session, ticket, author=None, visibility=MessageVisibility.THREAD, body=body, now=now
@@ -473,14 +506,28 @@ async def add_note(
 
 
 async def resolve(
-    session: AsyncSession, actor: OfficerActor, ticket_id: int, resolution: str, now: datetime
+    session: AsyncSession,
+    actor: OfficerActor,
+    ticket_id: int,
+    resolution: str,
+    now: datetime,
+    *,
+    case_id: int | None = None,
 ) -> Ticket:
-    """Mark the ticket resolved; `resolution` is relayed to the worker and kept as reason."""
+    """Mark the ticket resolved; `resolution` is relayed to the worker and kept as reason.
+    `case_id`: resolved with the collective case the ticket is in."""
     body = _text("resolution", resolution, MAX_MESSAGE_LENGTH)
     officer, ticket = await _for_officer(session, actor, ticket_id, "resolve")
     values: dict[str, Any] = {"resolved_at": now, **_first_response(ticket, now)}
     await lifecycle.apply(
-        session, ticket, "resolve", actor=actor, now=now, values=values, reason=body
+        session,
+        ticket,
+        "resolve",
+        actor=actor,
+        now=now,
+        values=values,
+        reason=body,
+        data=_case_data(case_id),
     )
     _add_message(
         session, ticket, author=officer, visibility=MessageVisibility.THREAD, body=body, now=now
@@ -545,6 +592,8 @@ async def rate(
         raise InvalidInput("score", "out_of_range")
     ticket = await _for_worker(session, actor, ticket_id, "rate")
     lifecycle.next_status(ticket.status, "rate")
+    if ticket.merged_into_id is not None:  # closed as a duplicate: nobody worked it
+        raise NotAllowed("rate", "merged")
     if ticket.satisfaction is not None:
         raise NotAllowed("rate", "already_rated")
     try:

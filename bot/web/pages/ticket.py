@@ -1,5 +1,6 @@
 """One ticket at /tickets/REFERENCE: card, thread, files, audit trail, and the officer's
-actions as POST forms (claim, reply, ask, note, resolve, reassign).
+actions as POST forms (claim, reply, ask, note, resolve, reassign, merge into another
+ticket), with the collective case it is in or a form to open one (bot.web.pages.cases).
 
 A ticket the officer may not see is 404, exactly like one that does not exist. Each form
 carries the version of the ticket the officer was looking at (its newest event); if the
@@ -23,7 +24,7 @@ from db.models import Ticket
 from handlers import admin, saved_replies
 from handlers.core import notices, officer_work
 from handlers.core.texts import has, t
-from handlers.tickets import service
+from handlers.tickets import cases, merging, service
 from handlers.tickets.errors import IllegalTransition, TicketError, TicketNotFound
 from handlers.tickets.views import officer_view
 
@@ -66,6 +67,8 @@ async def _page_values(
         "can_claim": view.status.value in {"new", "assigned", "reopened"},
         "closed": view.status.value in {"resolved", "closed"},
         "verbs_all": VERBS,
+        "merged_into": await merging.merged_into_reference(session, ticket),
+        "case": await cases.case_of(session, ticket),
         "saved_replies": await saved_replies.list_replies(session, actor(request)),
     }
 

@@ -1,5 +1,5 @@
 """Officers: the queue, their own tickets, one ticket's card and history, and working a
-ticket (claim, reply, ask the worker, note, resolve, reassign).
+ticket (claim, reply, ask the worker, note, resolve, reassign, merge into another).
 
 Every action goes through the ticket use cases with the officer as actor, so a button
 from a ticket of another queue, or a forged id, is refused there.
@@ -31,6 +31,7 @@ _PROMPTS = {
     "note": "officer.prompt_note",
     "resolve": "officer.prompt_resolve",
     "rq": "officer.prompt_reassign_reason",
+    "merge": "officer.prompt_merge",
 }
 
 
@@ -211,7 +212,8 @@ async def on_saved_reply(turn: Turn, action: Action) -> None:
 
 
 async def on_input(turn: Turn) -> None:
-    """The text an officer was asked for: a reply, a question, a note, a resolution."""
+    """The text an officer was asked for: a reply, a question, a note, a resolution, a
+    reassignment's reason, the reference of the ticket to merge into."""
     data = turn.current().data
     actor = _actor(turn)
     if actor is None:

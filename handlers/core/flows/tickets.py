@@ -51,7 +51,9 @@ async def on_action(turn: Turn, action: Action) -> None:
         text, buttons = notices.worker_detail(turn.lang, ticket, turn.zone)
         turn.reply(text, buttons, ticket_id=ticket.id)
     elif verb == "add":
-        awaiting.wait_for_text(turn, ticket, "add", "tickets.add_prompt")
+        # A duplicate merged into another of the worker's tickets takes words for that one.
+        target = await service.words_go_to(turn.session, turn.worker, ticket)
+        awaiting.wait_for_text(turn, target, "add", "tickets.add_prompt")
     elif verb == "ok":
         await service.confirm(turn.session, turn.worker, ticket.id, turn.now)
         turn.reply(
@@ -90,7 +92,8 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
     message = await service.worker_message(
         turn.session, turn.worker, ticket_id, text, turn.incoming.attachments, turn.now
     )
-    ticket = await service.get_ticket(turn.session, turn.worker, ticket_id)
+    # A merged duplicate's words went to the ticket it was merged into.
+    ticket = await service.get_ticket(turn.session, turn.worker, message.ticket_id)
     turn.say("tickets.added", reference=ticket.ref)
     officers = await service.officers_to_notify(turn.session, ticket)
     view = officer_view(ticket)

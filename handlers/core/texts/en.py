@@ -893,4 +893,100 @@ TEXTS: Final[dict[str, str]] = {
     "web.retention.closed": "Closed",
     "web.retention.purged": "Erased on",
     "web.retention.at_most": "At most {count} are shown.",
+    # Merging duplicates and collective cases
+    "officer.btn.merge": "Merge duplicate",
+    "officer.prompt_merge": (
+        "Which ticket is {reference} a duplicate of? Send the reference to merge it into "
+        "(e.g. GR-2026-000123). {reference} will close and its worker is told."
+    ),
+    "officer.done_merge": "{reference} was merged as a duplicate and closed.",
+    "officer.merged_card": "🔗 <b>A duplicate was merged into {reference}</b>",
+    "pending.cancelled.merge": "Merging {reference} cancelled; the ticket is unchanged.",
+    "topic.done_merge": (
+        "🔗 {officer} merged {reference} into {text} as a duplicate; this ticket is closed."
+    ),
+    "worker.merged_own": (
+        "🔗 Your request {reference} is about the same matter as your request {target} and wa"
+        "s merged into it. Please follow and add to {target} from now on."
+    ),
+    "worker.merged": (
+        "🔗 Your request {reference} is handled together with a request about the same matter"
+        " that the union is working on, and is closed. If something new comes up, start a new"
+        " request from the menu."
+    ),
+    "error.not_allowed.merged": (
+        "This request was merged with a matter the union is already handling and is closed. "
+        "If something new comes up, send /start for a new request."
+    ),
+    "error.not_allowed.merge_itself": "A ticket cannot be merged into itself.",
+    "error.not_allowed.merge_target_closed": (
+        "That ticket is resolved or closed and cannot take a merge. Choose a ticket that is "
+        "still open."
+    ),
+    "error.invalid.not_a_reference": (
+        "That is not a ticket reference; use the form GR-2026-000123."
+    ),
+    "error.invalid.no_such_ticket": "There is no such ticket in your queues.",
+    "history.officer.merged_into": "{actor} merged it into {ticket} as a duplicate",
+    "history.officer.merged_from": "{actor} merged the duplicate {ticket} into it",
+    "history.worker.merged_into": "Merged with a request about the same matter and closed",
+    "error.case_not_found": (
+        "There is no such collective case, or it has a ticket outside your queues."
+    ),
+    "error.not_allowed.case_resolved": "This collective case is resolved and cannot change.",
+    "error.not_allowed.case_ticket_in": "That ticket is in this case already.",
+    "error.not_allowed.case_ticket_taken": (
+        "That ticket is in another collective case; take it out of that one first."
+    ),
+    "error.not_allowed.case_ticket_closed": "Only open tickets can join a collective case.",
+    "error.not_allowed.case_last_ticket": "A case keeps at least one ticket.",
+    "error.not_allowed.case_nothing_open": "The case has no open ticket to answer.",
+    "history.officer.case_added": "{actor} added it to collective case #{case}",
+    "history.officer.case_removed": "{actor} took it out of collective case #{case}",
+    "history.in_case": " (collective case #{case})",
+    # Console: merging and collective cases
+    "web.ticket.merged_into": "This ticket was merged as a duplicate into:",
+    "web.ticket.in_case": "This ticket is in collective case:",
+    "web.ticket.merge": "Merge as a duplicate: reference of the ticket to merge into",
+    "web.ticket.merge_note": (
+        "This ticket closes and both tickets' audit trails record it; its worker is told, "
+        "and learns nothing about any other worker."
+    ),
+    "web.ticket.merge_button": "Merge into that ticket",
+    "web.ticket.new_case": "New collective case (many workers, one problem)",
+    "web.ticket.new_case_note": (
+        "Add the other tickets on the case page, then answer or resolve once: each worker "
+        "gets the result on their own ticket."
+    ),
+    "web.ticket.new_case_button": "Open a case",
+    "web.case.title": "Collective case #{number}",
+    "web.case.status_open": "open",
+    "web.case.status_resolved": "resolved",
+    "web.case.explain": (
+        "Each worker in the case hears only about their own request and never learns who "
+        "else is in it; anonymous tickets stay anonymous."
+    ),
+    "web.case.tickets": "Tickets in the case ({count})",
+    "web.case.remove": "Take out",
+    "web.case.resolved_with": "Resolved on {when}:",
+    "web.case.actions": "Work the case",
+    "web.case.add": "Add a ticket: its reference",
+    "web.case.add_button": "Add",
+    "web.case.reach": (
+        "Answers and the result go to the workers of the case's {count} open ticket(s)."
+    ),
+    "web.case.reply": "Answer every worker in the case",
+    "web.case.resolve": "Resolve the case (every ticket with this result)",
+    "web.case.done_created": "The collective case is open.",
+    "web.case.done_added": "The ticket was added to the case.",
+    "web.case.done_removed": "The ticket was taken out of the case.",
+    "web.case.done_reply": "The answer was passed on to {count} worker(s).",
+    "web.case.done_resolve": "The case is resolved; the result went to {count} worker(s).",
+    "web.case.changed": (
+        "Someone else changed this case or one of its tickets meanwhile; look again and "
+        "retry. What you typed is kept."
+    ),
+    "web.case.not_found": (
+        "Collective case not found: it does not exist, or it has a ticket outside your queues."
+    ),
 }

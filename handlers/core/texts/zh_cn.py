@@ -848,4 +848,77 @@ TEXTS: Final[dict[str, str]] = {
     "web.retention.closed": "关闭时间",
     "web.retention.purged": "删除时间",
     "web.retention.at_most": "最多显示 {count} 条。",
+    # Merging duplicates and collective cases
+    "officer.btn.merge": "合并重复",
+    "officer.prompt_merge": (
+        "{reference} 与哪张工单重复？请输入要并入的工单编号（例如 GR-2026-000123）。{referenc"
+        "e} 将关闭，职工会收到通知。"
+    ),
+    "officer.done_merge": "{reference} 已作为重复工单合并并关闭。",
+    "officer.merged_card": "🔗 <b>{reference} 并入了一张重复工单</b>",
+    "pending.cancelled.merge": "已取消合并 {reference}，工单没有改变。",
+    "topic.done_merge": "🔗 {officer} 将 {reference} 作为重复工单并入 {text}，本工单已关闭。",
+    "worker.merged_own": (
+        "🔗 您的诉求 {reference} 与您的另一诉求 {target} 是同一件事，已合并。以后请在 {target"
+        "} 中查看进度和补充内容。"
+    ),
+    "worker.merged": (
+        "🔗 您的诉求 {reference} 与工会正在处理的同一事项合并办理，本诉求已关闭。如有新的情况"
+        "，请从菜单新建诉求。"
+    ),
+    "error.not_allowed.merged": (
+        "这条诉求已与工会正在处理的同一事项合并，并已关闭。如有新的情况，请发送 /start 新建诉求。"
+    ),
+    "error.not_allowed.merge_itself": "不能把工单并入它自己。",
+    "error.not_allowed.merge_target_closed": (
+        "目标工单已办结或关闭，不能并入。请选择一张仍在处理中的工单。"
+    ),
+    "error.invalid.not_a_reference": "这不是工单编号，请按 GR-2026-000123 的格式输入。",
+    "error.invalid.no_such_ticket": "没有这张工单，或它不在您的队列中。",
+    "history.officer.merged_into": "{actor} 将其作为重复工单并入 {ticket}",
+    "history.officer.merged_from": "{actor} 将重复工单 {ticket} 并入此单",
+    "history.worker.merged_into": "与同一事项合并办理，本诉求关闭",
+    "error.case_not_found": "没有这个集体案件，或其中有不在您队列中的工单。",
+    "error.not_allowed.case_resolved": "该集体案件已办结，不能再修改。",
+    "error.not_allowed.case_ticket_in": "这张工单已在本案件中。",
+    "error.not_allowed.case_ticket_taken": "这张工单已属于另一个集体案件，请先将其移出。",
+    "error.not_allowed.case_ticket_closed": "只有处理中的工单才能加入集体案件。",
+    "error.not_allowed.case_last_ticket": "案件至少要保留一张工单。",
+    "error.not_allowed.case_nothing_open": "案件中没有处理中的工单可以回复。",
+    "history.officer.case_added": "{actor} 将其加入集体案件 #{case}",
+    "history.officer.case_removed": "{actor} 将其移出集体案件 #{case}",
+    "history.in_case": "（集体案件 #{case}）",
+    # Console: merging and collective cases
+    "web.ticket.merged_into": "此工单已作为重复工单并入：",
+    "web.ticket.in_case": "此工单属于集体案件：",
+    "web.ticket.merge": "合并重复工单：要并入的工单编号",
+    "web.ticket.merge_note": (
+        "本工单将关闭并记入两张工单的处理记录；职工会收到通知，但不会得知其他职工的任何信息。"
+    ),
+    "web.ticket.merge_button": "并入该工单",
+    "web.ticket.new_case": "新建集体案件（多名职工反映同一问题）",
+    "web.ticket.new_case_note": "在案件页加入其他工单后，一次回复或办结，结果会分别发给每位职工。",
+    "web.ticket.new_case_button": "新建案件",
+    "web.case.title": "集体案件 #{number}",
+    "web.case.status_open": "处理中",
+    "web.case.status_resolved": "已办结",
+    "web.case.explain": (
+        "案件中的每位职工只会收到关于自己诉求的消息，不会得知还有谁在案件中；匿名诉求保持匿名。"
+    ),
+    "web.case.tickets": "案件中的工单（{count}）",
+    "web.case.remove": "移出",
+    "web.case.resolved_with": "办结于 {when}：",
+    "web.case.actions": "处理案件",
+    "web.case.add": "加入工单：工单编号",
+    "web.case.add_button": "加入",
+    "web.case.reach": "回复和办结结果将发给案件中 {count} 张处理中的工单的职工。",
+    "web.case.reply": "回复案件中的所有职工",
+    "web.case.resolve": "办结案件（每张工单以同一结果办结）",
+    "web.case.done_created": "集体案件已建立。",
+    "web.case.done_added": "工单已加入案件。",
+    "web.case.done_removed": "工单已移出案件。",
+    "web.case.done_reply": "回复已转达给 {count} 名职工。",
+    "web.case.done_resolve": "案件已办结，结果已发给 {count} 名职工。",
+    "web.case.changed": "其他人刚刚改动了此案件或其中的工单，请查看后再试；您输入的内容已保留。",
+    "web.case.not_found": "找不到该集体案件：它不存在，或其中有不在您队列中的工单。",
 }

@@ -1,0 +1,95 @@
+"""Merging a duplicate ticket into another: the duplicate closes, the other carries on.
+
+The officer must be able to act on both tickets (re-checked here on every call; one they
+may not see is "not found", like one that does not exist). Refused before anything is
+written: merging a ticket into itself, into a resolved or closed ticket, or out of a ticket
+that is not open. A merged ticket is closed and only open tickets take merges, so merges
+form chains that never loop.
+
+Both audit trails record the merge with the acting officer: the duplicate "merged_into"
+(data: the other's reference and id), the other "merged_from". The duplicate keeps
+`merged_into_id`, which is where its worker's later words go (`service.words_go_to`) when
+both tickets are theirs; a different worker's words are refused with where to go instead,
+so neither worker learns about the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Ticket
+from db.repositories import tickets as repo
+from handlers.tickets import lifecycle
+from handlers.tickets.authz import OfficerActor, active_officer, officer_may_see
+from handlers.tickets.errors import InvalidInput, NotAllowed, TicketNotFound
+from handlers.tickets.references import parse_reference
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    duplicate: Ticket  # closed now
+    target: Ticket
+    # Whether one worker filed both: only then may the duplicate's worker hear of the other.
+    same_worker: bool
+
+
+async def merge(
+    session: AsyncSession,
+    actor: OfficerActor,
+    duplicate_id: int,
+    target_reference: str,
+    now: datetime,
+) -> Merged:
+    """Close ticket `duplicate_id` into the ticket with `target_reference` (as typed)."""
+    officer = await active_officer(session, actor, "merge")
+    duplicate = await repo.get_ticket(session, duplicate_id)
+    if duplicate is None or not officer_may_see(officer, duplicate):
+        raise TicketNotFound(duplicate_id)
+    reference = parse_reference(target_reference)
+    if reference is None:
+        raise InvalidInput("target", "not_a_reference")
+    target_id = await repo.ticket_id_for_reference(session, reference)
+    target = None if target_id is None else await repo.get_ticket(session, target_id)
+    # One the officer may not see is refused exactly like one that does not exist.
+    if target is None or not officer_may_see(officer, target):
+        raise InvalidInput("target", "no_such_ticket")
+    if target.id == duplicate.id:
+        raise NotAllowed("merge", "merge_itself")
+    if (
+        target.merged_into_id is not None
+        or lifecycle.TRANSITIONS["merge_in"].get(target.status) is None
+    ):
+        raise NotAllowed("merge", "merge_target_closed")
+    lifecycle.next_status(duplicate.status, "merge")
+    await lifecycle.apply(
+        session,
+        duplicate,
+        "merge",
+        actor=actor,
+        now=now,
+        values={"closed_at": now, "merged_into_id": target.id},
+        event_name="merged_into",
+        data={"ticket": target.ref, "ticket_id": target.id},
+    )
+    await lifecycle.apply(
+        session,
+        target,
+        "merge_in",
+        actor=actor,
+        now=now,
+        event_name="merged_from",
+        data={"ticket": duplicate.ref, "ticket_id": duplicate.id},
+    )
+    await session.flush()
+    return Merged(duplicate, target, same_worker=duplicate.worker_id == target.worker_id)
+
+
+async def merged_into_reference(session: AsyncSession, ticket: Ticket) -> str | None:
+    """The reference of the ticket a duplicate (one the caller may see) was merged into."""
+    if ticket.merged_into_id is None:
+        return None
+    target = await repo.get_ticket(session, ticket.merged_into_id)
+    return None if target is None else target.ref
