@@ -19,12 +19,13 @@ from bot.transports.base import (
     MarkupRejected,
     PermanentError,
     RetryAfter,
+    TopicGone,
     TransientError,
     Unreachable,
 )
 from bot.transports.telegram import TelegramTransport
 from handlers.messages import Attachment, Button, Incoming, Outgoing, Upload
-from tests.fake_telegram import FakeTelegram, ServerError
+from tests.fake_telegram import FakeTelegram, ServerError, tiny_png
 from tests.fake_telegram import RetryAfter as Inject429
 from tests.telegram.harness import WEBHOOK_SECRET, receiving
 
@@ -56,6 +57,7 @@ async def test_text_message_arrives_with_who_and_where(
     async with receiving(tg, transport_name, mode, recorder):
         update_id = tg.user_sends_text(worker, "医疗互助怎么报销？")
         (incoming,) = await _until(tg, recorder, 1)
+    message = tg.updates[-1]["message"]
     assert incoming == Incoming(
         platform="telegram",
         update_id=str(update_id),
@@ -64,11 +66,12 @@ async def test_text_message_arrives_with_who_and_where(
         language="zh-hans",
         display_name="Li Wei",
         text="医疗互助怎么报销？",
-        message_id=incoming.message_id,
+        message_id=str(message["message_id"]),
         thread_id=None,
         is_group=False,
+        # What tells a redelivery from another update given the same id later.
+        event=f"{worker.id}:{message['message_id']}:{message['date']}",
     )
-    assert incoming.message_id is not None
 
 
 async def test_commands_keep_their_argument_and_lose_the_bot_name(
@@ -167,6 +170,7 @@ async def test_button_press_is_an_action_and_gets_answered(
     assert (incoming.action, incoming.text) == ("faq:y:12", None)
     assert incoming.message_id == str(card["message_id"])
     assert incoming.chat_id == incoming.user_id == str(worker.id)
+    assert incoming.event == f"q:{query_id}"
 
 
 async def test_stop_finishes_the_update_in_flight(
@@ -320,6 +324,27 @@ async def test_files_go_by_file_id_with_caption_or_after_the_text(
     assert bare_doc["document"]["file_id"] == doc.file_id
 
 
+async def test_a_caption_is_measured_as_telegram_does_in_utf16_units_of_visible_text(
+    tg: FakeTelegram, sender: TelegramTransport
+) -> None:
+    worker = tg.user(started=True)
+    photo = Attachment("photo", tg.store_file("photo", tiny_png()).file_id)
+    chat = str(worker.id)
+    fits = "😀" * 512  # 512 characters, 1024 UTF-16 units: the most a caption holds
+    too_long = fits + "!"  # 513 characters, far under 1024, yet one unit too many
+    marked_up = "<b>路灯</b>" * 400  # 3,600 characters of markup, 800 visible
+    for text in (fits, too_long, marked_up):
+        await sender.send(Outgoing(chat, text, attachments=(photo,)))
+
+    shown = [(m.get("caption"), m.get("text"), "photo" in m) for m in tg.sent_to(worker.id)]
+    assert shown == [
+        (fits, None, True),
+        (None, too_long, False),
+        (None, None, True),
+        ("路灯" * 400, None, True),
+    ]
+
+
 async def test_a_file_made_by_the_core_is_uploaded_as_a_document(
     tg: FakeTelegram, sender: TelegramTransport
 ) -> None:
@@ -358,6 +383,11 @@ async def test_forum_topic_created_and_written_into(
     await sender.send(Outgoing(str(group.id), "新诉求", thread_id=thread_id))
     (in_topic,) = tg.sent_to(group.id, thread_id=int(thread_id))
     assert in_topic["text"] == "新诉求"
+    # The officers delete the topic: what is sent there after is refused as TopicGone.
+    tg.delete_topic(group.id, int(thread_id))
+    with pytest.raises(TopicGone, match=r"(?i)message thread not found"):
+        await sender.send(Outgoing(str(group.id), "工人补充", thread_id=thread_id))
+    assert tg.sent_to(group.id) == []
 
 
 async def test_refusals_become_delivery_errors(
