@@ -31,6 +31,26 @@ def clean_text(raw: str) -> str:
     return "".join(kept).strip()
 
 
+def clean_name(raw: str) -> str:
+    """A person's name as the messenger gives it, cleaned as typed text is, on one line."""
+    return " ".join(clean_text(raw).split())
+
+
+# What shows as nothing: format characters (zero-width spaces and joiners), spaces, controls.
+_BLANK_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
+
+
+def is_blank(text: str) -> bool:
+    """Whether `text` shows as nothing at all, as empty as blanks."""
+    return all(unicodedata.category(ch) in _BLANK_CATEGORIES for ch in text)
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` has a letter or a digit: emoji, punctuation and invisible characters
+    alone ask nothing that could be looked up."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
 # How people write a date on a phone: 2026-03-05, 2026.3.5, 2026年3月5号, 3月5号, 3.5
 # (in China a day-month order is never used, so "3.5" is the 5th of March). Slashes
 # without a year ("3/5") are left out: an English reader may mean the 3rd of May.

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.markup import utf16_length
+from bot.markup import utf16_length, visible_length
 from bot.transports.base import (
     DeliveryError,
     MarkupRejected,
@@ -35,8 +35,8 @@ TELEGRAM = Messenger(
     text_length=utf16_length,
 )
 MAX_TEXT_LENGTH = 4096
-# Telegram counts a caption after HTML parsing; the raw markup is never shorter, so a
-# caption whose markup fits is sure to fit.
+# Counted as Telegram counts it: the visible text after HTML parsing, in UTF-16 code units
+# (an emoji costs two).
 MAX_CAPTION_LENGTH = 1024
 # Update kinds the transports map; asking Telegram for only these keeps polling light.
 ALLOWED_UPDATES = ("message", "callback_query")
@@ -213,7 +213,7 @@ def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
     files: tuple[Attachment | Upload, ...] = message.attachments
     if message.upload is not None:
         files = (*files, message.upload)
-    if len(files) == 1 and len(message.text) <= MAX_CAPTION_LENGTH:
+    if len(files) == 1 and visible_length(message.text, utf16_length) <= MAX_CAPTION_LENGTH:
         return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
     steps = [SendStep("sendMessage", message.text, with_buttons=True)]
     steps.extend(SendStep(_file_method(f), None, f) for f in files)

@@ -24,6 +24,7 @@ from handlers.core.flows import group
 from handlers.core.texts import language_from_code, t
 from handlers.core.turn import FlowState, Turn
 from handlers.messages import Incoming, Outgoing
+from handlers.parsing import clean_name
 from handlers.routing import RoutingConfig
 
 if TYPE_CHECKING:
@@ -113,7 +114,10 @@ class Dispatcher:
                 platform_user_id=incoming.user_id,
                 chat_id=incoming.chat_id,
                 language=language,
-                display_name=incoming.display_name,
+                # Shown on officers' cards: no direction overrides to disguise it.
+                display_name=None
+                if incoming.display_name is None
+                else clean_name(incoming.display_name),
                 now=now,
             )
             if arrived is None:

@@ -15,7 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from handlers.categories import MAX_AMOUNT, Category, FieldSpec
-from handlers.parsing import UnreadableDateError, chinese_number, clean_text, read_date
+from handlers.parsing import (
+    UnreadableDateError,
+    chinese_number,
+    clean_text,
+    is_blank,
+    read_date,
+)
 from handlers.tickets.errors import InvalidInput
 
 DEFAULT_MAX_LENGTH = 2000
@@ -33,8 +39,7 @@ class FieldError(ValueError):
 def check_text(raw: str, max_length: int | None = None) -> str:
     text = clean_text(raw)
     limit = max_length or DEFAULT_MAX_LENGTH
-    # Zero-width spaces and joiners alone show as nothing: as empty as blanks.
-    if not any(unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text):
+    if is_blank(text):
         raise FieldError("form.error.empty")
     if len(text) > limit:
         raise FieldError("form.error.too_long", limit=limit, length=len(text))

@@ -59,6 +59,8 @@ class Chat:
         self.last: dict[str, Outgoing] = {}
         self.history: list[Outgoing] = []
         self.languages: dict[str, str] = {}
+        # The name the messenger gives each user's account, if not "Name of <user>".
+        self.names: dict[str, str] = {}
 
     async def send(
         self,
@@ -81,7 +83,7 @@ class Chat:
             thread_id=thread_id,
             is_group=group is not None,
             language=self.languages.get(user, "zh-CN"),
-            display_name=f"Name of {user}",
+            display_name=self.names.get(user, f"Name of {user}"),
             text=text,
             action=action,
             attachments=tuple(attachments),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from db.models import ConversationState, OutboxMessage, Ticket, UnansweredQuestion
+from db.models import ConversationState, OutboxMessage, Person, Ticket, UnansweredQuestion
 from handlers.core.buttons import OfficerButton, WorkerButton
 from handlers.messages import Attachment
 from tests.flows.conftest import Chat, to
@@ -137,6 +137,27 @@ async def test_long_control_and_odd_unicode_text(chat: Chat) -> None:
     assert "内容不能为空" in to(await chat.send("w", "\u200b\u200d\ufeff\u2060"), "w")
 
 
+async def test_a_name_with_direction_overrides_reaches_the_card_cleaned(chat: Chat) -> None:
+    # Shown raw, U+202E would turn the rest around: "Zhang Wei" disguised as something else.
+    chat.names["w"] = "\u202eiew\u202c Zhang\u2066\u200f Wei\u2069\u200e\n\u061c"
+    await chat.send("w", "/start")
+    await chat.press("w", "反映问题")
+    await chat.press("w", "其他问题")
+    await chat.send("w", "停车场没有照明")
+    await chat.press("w", "不方便透露")
+    await chat.press("w", "完成")
+    await chat.press("w", "实名提交")
+    card = to(await chat.press("w", "确认提交"), "officer")
+    assert "iew Zhang Wei" in card
+    for hidden in ("\u202e", "\u202c", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"):
+        assert hidden not in card
+    async with chat.sessionmaker() as session:
+        worker = (
+            await session.scalars(select(Person).where(Person.platform_user_id == "w"))
+        ).one()
+    assert worker.display_name == "iew Zhang Wei"
+
+
 async def test_unknown_forged_and_foreign_buttons(chat: Chat) -> None:
     reply = to(await chat.send("w", action="zz:1"), "w")
     assert "按钮已失效" in reply
@@ -238,6 +259,20 @@ async def test_questions_answer_suggest_and_miss(chat: Chat) -> None:
     summary = to(await chat.press("w", "不方便透露"), "w")
     assert "内容：火星上的停车位怎么申请" in summary
     assert "其他求助" in summary
+
+
+async def test_emoji_or_invisible_characters_alone_are_no_question(chat: Chat) -> None:
+    for nothing in ("\u200b\u2060\ufeff", "\u202e\u200d"):
+        assert "请用文字输入您的问题" in to(await chat.send("w", nothing), "w")
+    for no_words in ("👍", "😀👷🏽\u200d♀️", "？？！…", "🙏\u200b"):
+        reply = to(await chat.send("w", no_words), "w")
+        assert "请用文字写下来" in reply
+        assert "知识库" not in reply
+    miss = to(await chat.send("w", "火星上的停车位怎么申请？🙏"), "w")
+    assert "知识库里暂时没有" in miss
+    async with chat.sessionmaker() as session:
+        kept = (await session.scalars(select(UnansweredQuestion))).all()
+    assert [q.text for q in kept] == ["火星上的停车位怎么申请？🙏"]
 
 
 async def test_english_question_and_language_switch(chat: Chat) -> None:

@@ -20,6 +20,7 @@ from handlers.core.flows.common import CRISIS_FLOW, offer_crisis_help, unknown_a
 from handlers.core.flows.requests import announce_opened, start_form
 from handlers.core.flows.tickets import relay_worker_message
 from handlers.core.turn import FlowState, Turn
+from handlers.parsing import has_words, is_blank
 from handlers.tickets import service
 
 # Matching looks at the start of a long message; the whole text is kept where it is stored.
@@ -29,7 +30,7 @@ QUESTION_FLOW = "question"
 
 async def free_input(turn: Turn) -> None:
     text = turn.typed
-    if not text:
+    if is_blank(text):
         if turn.incoming.attachments:
             # Photos outside a form belong to a ticket that waits for the worker, if any.
             if await _to_waiting_ticket(turn, ""):
@@ -43,6 +44,14 @@ async def free_input(turn: Turn) -> None:
         offer_crisis_help(turn, text, found)
         return
     if await _to_waiting_ticket(turn, text):
+        return
+    if not has_words(text):
+        # Emoji or punctuation alone: nothing to look up, and no question the knowledge
+        # base lacks an answer to.
+        turn.reply(
+            turn.text("question.no_words"),
+            [[MenuButton("menu").button(turn.text("menu.title_short"))]],
+        )
         return
     await answer_question(turn, text)
 

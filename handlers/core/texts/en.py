@@ -73,6 +73,8 @@ TEXTS: Final[dict[str, str]] = {
     # Questions and the knowledge base
     "question.prompt": "Type your question, for example “How do I claim mutual medical aid?”",
     "question.empty": "Please type your question as text.",
+    "question.no_words": "Got it. If you have a question, write it in words and I will look "
+    "it up, or open the menu.",
     "question.photo_outside_form": "Photo received. To send documents, start “Report a problem” "
     "or “Ask for help” and add them in the form.",
     "question.answer": "<b>{question}</b>\n\n{answer}\n\nDid this help?",

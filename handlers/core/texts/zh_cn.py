@@ -71,6 +71,7 @@ TEXTS: Final[dict[str, str]] = {
     # Questions and the knowledge base
     "question.prompt": "请直接输入您的问题，例如“医疗互助怎么报销”。",
     "question.empty": "请用文字输入您的问题。",
+    "question.no_words": "收到。有问题的话，请用文字写下来，我来帮您查；也可以打开菜单。",
     "question.photo_outside_form": (
         "收到照片。如需提交材料，请先“反映问题”或“申请帮扶”，在表单中上传。"
     ),
