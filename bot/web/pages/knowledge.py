@@ -39,6 +39,7 @@ routes = web.RouteTableDef()
 
 # Failed questions of this many days are listed unless the page asks for another window.
 GAP_DAYS = 30
+WINDOWS = (7, GAP_DAYS, 90)
 ORDERS = ("frequent", "newest")
 # Groups shown at once: the most asked (or newest) first, the rest on a later visit.
 GAPS_SHOWN = 50
@@ -130,6 +131,7 @@ async def _page(
         days=days,
         order=order,
         orders=ORDERS,
+        windows=WINDOWS,
         sync_error=sync.error if sync else None,
         seconds=context.settings.faq_reload_interval,
         **extra,

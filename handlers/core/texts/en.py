@@ -773,6 +773,7 @@ TEXTS: Final[dict[str, str]] = {
     "web.kb.not_sure": "Does not know, offers an officer",
     "web.kb.score": "score {score}",
     "web.kb.gaps": "Questions the bot failed, last {days} days",
+    "web.kb.days": "last {days} days",
     "web.kb.order_frequent": "Most asked first",
     "web.kb.order_newest": "Newest first",
     "web.kb.gap_counts": "{count} times by {people} people; {unanswered} not answered, "

@@ -731,6 +731,7 @@ TEXTS: Final[dict[str, str]] = {
     "web.kb.not_sure": "不知道，会建议找工会干部",
     "web.kb.score": "匹配分 {score}",
     "web.kb.gaps": "最近 {days} 天没答好的问题",
+    "web.kb.days": "最近 {days} 天",
     "web.kb.order_frequent": "问得最多的在前",
     "web.kb.order_newest": "最新的在前",
     "web.kb.gap_counts": "共 {count} 次，{people} 人；{unanswered} 次没答上，"
