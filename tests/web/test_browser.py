@@ -2,7 +2,9 @@
 
 A worker files a grievance through the chat flow; an officer signs in through a one-time
 link, finds the ticket by searching the inbox, opens it and replies; the worker's outbox
-then holds the reply. On a failure a screenshot of the page is saved and its path given.
+then holds the reply. Another officer merges a duplicate and resolves a collective case;
+each worker's outbox then holds what they were told, about their own ticket only. On a
+failure a screenshot of the page is saved and its path given.
 The test command installs Chromium when it is missing; under CI it always runs.
 """
 
@@ -109,6 +111,58 @@ async def test_an_officer_signs_in_finds_the_ticket_and_replies(
         await _officer_replies(console, page)
     except Exception as exc:
         shot = tmp_path / "console-failure.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        exc.add_note(f"screenshot of the page: {shot}")
+        raise
+
+
+async def _officer_merges_and_resolves_a_case(console: Console, page: Page) -> None:
+    chat = console.chat
+    first = await file_grievance(chat, "w", "厂区路灯坏了", anonymous=False)
+    again = await file_grievance(chat, "w", "厂区路灯还是坏的", anonymous=False)
+    dark = await file_grievance(chat, "anon", "晚上厂区太黑", anonymous=True)
+    officer = await officer_id(chat.sessionmaker, "Officer One")
+    token = await issue_link(chat.sessionmaker, officer, chat.now)
+    base = str(console.server.make_url("")).rstrip("/")
+    await page.goto(base + signin.LINK_PATH + token)
+
+    # The duplicate goes into the first ticket; its worker is sent there.
+    await page.goto(f"{base}/tickets/{again.ref}")
+    await page.locator("#text-merge").fill(first.ref)
+    await page.locator("form.act-merge button").click()
+    await page.wait_for_selector("p.notice.done")
+    assert "已作为重复工单合并并关闭" in await page.locator("p.notice.done").inner_text()
+    assert f"以后请在 {first.ref} 中查看进度" in await _worker_outbox(console, "w")
+
+    # A case from the first ticket, with the anonymous worker's ticket added, resolved once.
+    await page.goto(f"{base}/tickets/{first.ref}")
+    await page.locator("#case-title").fill("厂区照明")
+    await page.locator("form.act-case button").click()
+    await page.wait_for_selector("p.notice.done")
+    assert "集体案件已建立" in await page.locator("p.notice.done").inner_text()
+    await page.locator("#case-add").fill(dark.ref)
+    await page.locator("form.act-add button").click()
+    await page.locator("table.case-tickets", has_text=dark.ref).wait_for()
+    await page.locator("#case-resolve").fill("已更换全部路灯")
+    await page.locator("form.act-resolve button").click()
+    await page.locator("p.notice.done", has_text="结果已发给 2 名职工").wait_for()
+    named, anonymous = await _worker_outbox(console, "w"), await _worker_outbox(console, "anon")
+    assert "已更换全部路灯" in named
+    assert "已更换全部路灯" in anonymous
+    assert dark.ref in anonymous
+    for other in (first.ref, again.ref):
+        assert other not in anonymous
+    assert dark.ref not in named
+
+
+async def test_an_officer_merges_a_duplicate_and_resolves_a_collective_case(
+    console: Console, chromium: BrowserContext, tmp_path: Path
+) -> None:
+    page = await chromium.new_page()
+    try:
+        await _officer_merges_and_resolves_a_case(console, page)
+    except Exception as exc:
+        shot = tmp_path / "console-case-failure.png"
         await page.screenshot(path=str(shot), full_page=True)
         exc.add_note(f"screenshot of the page: {shot}")
         raise
