@@ -352,6 +352,12 @@ class Delivery:
     @contextlib.asynccontextmanager
     async def _turn(self, sender: Sender, chat_id: str) -> AsyncIterator[None]:
         """Wait until this chat may get its next message, then hold the slot while sending."""
+        messenger = MESSENGERS.get(sender.platform)
+        if messenger is not None and not messenger.paced:
+            if self._stop.is_set():
+                raise _StoppedError
+            yield
+            return
         while True:
             if self._stop.is_set():
                 raise _StoppedError

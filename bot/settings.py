@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     # Behind a reverse proxy: take the client's address from X-Forwarded-For (its last
     # entry, the one the proxy added) for rate limiting; off when the console is exposed.
     web_forwarded_for: bool = False
+    # The workers' web chat at /chat, served with the console; false turns it off.
+    web_chat: bool = True
+    # Its limits: requests a minute from one address (many workers may share one, behind a
+    # workplace's router) and from one browser, and new browser sessions an hour per address.
+    web_chat_address_requests: int = Field(default=120, ge=1)
+    web_chat_session_requests: int = Field(default=30, ge=1)
+    web_chat_address_sessions: int = Field(default=60, ge=1)
 
     # Shown at once to a person who writes about self-harm, violence or an injury now.
     crisis_hotlines: dict[str, str] = {

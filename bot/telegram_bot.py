@@ -7,6 +7,7 @@ delivery and the scheduler.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import SecretStr
@@ -16,7 +17,7 @@ from bot import killpoints
 from bot.app import App, build_app
 from bot.runner import Runner
 from bot.settings import Settings
-from bot.transports.base import Handle
+from bot.transports.base import Handle, Transport
 from bot.transports.telegram import PLATFORM, TelegramTransport
 from bot.webhook import WebhookServer, listen_address, webhook_path
 from handlers.messages import Incoming, Outgoing
@@ -116,11 +117,17 @@ class Receiver:
 class TelegramBot:
     """The running bot: Telegram's transport in the runner, with the core and delivery."""
 
-    def __init__(self, app: App, transport: TelegramTransport, receiver: Receiver) -> None:
+    def __init__(
+        self,
+        app: App,
+        transport: TelegramTransport,
+        receiver: Receiver,
+        others: Sequence[Transport] = (),
+    ) -> None:
         self.app = app
         self.transport = transport
         self.receiver = receiver
-        self.runner = Runner(app, [receiver])
+        self.runner = Runner(app, [receiver, *others])
         self.scheduler = self.runner.scheduler
 
     @classmethod
@@ -134,8 +141,12 @@ class TelegramBot:
         concurrency: int | None = None,
         polling_timeout: int = 10,
         per_chat_interval: float | None = None,
+        others: Sequence[Transport] = (),
     ) -> TelegramBot:
-        """Assemble everything; raises ValueError for a missing token or webhook secret."""
+        """Assemble everything; raises ValueError for a missing token or webhook secret.
+
+        `others`: more messengers run beside Telegram (the web chat), each with its own
+        way of calling the core."""
         if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
             msg = "WORKERBOT_TELEGRAM_TOKEN is not set"
             raise ValueError(msg)
@@ -169,12 +180,14 @@ class TelegramBot:
                 listen=listen,
             )
             app = await build_app(
-                settings, {PLATFORM: receiver}, per_chat_interval=per_chat_interval
+                settings,
+                {PLATFORM: receiver, **{other.platform: other for other in others}},
+                per_chat_interval=per_chat_interval,
             )
         except BaseException:
             await transport.close()
             raise
-        return cls(app, transport, receiver)
+        return cls(app, transport, receiver, others)
 
     async def start(self) -> None:
         await self.runner.start()

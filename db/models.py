@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -674,3 +675,61 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class WebChatSession(Base):
+    """A worker's browser in the web chat: the cookie names it, `user_id` is who it speaks
+    as (the person's id on the "web" platform). A recovery code moves it to another id."""
+
+    __tablename__ = "web_chat_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The cookie carries the token; a database dump holds only its hash.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebChatRecovery(Base):
+    """The recovery code of a web chat identity (hashed), shown once after the first ticket."""
+
+    __tablename__ = "web_chat_recovery"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebChatEntry(Base):
+    """One line of a web chat conversation, as the page shows it: what the worker sent
+    (`in`), what delivery handed over for them (`out`), or that an earlier `out` entry was
+    edited (`edit`, its payload naming the entry), so an open page learns of the change."""
+
+    __tablename__ = "web_chat_entries"
+    __table_args__ = (Index("ix_web_chat_entries_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebChatFile(Base):
+    """A photo a worker attached in the web chat, kept here (the page has no file host).
+
+    `token` is the random id tickets store as the attachment's file id; nothing serves a
+    file by it without checking who asks."""
+
+    __tablename__ = "web_chat_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    mime_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

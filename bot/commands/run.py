@@ -3,7 +3,8 @@
 `--transport aiogram|ptb` picks the framework (default WORKERBOT_TRANSPORT); `--webhook URL`
 registers URL with Telegram (with WORKERBOT_WEBHOOK_SECRET as its secret token) and serves
 it, on the URL's port on all interfaces unless `--listen HOST:PORT` says otherwise.
-`--web HOST:PORT` also serves the officers' web console (bot.web) in the same process.
+`--web HOST:PORT` also serves the officers' web console (bot.web) in the same process, and
+the workers' web chat at /chat unless WORKERBOT_WEB_CHAT is false.
 SIGINT or SIGTERM stops it cleanly; what was not sent yet stays in the outbox.
 """
 
@@ -20,7 +21,9 @@ from pydantic import ValidationError
 
 from bot.commands import Subcommands
 from bot.settings import Settings
+from bot.transports.web import WebChat
 from bot.web.server import beside
+from handlers.messages import Incoming
 
 if TYPE_CHECKING:
     from bot.telegram_bot import TransportName
@@ -50,7 +53,8 @@ def register(subcommands: Subcommands) -> None:
     parser.add_argument(
         "--web",
         metavar="HOST:PORT",
-        help="also serve the officers' web console there (e.g. 127.0.0.1:8080)",
+        help="also serve the officers' web console and the workers' web chat there "
+        "(e.g. 127.0.0.1:8080)",
     )
     parser.set_defaults(run=_run)
 
@@ -114,14 +118,27 @@ async def serve(
     from bot.telegram_bot import TelegramBot  # noqa: PLC0415
 
     name: TransportName = "ptb" if transport == "ptb" else "aiogram"
+    chat: WebChat | None = None
+    if web is not None and settings.web_chat:
+
+        async def handle(incoming: Incoming) -> bool:
+            return await bot.app.handle(incoming)
+
+        chat = WebChat(handle)
     bot = await TelegramBot.create(
-        settings, transport_name=name, webhook_url=webhook, listen=listen
+        settings,
+        transport_name=name,
+        webhook_url=webhook,
+        listen=listen,
+        others=() if chat is None else (chat,),
     )
+    if chat is not None:
+        chat.bind(bot.app.sessionmaker)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    console = None if web is None else beside(bot.app, web)
+    console = None if web is None else beside(bot.app, web, chat)
     await bot.start()
     if console is not None:
         try:
@@ -140,6 +157,8 @@ async def serve(
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+        if chat is not None:
+            await chat.stop()  # open pages' event streams end, so the console stops at once
         if console is not None:
             await console.stop()
         await bot.stop()

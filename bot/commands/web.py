@@ -1,4 +1,8 @@
-"""`workerbot web [--listen HOST:PORT]`: the console alone, on the configured database.
+"""`workerbot web [--listen HOST:PORT]`: the console and the workers' web chat.
+
+With the web chat on (WORKERBOT_WEB_CHAT, the default) this is the whole bot with the web
+chat as its messenger: core, delivery and scheduler run here, and /chat serves workers.
+With it off, only the console runs.
 
 On the embedded defaults (the SQLite file of `workerbot chat`) it creates the same sample
 officers as the chat when there are none, so `workerbot officer login-link 1` works at once.
@@ -20,16 +24,20 @@ import sys
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import matcher_builder, open_database
+from bot.app import App, build_app, matcher_builder, open_database
 from bot.commands import Subcommands
 from bot.commands.chat import ensure_sample_officers
 from bot.knowledge_sync import KnowledgeSync, LiveKnowledge
+from bot.runner import Runner
 from bot.settings import Settings
+from bot.transports.web import PLATFORM as WEB_PLATFORM
+from bot.transports.web import WebChat
 from bot.web.app import ConsoleContext
 from bot.web.files import file_sources
-from bot.web.server import DEFAULT_LISTEN, ConsoleServer
+from bot.web.server import DEFAULT_LISTEN, ConsoleServer, beside
 from faq.loader import load_knowledge_base
 from faq.schema import KnowledgeBaseError
+from handlers.messages import Incoming
 from handlers.routing import load_routing
 
 log = logging.getLogger(__name__)
@@ -39,7 +47,9 @@ EMBEDDED_DATABASE = Settings.model_fields["database_url"].default
 
 
 def register(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser("web", help="serve the officers' web console")
+    parser = subcommands.add_parser(
+        "web", help="serve the officers' web console and the workers' web chat"
+    )
     parser.add_argument(
         "--listen",
         metavar="HOST:PORT",
@@ -59,7 +69,8 @@ def _run(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        asyncio.run(_serve(settings, args.listen))
+        serve = _serve_with_chat if settings.web_chat else _serve
+        asyncio.run(serve(settings, args.listen))
     except ValueError as exc:
         print(f"workerbot web: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -103,7 +114,7 @@ async def _serve(settings: Settings, listen: str) -> None:
             settings,
             sessionmaker,
             routing,
-            files=file_sources(settings),
+            files=file_sources(settings, sessionmaker),
             knowledge=live,
             knowledge_sync=sync,
         )
@@ -115,12 +126,8 @@ async def _serve(settings: Settings, listen: str) -> None:
             "`workerbot officer login-link ID` prints (Ctrl+C stops).",
             flush=True,
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         try:
-            await stop.wait()
+            await _stopped()
         finally:
             if sync is not None and following is not None:
                 sync.stop()
@@ -128,3 +135,49 @@ async def _serve(settings: Settings, listen: str) -> None:
             await server.stop()
     finally:
         await engine.dispose()
+
+
+async def _serve_with_chat(settings: Settings, listen: str) -> None:
+    app: App | None = None
+
+    async def handle(incoming: Incoming) -> bool:
+        if app is None:  # the page takes input only after the runner started
+            msg = "a message arrived before the web chat was assembled"
+            raise RuntimeError(msg)
+        return await app.handle(incoming)
+
+    chat = WebChat(handle)
+    app = await build_app(settings, {WEB_PLATFORM: chat})
+    chat.bind(app.sessionmaker)
+    runner = Runner(app, [chat])
+    server = beside(app, listen, chat)
+    try:
+        if settings.database_url == EMBEDDED_DATABASE:
+            async with app.sessionmaker() as session, session.begin():
+                await ensure_sample_officers(session, app.routing)
+        await runner.start()
+        await server.start()
+        print(
+            f"Console on {server.url} and the workers' web chat on {server.url}/chat - sign "
+            "in with the link that `workerbot officer login-link ID` prints (Ctrl+C stops).",
+            flush=True,
+        )
+        await _stopped()
+    finally:
+        # Open pages' event streams end first, so the server stops without waiting on them.
+        await chat.stop()
+        await server.stop()
+        await runner.stop()
+
+
+async def _stopped() -> None:
+    """Until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -12,5 +12,6 @@ from collections.abc import Mapping
 from bot.transports.base import Messenger
 from bot.transports.telegram import TELEGRAM
 from bot.transports.terminal import TERMINAL
+from bot.transports.web import WEB
 
-MESSENGERS: Mapping[str, Messenger] = {m.platform: m for m in (TELEGRAM, TERMINAL)}
+MESSENGERS: Mapping[str, Messenger] = {m.platform: m for m in (TELEGRAM, TERMINAL, WEB)}

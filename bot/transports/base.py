@@ -36,6 +36,9 @@ class Messenger:
     is_group_chat: Callable[[str], bool] = lambda _chat_id: False
     # How it counts a text's length against its limit (Telegram: UTF-16 code units).
     text_length: Callable[[str], int] = len
+    # Whether delivery paces sends to it with the DELIVERY_* limits (a messenger's flood
+    # control); a messenger whose send is a local write (the web chat) is not paced.
+    paced: bool = True
 
     def is_user_id(self, value: str) -> bool:
         return self.user_id.fullmatch(value) is not None

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.knowledge_sync import KnowledgeSync
 from bot.settings import Settings
+from bot.transports.web import WebChat
 from bot.web.files import FileSource
 from db.models import Officer
 from faq.matcher import Matcher
@@ -48,6 +49,7 @@ PAGES: tuple[str, ...] = (
     "bot.web.pages.announcements",
     "bot.web.pages.surveys",
     "bot.web.pages.retention",
+    "bot.web.pages.chat",
 )
 STATIC = Path(__file__).parent / "static"
 HEALTH_PATH = "/healthz"
@@ -96,6 +98,8 @@ class ConsoleContext:
     # knowledge-base pages say the console has no knowledge base.
     knowledge: Callable[[], tuple[KnowledgeBase, Matcher]] | None = None
     knowledge_sync: KnowledgeSync | None = None
+    # The workers' web chat at /chat, when this process runs it (else /chat is not found).
+    chat: WebChat | None = None
 
     @property
     def idle(self) -> timedelta:
@@ -235,8 +239,11 @@ def create_app(context: ConsoleContext) -> web.Application:
     app.router.add_get(HEALTH_PATH, _health)
     app.router.add_static("/static/", STATIC, name="static", append_version=True)
     for name in PAGES:
-        routes: Any = import_module(name).routes
-        app.router.add_routes(routes)
+        module: Any = import_module(name)
+        app.router.add_routes(module.routes)
+        # A page with state of its own (the web chat's rate limits) sets it up here.
+        if hasattr(module, "setup"):
+            module.setup(app)
     app.router.add_route("*", "/{tail:.*}", public(_not_found))
     return app
 

@@ -1,5 +1,7 @@
 """Fetching a worker's file from the messenger for the console, server-side.
 
+Web chat photos are kept in the database (bot.transports.web) and read from there.
+
 Telegram keeps the files; the ticket stores their ids. The console asks the Bot API for
 the file's path and downloads it with the bot token here, so neither the token nor a file
 URL ever reaches a browser. Only images are sent as such (a photo's pixels are all the
@@ -12,9 +14,12 @@ import logging
 from typing import Protocol
 
 import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.transports.telegram import PLATFORM as TELEGRAM_PLATFORM
+from bot.transports.web import PLATFORM as WEB_PLATFORM
+from db.repositories import web_chat
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +67,25 @@ class TelegramFiles:
         return body, IMAGE_TYPES.get(extension, "application/octet-stream")
 
 
-def file_sources(settings: Settings) -> dict[str, FileSource]:
-    """The messengers the deployment can fetch files from (Telegram, given a token)."""
+class WebChatFiles:
+    """Photos workers attached in the web chat, from the database."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def fetch(self, file_id: str) -> tuple[bytes, str] | None:
+        async with self._sessionmaker() as session:
+            found = await web_chat.find_file(session, file_id)
+        return None if found is None else (found.content, found.mime_type)
+
+
+def file_sources(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> dict[str, FileSource]:
+    """The messengers the deployment can fetch files from: the web chat's own store, and
+    Telegram given a token."""
+    sources: dict[str, FileSource] = {WEB_PLATFORM: WebChatFiles(sessionmaker)}
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    if not token:
-        return {}
-    return {TELEGRAM_PLATFORM: TelegramFiles(token, settings.telegram_api_base)}
+    if token:
+        sources[TELEGRAM_PLATFORM] = TelegramFiles(token, settings.telegram_api_base)
+    return sources

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.transports.web import WebChat
 from bot.web.app import ConsoleContext, create_app
 from bot.web.files import file_sources
 from bot.webhook import listen_address, serve_app
@@ -37,16 +38,18 @@ class ConsoleServer:
             self._runner = None
 
 
-def beside(app: App, listen: str) -> ConsoleServer:
-    """The console served from the bot's own process (`workerbot run --web`): its database
-    and routing, and its delivery woken by every commit the console makes."""
+def beside(app: App, listen: str, chat: WebChat | None = None) -> ConsoleServer:
+    """The console served from the bot's own process (`workerbot run --web`, `workerbot
+    web`): its database and routing, its delivery woken by every commit the console makes,
+    and the workers' web chat when `chat` is given."""
     context = ConsoleContext(
         app.settings,
         app.sessionmaker,
         app.routing,
         on_commit=app.delivery.wake,
-        files=file_sources(app.settings),
+        files=file_sources(app.settings, app.sessionmaker),
         knowledge=lambda: app.dispatcher.knowledge,
         knowledge_sync=app.knowledge,
+        chat=chat,
     )
     return ConsoleServer(context, listen)

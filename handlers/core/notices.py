@@ -90,6 +90,12 @@ def worker_identity(lang: str, view: OfficerTicketView) -> Safe:
     return t(lang, "officer.worker_named", name=view.worker.display_name or "—")
 
 
+def channel_label(lang: str, platform: str) -> Safe:
+    """The messenger's name as officers read it; a messenger without one, its platform."""
+    key = f"channel.{platform}"
+    return t(lang, key) if has(lang, key) else Safe(escape(platform))
+
+
 def officer_buttons(lang: str, ticket_id: int, status: TicketStatus) -> Buttons:
     if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
         return [[OfficerButton("note", ticket_id).button(t(lang, "officer.btn.note"))]]
@@ -126,6 +132,7 @@ def officer_card(lang: str, ticket: Ticket, zone: ZoneInfo, *, heading: str) -> 
             summary=view.summary,
         ),
     ]
+    parts.append(t(lang, "officer.card_channel", channel=channel_label(lang, view.channel)))
     if view.urgent:
         parts.insert(1, t(lang, "officer.card_urgent"))
     if view.workplace:

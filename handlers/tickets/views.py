@@ -68,6 +68,9 @@ class OfficerTicketView:
     escalation_level: int
     satisfaction: int | None
     worker: WorkerIdentity | None  # None on anonymous tickets
+    # The messenger the worker uses ("telegram", "web", ...): how replies reach them. It
+    # names nobody, so anonymous tickets show it too.
+    channel: str
     # Filled when the ticket was loaded with its thread (service.get_ticket), else empty.
     thread: tuple[ThreadEntry, ...]
     files: tuple[FileView, ...]
@@ -156,6 +159,7 @@ def officer_view(ticket: Ticket) -> OfficerTicketView:
         escalation_level=ticket.escalation_level,
         satisfaction=ticket.satisfaction,
         worker=worker,
+        channel=ticket.worker.platform,
         thread=_thread(ticket, internal=True),
         files=_files(ticket),
     )

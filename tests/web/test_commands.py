@@ -50,10 +50,13 @@ def _commands_use_the_test_database(
     monkeypatch.setenv("WORKERBOT_DATABASE_URL", database_url)
 
 
-async def test_web_serves_the_console_alone(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("web_chat", ["true", "false"])
+async def test_web_serves_the_console_and_the_web_chat_unless_it_is_off(
+    database_url: str, tmp_path: Path, web_chat: str
+) -> None:
     if make_url(database_url).get_backend_name() == "sqlite":
         database_url = f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'workerbot.db'}"
-    env = {**os.environ, "WORKERBOT_DATABASE_URL": database_url}
+    env = {**os.environ, "WORKERBOT_DATABASE_URL": database_url, "WORKERBOT_WEB_CHAT": web_chat}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "web", "--listen", "127.0.0.1:0",
         stdout=asyncio.subprocess.PIPE, cwd=tmp_path, env=env,
@@ -68,6 +71,8 @@ async def test_web_serves_the_console_alone(database_url: str, tmp_path: Path) -
                 assert response.status == 200
             async with client.get(url + "/") as response:
                 assert response.status == 401
+            async with client.get(url + "/chat") as response:
+                assert response.status == (200 if web_chat == "true" else 404)
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), timeout=30) == 0

@@ -62,6 +62,7 @@ async def _page_values(
         "status_label": Markup(notices.status_label(lang, view.status)),  # noqa: S704
         "category_label": Markup(notices.category_label(lang, view.category)),  # noqa: S704
         "kind_label": Markup(t(lang, f"kind.{view.kind}")),  # noqa: S704
+        "channel_label": Markup(notices.channel_label(lang, view.channel)),  # noqa: S704
         "fields": Markup(notices.field_lines(lang, view.category, view.fields)),  # noqa: S704
         "due": Markup(notices.due_label(lang, ticket, zone, context.clock.now())),  # noqa: S704
         "can_claim": view.status.value in {"new", "assigned", "reopened"},

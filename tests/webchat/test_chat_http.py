@@ -1,0 +1,126 @@
+"""The web chat over HTTP: the whole bot, a worker's browser speaking to /chat.
+
+The page, its forms and its event stream run against the real core, database (SQLite and
+PostgreSQL) and delivery; the assertions read what the page and the stream show.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from db.models import OutboxMessage, Person, TicketAttachment, WebChatEntry
+from tests.webchat.stage import Stage, Worker, web_chat_stage, worker
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+async def _file_grievance(
+    browser: Worker, text: str, *, photo: bytes | None = None, until: tuple[str, ...] = ()
+) -> str:
+    await browser.say("/start")
+    await browser.events("反映问题")
+    await browser.press("反映问题")
+    await browser.events("其他问题")
+    await browser.press("其他问题")
+    await browser.events("请")
+    await browser.say(text)
+    await browser.events("不方便透露")
+    await browser.press("不方便透露")
+    seen = await browser.events("完成")
+    if photo is not None:
+        assert (await browser.photo(photo))[0] == 204
+        seen = await browser.events("完成")
+    await browser.press("完成")
+    await browser.events("匿名提交")
+    await browser.press("实名提交")
+    await browser.events("确认提交")
+    await browser.press("确认提交")
+    seen = await browser.events("GR-", *until)
+    found = re.search(r"GR-\d{4}-\d{6}", seen)
+    assert found is not None
+    return found.group(0)
+
+
+async def test_a_worker_asks_files_with_a_photo_and_sees_the_reply_live(
+    chat_database: str,
+) -> None:
+    async with web_chat_stage(chat_database) as stage, worker(stage) as browser:
+        assert "开始" in browser.page
+        status, _ = await browser.say("医疗互助保障每年交多少钱？")
+        assert status == 204
+        answer = await browser.events("50 元")
+        assert "医疗互助保障每年交多少钱" in answer  # the worker's own line comes back too
+
+        # The recovery code comes once, after the first ticket, on the stream that shows it.
+        reference = await _file_grievance(
+            browser, "宿舍楼道的灯坏了一个月", photo=JPEG, until=("恢复码",)
+        )
+        tickets = await stage.tickets()
+        assert [t.reference for t in tickets] == [reference]
+        page = await browser.open()
+        assert "恢复码" not in page.split('id="code"')[1].split("</div>")[0]
+
+        await stage.officer_acts(reference, "claim")
+        await stage.officer_acts(reference, "reply", "已报修，明天<b>更换</b>灯管")
+        await browser.events("明天")
+        page = await browser.open()
+        assert "已报修，明天&lt;b&gt;更换&lt;/b&gt;灯管" in page
+
+        async with stage.app.sessionmaker() as session:
+            person = await session.scalar(select(Person).where(Person.platform == "web"))
+            files = (await session.scalars(select(TicketAttachment))).all()
+            failed = await session.scalar(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status != "sent")
+                .where(OutboxMessage.platform == "web")
+            )
+        assert person is not None
+        assert person.reachable  # never "unreachable", page open or not
+        assert [f.platform for f in files] == ["web"]
+        assert failed is None
+
+
+async def test_html_a_worker_types_is_shown_literally(chat_database: str) -> None:
+    async with web_chat_stage(chat_database) as stage, worker(stage) as browser:
+        await browser.say("<script>alert(1)</script><b>hi</b>")
+        await browser.events("alert(1)")
+        page = await browser.open()
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;hi&lt;/b&gt;" in page
+
+
+async def test_another_sessions_conversation_and_photos_are_not_found(
+    chat_database: str,
+) -> None:
+    async with (
+        web_chat_stage(chat_database) as stage,
+        worker(stage) as first,
+        worker(stage) as second,
+    ):
+        await first.say("我的工资被拖欠了三个月")
+        assert (await first.photo(JPEG))[0] == 204
+        await first.events("img")
+        page = await first.open()
+        token = re.search(r'src="/chat/files/([^"]+)"', page)
+        assert token is not None
+        async with first.http.get(f"/chat/files/{token.group(1)}") as mine:
+            assert mine.status == 200
+            assert await mine.read() == JPEG
+        async with second.http.get(f"/chat/files/{token.group(1)}") as theirs:
+            assert theirs.status == 404
+        other = await second.open()
+        assert "工资被拖欠" not in other
+        # A button of the first worker's messages, pressed by the second, does nothing.
+        entry = re.search(r'name="entry" value="(\d+)"', page)
+        if entry is not None:
+            before = await _entries(stage)
+            status, _ = await second.post("/chat/press", entry=entry.group(1), button="0")
+            assert status == 204
+            assert await _entries(stage) == before
+
+
+async def _entries(stage: Stage) -> int:
+    async with stage.app.sessionmaker() as session:
+        return int(await session.scalar(select(func.count(WebChatEntry.id))) or 0)
