@@ -124,3 +124,25 @@ async def test_another_sessions_conversation_and_photos_are_not_found(
 async def _entries(stage: Stage) -> int:
     async with stage.app.sessionmaker() as session:
         return int(await session.scalar(select(func.count(WebChatEntry.id))) or 0)
+
+
+async def test_forms_without_the_session_token_or_over_the_limit_do_nothing(
+    chat_database: str,
+) -> None:
+    async with (
+        web_chat_stage(chat_database, web_chat_session_requests=3) as stage,
+        worker(stage) as browser,
+    ):
+        real = browser.csrf
+        browser.csrf = "forged"
+        status, text = await browser.say("这条不该进去")
+        assert (status, text) == (403, "页面已过期，请刷新后重试。")
+        browser.csrf = real
+        status, text = await browser.photo(b"%PDF-1.4 not a photo", name="x.jpg")
+        assert status == 400
+        assert "JPEG" in text
+        assert await _entries(stage) == 0
+        assert (await browser.say("你好"))[0] == 204
+        status, text = await browser.say("还有")
+        assert (status, text) == (429, "操作太频繁，请稍后再试。")
+        assert await _entries(stage) == 1
