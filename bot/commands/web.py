@@ -4,6 +4,9 @@ With the web chat on (WORKERBOT_WEB_CHAT, the default) this is the whole bot wit
 chat as its messenger: core, delivery and scheduler run here, and /chat serves workers.
 With it off, only the console runs.
 
+`workerbot web qr URL [--output FILE]` writes a QR code of the web chat's address as a PNG,
+to print for a notice board or a leaflet.
+
 On the embedded defaults (the SQLite file of `workerbot chat`) it creates the same sample
 officers as the chat when there are none, so `workerbot officer login-link 1` works at once.
 It serves pages and writes to the outbox, and follows the knowledge base saved in the
@@ -20,7 +23,10 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import segno
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -57,6 +63,30 @@ def register(subcommands: Subcommands) -> None:
         help=f"where to listen (default: {DEFAULT_LISTEN})",
     )
     parser.set_defaults(run=_run)
+    commands = parser.add_subparsers(title="commands", metavar="")
+    qr = commands.add_parser("qr", help="write a QR code of the web chat's address (PNG)")
+    qr.add_argument(
+        "url",
+        metavar="URL",
+        help="the web chat's public address, e.g. https://union.example.org/chat",
+    )
+    qr.add_argument(
+        "--output", type=Path, default=Path("web-chat-qr.png"), help="PNG file to write"
+    )
+    qr.set_defaults(run=_qr)
+
+
+def _qr(args: argparse.Namespace) -> int:
+    url: str = args.url
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        print(f"workerbot web qr: {url!r} is not an http(s) address", file=sys.stderr)
+        return EXIT_USAGE
+    # Error correction level "q" survives a quarter of the code scuffed or covered, which a
+    # printed notice on a wall needs; a scale of 10 prints sharply at a few centimetres.
+    segno.make(url, error="q").save(args.output, kind="png", scale=10, border=4)
+    print(f"QR code of {url} written to {args.output}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

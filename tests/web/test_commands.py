@@ -76,3 +76,16 @@ async def test_web_serves_the_console_and_the_web_chat_unless_it_is_off(
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+
+
+def test_web_qr_writes_a_png_of_the_address_and_refuses_what_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "notice-board.png"
+    assert main(["web", "qr", "https://union.example.org/chat", "--output", str(output)]) == 0
+    assert output.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert str(output) in capsys.readouterr().out
+    wrong = tmp_path / "wrong.png"
+    assert main(["web", "qr", "union.example.org/chat", "--output", str(wrong)]) == 2
+    assert "is not an http(s) address" in capsys.readouterr().err
+    assert not wrong.exists()
