@@ -33,7 +33,7 @@ from handlers.messages import Incoming
 from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor
 
-OFFICER_NAME = "Officer Web"
+OFFICER_NAME = "Officer"
 
 
 @dataclass
@@ -48,29 +48,48 @@ class Stage:
         return self.server.url
 
     async def officer_acts(self, reference: str, verb: str, text: str = "") -> None:
-        """The officer claims or works the ticket, as the console does."""
-        async with self.app.sessionmaker() as session, session.begin():
-            officer = await session.get(Officer, self.officer_id)
-            assert officer is not None
-            actor = OfficerActor(officer_id=officer.id, via="console")
-            ticket = await service.get_ticket(session, actor, reference)
-            desk = officer_work.Desk(
-                session=session,
-                officer=officer,
-                now=datetime.now(UTC),
-                zone=ZoneInfo("Asia/Shanghai"),
-                group_lang="zh-CN",
-            )
-            if verb == "claim":
-                changed = await officer_work.claim(desk, actor, ticket.id)
-            else:
-                changed = await officer_work.change(desk, actor, verb, ticket.id, text, None)
-            await officer_work.tell(desk, changed, verb, text)
-        self.app.delivery.wake()
+        await officer_acts(self.app, reference, verb, text)
 
     async def tickets(self) -> list[Ticket]:
         async with self.app.sessionmaker() as session:
             return list((await session.scalars(select(Ticket).order_by(Ticket.id))).all())
+
+
+async def officer_acts(app: App, reference: str, verb: str, text: str = "") -> None:
+    """The queue's officer claims or works the ticket, as the console does."""
+    async with app.sessionmaker() as session, session.begin():
+        officer = await session.scalar(select(Officer).where(Officer.name == OFFICER_NAME))
+        assert officer is not None
+        actor = OfficerActor(officer_id=officer.id, via="console")
+        ticket = await service.get_ticket(session, actor, reference)
+        desk = officer_work.Desk(
+            session=session,
+            officer=officer,
+            now=datetime.now(UTC),
+            zone=ZoneInfo("Asia/Shanghai"),
+            group_lang="zh-CN",
+        )
+        if verb == "claim":
+            changed = await officer_work.claim(desk, actor, ticket.id)
+        else:
+            changed = await officer_work.change(desk, actor, verb, ticket.id, text, None)
+        await officer_work.tell(desk, changed, verb, text)
+    app.delivery.wake()
+
+
+async def add_officer(app: App) -> int:
+    """An officer of every queue (on the terminal, where nothing is delivered here)."""
+    async with app.sessionmaker() as session, session.begin():
+        keys = [q.key for q in app.routing.queues] + ["default"]
+        officer, _ = await admin.add_officer(
+            session,
+            name=OFFICER_NAME,
+            queue_keys=keys,
+            platform="terminal",
+            platform_user_id="officer",
+            now=datetime.now(UTC),
+        )
+        return officer.id
 
 
 @asynccontextmanager
@@ -85,17 +104,7 @@ async def web_chat_stage(database_url: str, **values: Any) -> AsyncIterator[Stag
     chat = WebChat(handle)
     app = await build_app(settings, {PLATFORM: chat}, per_chat_interval=0.0)
     chat.bind(app.sessionmaker)
-    async with app.sessionmaker() as session, session.begin():
-        keys = [q.key for q in app.routing.queues] + ["default"]
-        officer, _ = await admin.add_officer(
-            session,
-            name=OFFICER_NAME,
-            queue_keys=keys,
-            platform="terminal",
-            platform_user_id="officer-web",
-            now=datetime.now(UTC),
-        )
-        officer_id = officer.id
+    officer_id = await add_officer(app)
     runner = Runner(app, [chat])
     server = beside(app, "127.0.0.1:0", chat)
     await runner.start()
@@ -179,17 +188,25 @@ class Worker:
         raise AssertionError("unreachable")
 
     async def press(self, label: str) -> tuple[int, str]:
-        """Presses the newest button labelled `label` the page shows now."""
+        """Presses the newest button labelled `label` the page shows, once it shows one."""
         page = await self.open()
-        forms = re.findall(
-            r'name="entry" value="(\d+)">\s*<input type="hidden" name="button" value="(\d+)">'
-            r'\s*<button type="submit">([^<]*)</button>',
-            page,
-        )
-        matching = [(e, b) for e, b, text in forms if label in unescape(text)]
-        assert matching, f"no button {label!r} in {[unescape(f[2]) for f in forms]}"
+        matching = _buttons(page, label)
+        if not matching:
+            await self.events(label)
+            page = await self.open()
+            matching = _buttons(page, label)
+        assert matching, f"no button {label!r} on the page"
         entry, button = matching[-1]
         return await self.post("/chat/press", entry=entry, button=button)
+
+
+def _buttons(page: str, label: str) -> list[tuple[str, str]]:
+    forms = re.findall(
+        r'name="entry" value="(\d+)">\s*<input type="hidden" name="button" value="(\d+)">'
+        r"\s*<button type=\"submit\">([^<]*)</button>",
+        page,
+    )
+    return [(e, b) for e, b, text in forms if label in unescape(text)]
 
 
 @asynccontextmanager
