@@ -40,7 +40,15 @@ _PLATFORM_USER_ID = re.compile(r"[0-9A-Za-z_@.:-]{1,64}")
 
 
 class AdminError(Exception):
-    """A request an admin can correct; the message says what is wrong."""
+    """A request an admin can correct. The message says what is wrong in English, for the
+    command line; `key` and `params` are the catalog text the console shows instead, in
+    the reader's language (the command line's hints, such as `workerbot unit list`, are
+    left out there)."""
+
+    def __init__(self, message: str, key: str, /, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,14 @@ def _check_key(what: str, key: str) -> None:
             f"invalid {what} key {key!r}: use 1-64 lowercase letters, digits or '-', "
             "starting with a letter or digit"
         )
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.bad_key", code=key)
 
 
 def _check_name(what: str, name: str) -> str:
     name = name.strip()
     if not name or len(name) > _NAME_MAX:
         msg = f"{what} name must be 1-{_NAME_MAX} characters"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.bad_name", max=_NAME_MAX)
     return name
 
 
@@ -81,7 +89,7 @@ async def _unit_by_key(session: AsyncSession, key: str) -> Unit:
     unit = await session.scalar(select(Unit).where(Unit.key == key))
     if unit is None:
         msg = f"unknown unit {key!r} (see `workerbot unit list`)"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.unknown_unit", code=key)
     return unit
 
 
@@ -89,7 +97,7 @@ async def _queue_by_key(session: AsyncSession, key: str) -> Queue:
     queue = await session.scalar(select(Queue).where(Queue.key == key))
     if queue is None:
         msg = f"unknown queue {key!r} (see `workerbot queue list`)"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.unknown_queue", code=key)
     return queue
 
 
@@ -100,12 +108,12 @@ async def add_unit(
     name = _check_name("unit", name)
     if await session.scalar(select(Unit.id).where(Unit.key == key)) is not None:
         msg = f"unit {key!r} exists already"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.unit_exists", code=key)
     kind = UnitKind(kind)
     parent = await _unit_by_key(session, parent_key) if parent_key is not None else None
     if parent is not None and parent.kind.rank <= kind.rank:
         msg = f"a {kind.value} unit cannot belong to {parent.key!r}, a {parent.kind.value} unit"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.bad_parent", parent=parent.name)
     unit = Unit(key=key, name=name, kind=kind, parent_id=parent.id if parent else None)
     session.add(unit)
     await session.flush()
@@ -124,7 +132,7 @@ async def add_queue(session: AsyncSession, key: str, name: str, unit_key: str) -
     name = _check_name("queue", name)
     if await session.scalar(select(Queue.id).where(Queue.key == key)) is not None:
         msg = f"queue {key!r} exists already"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.queue_exists", code=key)
     unit = await _unit_by_key(session, unit_key)
     queue = Queue(key=key, name=name, unit_id=unit.id)
     session.add(queue)
@@ -180,7 +188,7 @@ async def _person_for_messenger_id(
 ) -> Person:
     if not _PLATFORM_USER_ID.fullmatch(platform_user_id):
         msg = f"invalid {platform} id {platform_user_id!r}"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.bad_messenger_id", id=platform_user_id)
     person = await find_person(session, platform, platform_user_id)
     if person is None:
         # In a private chat the chat id is the user id, so messages can reach them at once.
@@ -198,7 +206,7 @@ async def _person_for_messenger_id(
     linked = await session.scalar(select(Officer).where(Officer.person_id == person.id))
     if linked is not None:
         msg = f"{platform} id {platform_user_id} is already officer #{linked.id} ({linked.name})"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.account_taken", number=linked.id, name=linked.name)
     return person
 
 
@@ -222,7 +230,7 @@ async def add_officer(
     name = _check_name("officer", name)
     if (platform is None) != (platform_user_id is None):
         msg = "give both the platform and the messenger id, or neither"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.messenger_pair")
     queues = [await _queue_by_key(session, key) for key in dict.fromkeys(queue_keys)]
     person = (
         await _person_for_messenger_id(session, platform, platform_user_id, now)
@@ -287,7 +295,11 @@ async def redeem_invite(
 
 
 def _unknown_officer(officer_id: int) -> AdminError:
-    return AdminError(f"unknown officer #{officer_id} (see `workerbot officer list`)")
+    return AdminError(
+        f"unknown officer #{officer_id} (see `workerbot officer list`)",
+        "admin.error.unknown_officer",
+        number=officer_id,
+    )
 
 
 async def _officer_by_id(session: AsyncSession, officer_id: int) -> Officer:
@@ -323,22 +335,22 @@ async def change_officer_queues(
     add_keys, remove_keys = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
     if not add_keys and not remove_keys:
         msg = "nothing to change: give a queue to add or to remove"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.no_change")
     both = [key for key in add_keys if key in remove_keys]
     if both:
         msg = f"queue {both[0]!r} is both to add and to remove"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.add_and_remove", code=both[0])
     to_add = [await _queue_by_key(session, key) for key in add_keys]
     to_remove = [await _queue_by_key(session, key) for key in remove_keys]
     current = {queue.id for queue in officer.queues}
     for queue in to_add:
         if queue.id in current:
             msg = f"officer #{officer.id} ({officer.name}) is in queue {queue.key!r} already"
-            raise AdminError(msg)
+            raise AdminError(msg, "admin.error.in_queue", name=officer.name, queue=queue.name)
     for queue in to_remove:
         if queue.id not in current:
             msg = f"officer #{officer.id} ({officer.name}) is not in queue {queue.key!r}"
-            raise AdminError(msg)
+            raise AdminError(msg, "admin.error.not_in_queue", name=officer.name, queue=queue.name)
     removed_ids = {queue.id for queue in to_remove}
     officer.queues = [q for q in officer.queues if q.id not in removed_ids] + to_add
     await session.flush()
@@ -369,7 +381,7 @@ async def activate_officer(
     officer = await _officer_by_id(session, officer_id)
     if officer.active:
         msg = f"officer #{officer.id} ({officer.name}) is active already"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.active_already", name=officer.name)
     officer.active = True
     code = _issue_invite(officer, now, invite_valid_for) if officer.person_id is None else None
     await session.flush()

@@ -79,12 +79,12 @@ async def lift_block(session: AsyncSession, reference: str, now: datetime) -> Bl
         ticket = await service.get_ticket(session, SystemActor(), reference.strip().upper())
     except TicketNotFound as exc:
         msg = f"no ticket {reference!r}"
-        raise AdminError(msg) from exc
+        raise AdminError(msg, "admin.error.unknown_ticket", reference=reference) from exc
     block = await session.get(Block, ticket.worker_id)
     worker = await session.get(Person, ticket.worker_id)
     if block is None or worker is None:
         msg = f"the worker of {ticket.reference} is not blocked"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.not_blocked", reference=ticket.ref)
     await session.delete(block)
     lifecycle.record(
         session,

@@ -54,14 +54,14 @@ async def add_reply(
     await active_admin(session, actor, "saved_replies")
     if language not in LANGUAGES:
         msg = f"unknown language {language!r}"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.unknown_language")
     title, body = clean_text(title), clean_text(body)
     if not title or not body:
         msg = "a saved reply needs a title and a text"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.saved_empty")
     if len(title) > MAX_TITLE or len(body) > MAX_BODY:
         msg = f"a saved reply's title is at most {MAX_TITLE} characters, its text {MAX_BODY}"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.saved_too_long", title=MAX_TITLE, body=MAX_BODY)
     reply = SavedReply(language=language, title=title, body=body)
     session.add(reply)
     await session.flush()

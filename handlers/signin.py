@@ -71,10 +71,10 @@ async def issue_link(session: AsyncSession, officer_id: int, now: datetime) -> s
     officer = await session.get(Officer, officer_id)
     if officer is None:
         msg = f"no officer #{officer_id}"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.unknown_officer", number=officer_id)
     if not officer.active:
         msg = f"officer #{officer.id} ({officer.name}) is deactivated"
-        raise AdminError(msg)
+        raise AdminError(msg, "admin.error.inactive", name=officer.name)
     token = secrets.token_urlsafe(32)
     repo.add_link(session, officer.id, _hash(token), now, now + LINK_VALID_FOR)
     await session.flush()

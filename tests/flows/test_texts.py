@@ -85,3 +85,27 @@ def test_english_uses_latin_spacing_and_punctuation() -> None:
     # Ideographic spaces and full-width punctuation look broken between Latin words.
     wide = re.compile("[\u3000-\u303f\uff00-\uffef]")
     assert [key for key, text in CATALOGS["en"].items() if wide.search(text)] == []
+
+
+def test_every_key_of_the_console_and_the_admin_errors_exists() -> None:
+    """Templates' `_("key")`, the console pages' and use cases' literal keys."""
+    root = CORE.parents[1]
+    used = {
+        found
+        for template in (root / "bot" / "web" / "templates").glob("*.html")
+        for found in re.findall(r"""_\(\s*["']([a-z_.]+)["']""", template.read_text("utf-8"))
+    }
+    sources = [*(root / "bot" / "web").rglob("*.py"), *(root / "handlers").glob("*.py")]
+    used |= {
+        node.value
+        for path in sources
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith(("web.", "admin.error.", "error."))
+        and " " not in node.value
+    }
+    # A prefix a template completes (`"web.case.status_" ~ status`) is no key.
+    keys = {key for key in used if not key.endswith((".", "_"))}
+    assert len(keys) > 100
+    assert sorted(keys - set(CATALOGS[DEFAULT_LANGUAGE])) == []

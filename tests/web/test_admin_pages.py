@@ -79,7 +79,7 @@ async def test_units_queues_and_an_officers_queues(console: Console) -> None:
         {"csrf": browser.csrf, "key": "port-grievances", "name": "again", "unit": "port-union"},
     )
     assert status == 400
-    assert "exists already" in page
+    assert "代码为“port-grievances”的队列已存在" in page
     officer = await officer_id(console.chat.sessionmaker, "Officer One")
     status, _ = await browser.post(
         f"/admin/officers/{officer}/queues",
@@ -119,3 +119,48 @@ async def test_deactivating_signs_the_officer_out_and_activating_restores(
         found = await session.get(Officer, officer)
     assert found is not None
     assert found.active
+
+
+async def test_what_an_admin_must_correct_is_said_in_the_pages_language(
+    console: Console,
+) -> None:
+    browser = await _admin(console)
+    await browser.get("/admin")
+    bad_unit = {
+        "csrf": browser.csrf,
+        "key": "Port Union",
+        "name": "港口工会",
+        "kind": "enterprise",
+        "parent": "",
+    }
+    status, page = await browser.post("/admin/units", bad_unit)
+    assert status == 400
+    assert "代码“Port Union”无效" in page
+    assert "invalid" not in page
+    await browser.get("/admin?lang=en")
+    for path, form, said in (
+        ("/admin/units", {**bad_unit, "csrf": browser.csrf}, "The key “Port Union” is not valid"),
+        (
+            "/admin/units",
+            {**bad_unit, "csrf": browser.csrf, "key": "port", "kind": "galaxy"},
+            "There is no such kind of unit.",
+        ),
+        (
+            "/admin/queues",
+            {"csrf": browser.csrf, "key": "q", "name": "Q", "unit": "nowhere"},
+            "There is no unit with the key “nowhere”.",
+        ),
+        (
+            "/admin/saved",
+            {"csrf": browser.csrf, "language": "en", "title": " ", "body": "hi"},
+            "A saved reply needs a title and a text.",
+        ),
+        ("/admin/officers/999/activate", {"csrf": browser.csrf}, "There is no officer #999."),
+    ):
+        status, page = await browser.post(path, form)
+        assert status == 400, path
+        assert said in page
+        assert "workerbot" not in page  # the command line's hints stay on the command line
+    # Units are shown by their kind's name, in the page's language.
+    assert "enterprise union" in page
+    assert "企业工会" in (await browser.get("/admin?lang=zh-CN"))[1]

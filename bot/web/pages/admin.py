@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from markupsafe import Markup
 from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.web.app import CONTEXT, actor, unit_of_work
+from bot.web.app import CONTEXT, LANG, actor, unit_of_work
 from bot.web.render import render
 from db.models import UnitKind
 from handlers import admin, saved_replies
+from handlers.core.texts import t
 from handlers.tickets.authz import active_admin
 from handlers.tickets.errors import TicketError
 
@@ -56,6 +58,14 @@ def _number(request: web.Request) -> int:
     return int(value) if value.isascii() and value.isdigit() else 0
 
 
+def _unit_kind(value: str) -> UnitKind:
+    try:
+        return UnitKind(value)
+    except ValueError:
+        msg = f"unknown unit kind {value!r}"
+        raise admin.AdminError(msg, "admin.error.unknown_kind") from None
+
+
 async def _change(request: web.Request, form: MultiDictProxy[Any], what: str) -> dict[str, Any]:
     """Do the admin change `what` from the form; what the page should say about it."""
     now = request.app[CONTEXT].clock.now()
@@ -75,7 +85,7 @@ async def _change(request: web.Request, form: MultiDictProxy[Any], what: str) ->
                 session,
                 str(form.get("key", "")).strip(),
                 str(form.get("name", "")),
-                UnitKind(str(form.get("kind", UnitKind.ENTERPRISE.value))),
+                _unit_kind(str(form.get("kind", ""))),
                 parent_key=str(form.get("parent", "")) or None,
             )
             return {"done": "web.admin.unit_added", "name": unit.name}
@@ -121,8 +131,10 @@ def _handler(what: str) -> Any:
             said = await _change(request, form, what)
         except TicketError:
             return render(request, "message.html", status=404, key="web.not_found")
-        except (admin.AdminError, ValueError) as exc:
-            return await _page(request, status=400, problem=str(exc))
+        except admin.AdminError as exc:
+            # In the page's language, from the catalogs; the English message is the CLI's.
+            problem = Markup(t(request[LANG], exc.key, **exc.params))  # noqa: S704 - escaped
+            return await _page(request, status=400, problem=problem)
         return await _page(request, **said)
 
     return handle

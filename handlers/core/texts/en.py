@@ -1032,4 +1032,43 @@ TEXTS: Final[dict[str, str]] = {
     "channel.telegram": "Telegram",
     "channel.terminal": "terminal",
     "officer.card_channel": "Channel: {channel}",
+    # Console: admin pages and what an admin can correct
+    "web.admin.kind_enterprise": "enterprise union",
+    "web.admin.kind_park": "park federation",
+    "web.admin.kind_district": "district federation",
+    "web.admin.kind_city": "city federation",
+    "web.admin.rule_kinds": "kind:",
+    "web.admin.rule_categories": "category:",
+    "web.admin.rule_units": "unit:",
+    "web.admin.rule_keywords": "keywords:",
+    "admin.error.bad_key": (
+        "The key “{code}” is not valid: use 1-64 lowercase letters, digits or “-”, starting wi"
+        "th a letter or digit."
+    ),
+    "admin.error.bad_name": "A name is 1-{max} characters.",
+    "admin.error.unknown_unit": "There is no unit with the key “{code}”.",
+    "admin.error.unknown_queue": "There is no queue with the key “{code}”.",
+    "admin.error.unknown_kind": "There is no such kind of unit.",
+    "admin.error.unit_exists": "A unit with the key “{code}” exists already.",
+    "admin.error.bad_parent": (
+        "“{parent}” cannot be its parent: a parent unit is of a higher kind than the new unit."
+    ),
+    "admin.error.queue_exists": "A queue with the key “{code}” exists already.",
+    "admin.error.bad_messenger_id": "The account “{id}” is not valid.",
+    "admin.error.account_taken": "That account belongs to officer #{number} ({name}) already.",
+    "admin.error.messenger_pair": "Give both the platform and the account, or neither.",
+    "admin.error.unknown_officer": "There is no officer #{number}.",
+    "admin.error.inactive": "{name} is deactivated.",
+    "admin.error.no_change": "Nothing to change: choose a queue to add or to remove.",
+    "admin.error.add_and_remove": "The queue “{code}” cannot be both added and removed.",
+    "admin.error.in_queue": "{name} is in the queue “{queue}” already.",
+    "admin.error.not_in_queue": "{name} is not in the queue “{queue}”.",
+    "admin.error.active_already": "{name} is active already.",
+    "admin.error.unknown_language": "There is no such language.",
+    "admin.error.saved_empty": "A saved reply needs a title and a text.",
+    "admin.error.saved_too_long": (
+        "A saved reply's title is at most {title} characters, its text at most {body}."
+    ),
+    "admin.error.unknown_ticket": "There is no ticket “{reference}”.",
+    "admin.error.not_blocked": "The worker of {reference} is not blocked.",
 }
