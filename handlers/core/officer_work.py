@@ -128,15 +128,15 @@ async def tell(desk: Desk, ticket: Ticket, verb: str, text: str = "") -> None:
 
 
 async def _tell_merged(desk: Desk, duplicate: Ticket) -> None:
-    """The duplicate's worker (told of the other ticket only if it is theirs too), the
-    other ticket's officers (its card) and the duplicate's topic."""
+    """The duplicate's worker (told of the other ticket only if they are sent on to it),
+    the other ticket's officers (its card) and the duplicate's topic."""
     if duplicate.merged_into_id is None:
         return
     target = await service.get_ticket(desk.session, SystemActor(), duplicate.merged_into_id)
     worker = await people.get_person(desk.session, duplicate.worker_id)
     if worker is not None:
         lang = worker.language
-        if target.worker_id == duplicate.worker_id:
+        if merging.followed_openly(duplicate, target):
             body = t(lang, "worker.merged_own", reference=duplicate.ref, target=target.ref)
             shown = target
         else:

@@ -9,8 +9,9 @@ form chains that never loop.
 Both audit trails record the merge with the acting officer: the duplicate "merged_into"
 (data: the other's reference and id), the other "merged_from". The duplicate keeps
 `merged_into_id`, which is where its worker's later words go (`service.words_go_to`) when
-both tickets are theirs; a different worker's words are refused with where to go instead,
-so neither worker learns about the other.
+both tickets are theirs and neither is anonymous (`followed_openly`); otherwise they are
+refused with where to go instead, so neither worker learns about the other, and officers
+cannot tell from where the words land that an anonymous worker filed the other ticket.
 """
 
 from __future__ import annotations
@@ -28,12 +29,21 @@ from handlers.tickets.errors import InvalidInput, NotAllowed, TicketNotFound
 from handlers.tickets.references import parse_reference
 
 
+def followed_openly(duplicate: Ticket, target: Ticket) -> bool:
+    """Whether the duplicate's worker is sent on to `target`: one worker filed both and
+    under their name. (Moving an anonymous worker's words onto a named ticket, or the other
+    way round, would show officers who the anonymous worker is.)"""
+    return (
+        duplicate.worker_id == target.worker_id
+        and not duplicate.anonymous
+        and not target.anonymous
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Merged:
     duplicate: Ticket  # closed now
     target: Ticket
-    # Whether one worker filed both: only then may the duplicate's worker hear of the other.
-    same_worker: bool
 
 
 async def merge(
@@ -84,7 +94,7 @@ async def merge(
         data={"ticket": duplicate.ref, "ticket_id": duplicate.id},
     )
     await session.flush()
-    return Merged(duplicate, target, same_worker=duplicate.worker_id == target.worker_id)
+    return Merged(duplicate, target)
 
 
 async def merged_into_reference(session: AsyncSession, ticket: Ticket) -> str | None:

@@ -39,7 +39,7 @@ from handlers.categories import (
 from handlers.messages import Attachment
 from handlers.parsing import clean_text
 from handlers.routing import DEFAULT_QUEUE_KEY, RoutingConfig, Rule
-from handlers.tickets import lifecycle
+from handlers.tickets import lifecycle, merging
 from handlers.tickets.authz import (
     Actor,
     OfficerActor,
@@ -440,13 +440,18 @@ async def ask_worker(
 
 async def words_go_to(session: AsyncSession, actor: WorkerActor, ticket: Ticket) -> Ticket:
     """The ticket a worker's words about `ticket` go to: itself, or, for a duplicate merged
-    into another ticket of theirs, that one (after any further merges). A duplicate merged
-    into someone else's ticket takes no words: NotAllowed("merged"), whose text says where
-    to go without naming the other ticket."""
+    into another ticket they filed under their name, that one (after any further merges).
+    Any other duplicate takes no words: NotAllowed("merged"), whose text says where to go
+    without naming the other ticket (see `merging.followed_openly`)."""
     seen = {ticket.id}
     while ticket.merged_into_id is not None:
         target = await repo.get_ticket(session, ticket.merged_into_id)
-        if target is None or target.worker_id != actor.person_id or target.id in seen:
+        if (
+            target is None
+            or target.worker_id != actor.person_id
+            or not merging.followed_openly(ticket, target)
+            or target.id in seen
+        ):
             raise NotAllowed("worker_message", "merged")
         seen.add(target.id)
         ticket = target

@@ -188,3 +188,24 @@ async def test_an_officer_can_merge_only_tickets_they_may_see(
     # An admin may merge across queues.
     await _merge(session, world, "admin", park_id, acme_ref)
     assert (await snapshot(session, park_id))["status"] == TicketStatus.CLOSED
+
+
+async def test_an_anonymous_duplicate_of_a_named_ticket_keeps_the_worker_hidden(
+    session: AsyncSession, world: World
+) -> None:
+    named = (await open_ticket(session, world, summary="3号门的路灯坏了")).ticket
+    hidden = (await open_ticket(session, world, anonymous=True, summary="路灯坏了")).ticket
+    named_id, named_ref, hidden_id, hidden_ref = named.id, named.ref, hidden.id, hidden.ref
+
+    await _merge(session, world, "acme1", hidden_id, named_ref)
+
+    # Told like a worker of someone else's ticket would be: nothing officers could see
+    # differs from that case.
+    told = await _outbox(session, WORKER_CHAT)
+    assert hidden_ref in told
+    assert named_ref not in told
+    with pytest.raises(NotAllowed):
+        await service.worker_message(session, world.me, hidden_id, "是我，张三", (), NOW)
+    await session.rollback()
+    thread = await service.get_ticket(session, SystemActor(), named_id)
+    assert thread.messages == []
