@@ -212,3 +212,35 @@ async def test_a_case_with_a_ticket_outside_my_queues_is_404(console: Console) -
     assert status == 403
     assert "偷偷办结" not in await _outbox_to(console, "w")
     assert (await _ticket(console, ticket.id)).status != TicketStatus.RESOLVED
+
+
+async def test_two_officers_on_one_case_one_wins_the_other_keeps_their_text(
+    console: Console,
+) -> None:
+    chat = console.chat
+    first = await file_grievance(chat, "w", "宿舍没有暖气", anonymous=False)
+    second = await file_grievance(chat, "w2", "宿舍太冷", anonymous=False)
+    one, admin_browser = await console.browser(), await console.browser()
+    await one.sign_in(await officer_id(chat.sessionmaker, "Officer One"))
+    await admin_browser.sign_in(await officer_id(chat.sessionmaker, "Admin"))
+    await one.get(f"/tickets/{first.ref}")
+    await one.post("/cases", {"csrf": one.csrf, "ticket": first.ref, "title": "暖气"})
+    async with chat.sessionmaker() as session:
+        number = await session.scalar(select(Case.id))
+    assert number is not None
+    await _case_form(one, number, "add", ticket=second.ref)
+    # The admin opens the case page; meanwhile Officer One answers the case.
+    _, stale = await admin_browser.get(f"/cases/{number}")
+    seen = re.search(r'id="seen-resolve" value="([^"]+)"', stale)
+    assert seen is not None
+    status, _ = await _case_form(one, number, "reply", text="明天检修锅炉")
+    assert status == 200
+    status, page = await admin_browser.post(
+        f"/cases/{number}/resolve",
+        {"csrf": admin_browser.csrf, "seen": seen.group(1), "text": "暖气已恢复"},
+    )
+    assert status == 409
+    assert "其他人刚刚改动了此案件" in page
+    assert "暖气已恢复" in page  # nothing typed is lost
+    assert "暖气已恢复" not in await _outbox_to(console, "w")
+    assert (await _ticket(console, first.id)).status != TicketStatus.RESOLVED
