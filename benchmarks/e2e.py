@@ -38,7 +38,8 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot, TransportName
+from bot.telegram_bot import TelegramBot
+from bot.transports.telegram_receiver import TransportName
 from db.engine import create_engine
 from tests.fake_telegram import FakeTelegram, FakeUser
 

@@ -43,8 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import killpoints
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.markup import Length, as_plain_html, split_html, utf16_length
-from bot.transports import MESSENGERS
+from bot.markup import Length, as_plain_html, split_html
 from bot.transports.base import (
     MarkupRejected,
     PermanentError,
@@ -75,13 +74,7 @@ def new_owner() -> str:
     return f"{socket.gethostname()[:40]}/{os.getpid()}/{secrets.token_hex(4)}"
 
 
-def is_group_chat(platform: str, chat_id: str) -> bool:
-    """Whether the chat is a group on its messenger (a messenger not named: it is not)."""
-    messenger = MESSENGERS.get(platform)
-    return messenger is not None and messenger.is_group_chat(chat_id)
-
-
-def split_message(message: Outgoing, limit: int, length: Length = utf16_length) -> list[Outgoing]:
+def split_message(message: Outgoing, limit: int, length: Length) -> list[Outgoing]:
     """The messages that carry `message` within `limit` (counted by `length`): an edit
     edits with the first part and sends the rest; attachments go with the first part and
     buttons with the last."""
@@ -352,8 +345,7 @@ class Delivery:
     @contextlib.asynccontextmanager
     async def _turn(self, sender: Sender, chat_id: str) -> AsyncIterator[None]:
         """Wait until this chat may get its next message, then hold the slot while sending."""
-        messenger = MESSENGERS.get(sender.platform)
-        if messenger is not None and not messenger.paced:
+        if not sender.messenger.paced:
             if self._stop.is_set():
                 raise _StoppedError
             yield
@@ -365,7 +357,7 @@ class Delivery:
             if wait <= 0:
                 break
             await self._wait(wait)
-        self._limiter.record(chat_id, group=is_group_chat(sender.platform, chat_id))
+        self._limiter.record(chat_id, group=sender.messenger.is_group_chat(chat_id))
         try:
             yield
         finally:
@@ -391,7 +383,9 @@ class Delivery:
                 return await self._send(sender, part)
         except MarkupRejected as exc:
             logger.warning(
-                "markup rejected by %s (%s); resending as plain text", sender.platform, exc
+                "markup rejected by %s (%s); resending as plain text",
+                sender.messenger.platform,
+                exc,
             )
         async with self._turn(sender, part.chat_id):
             return await self._send(sender, replace(part, text=as_plain_html(part.text)))
@@ -450,11 +444,8 @@ class Delivery:
         return True
 
     def _parts(self, sender: Sender, message: Outgoing) -> list[Outgoing]:
-        messenger = MESSENGERS.get(sender.platform)
-        # A messenger the runtime does not describe is counted as Telegram counts: UTF-16
-        # is never shorter than code points, so nothing it takes is too long elsewhere.
-        length = messenger.text_length if messenger is not None else utf16_length
-        return split_message(message, sender.max_text_length, length)
+        messenger = sender.messenger
+        return split_message(message, messenger.max_text_length, messenger.text_length)
 
     async def _mark_sent(self, row: OutboxMessage, message_id: str | None) -> None:
         """Settle a sent row; returns once it is committed as sent.
@@ -531,7 +522,7 @@ class Delivery:
         message got there first and the ticket has its new topic already.
         """
         if not isinstance(sender, TopicSender):
-            msg = f"{sender.platform} has no topics to open again"
+            msg = f"{sender.messenger.platform} has no topics to open again"
             raise PermanentError(msg)
         async with self._sessionmaker() as session, session.begin():
             current = await topics.forget_topic(session, topic.ticket_id, message.chat_id, gone)

@@ -1,8 +1,8 @@
 """The HTML subset of `Outgoing.text`, as delivery needs it: split long texts, strip markup.
 
 Lengths are of the visible text, so tags cost nothing and an entity such as `&amp;` costs
-what it stands for; each messenger says how it counts characters (`Length`). By default
-they are counted as Telegram counts them: UTF-16 code units, an emoji costing two.
+what it stands for; the caller passes how its messenger counts characters (`Length`,
+`Messenger.text_length`): nothing here knows a messenger.
 """
 
 from __future__ import annotations
@@ -41,11 +41,7 @@ _Stack = tuple[tuple[str, str], ...]
 Length = Callable[[str], int]
 
 
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def visible_length(text: str, length: Length = utf16_length) -> int:
+def visible_length(text: str, length: Length) -> int:
     return sum(token.width for token in _tokenize(text, length))
 
 
@@ -86,7 +82,7 @@ class _Cut:
     stack: _Stack  # elements still open at `end`
 
 
-def split_html(text: str, limit: int, length: Length = utf16_length) -> list[str]:
+def split_html(text: str, limit: int, length: Length) -> list[str]:
     """Split `text` into parts of at most `limit` visible units each, counted by `length`.
 
     Cuts at the last paragraph break that fits, else the last line break, else the last

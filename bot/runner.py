@@ -8,6 +8,11 @@ scheduler, the knowledge-base sync, the announcer and delivery stop (what was no
 stays in the outbox), then the transports close their connections and the database is
 closed. A messenger takes part by providing a `Transport`; nothing here knows which
 messengers run.
+
+In turns (the terminal): each update is handed to the core only after a look for a newer
+knowledge base, and returns once delivery sent its answers, so the conversation prints in
+order; nothing runs in the background and no flood control applies (one person at this
+machine). Otherwise updates pass flood control, and delivery and the rest run as tasks.
 """
 
 from __future__ import annotations
@@ -15,23 +20,28 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot import announcer
+from bot import announcer, killpoints
 from bot.app import App
 from bot.scheduler import Scheduler
 from bot.transports.base import Transport
 from db.notify import OutboxListener
+from handlers.messages import Incoming
 
 
 class Runner:
     def __init__(
-        self, app: App, transports: Sequence[Transport], *, background: bool = True
+        self,
+        app: App,
+        transports: Sequence[Transport],
+        *,
+        in_turns: bool = False,
+        ended: asyncio.Event | None = None,
     ) -> None:
-        """`background`: run delivery, the scheduler and the knowledge-base sync as tasks;
-        without it the caller does their work itself (the terminal chat drains the outbox
-        and looks for a new knowledge base at each line, so its output keeps the order of
-        the conversation)."""
+        """`ended`: set when a transport will receive nothing more, or to ask for a stop."""
         self.app = app
         self.transports = tuple(transports)
+        self.in_turns = in_turns
+        self.ended = ended or asyncio.Event()
         self.scheduler = Scheduler(
             app.sessionmaker,
             app.settings,
@@ -42,7 +52,7 @@ class Runner:
         # Other replicas' commits wake this one's delivery (SQLite has one process).
         self.outbox_listener = (
             OutboxListener(app.engine, app.delivery.wake)
-            if background and app.engine.dialect.name == "postgresql"
+            if not in_turns and app.engine.dialect.name == "postgresql"
             else None
         )
         self.announcer = Scheduler(
@@ -54,17 +64,31 @@ class Runner:
             jobs=announcer.feeding(app.settings.delivery_global_rate),
             lease_name=announcer.LEASE_NAME,
         )
-        self._background = background
         self._tasks: list[asyncio.Task[None]] = []
+
+    async def handle(self, incoming: Incoming) -> bool:
+        """The core's entry for one update of any transport (see the module docstring)."""
+        if self.in_turns:
+            await self.app.knowledge.check()
+            handled = await self.app.dispatcher.handle(incoming)
+            await self.app.delivery.drain()
+            return handled
+        handled = await self.app.handle(incoming)
+        killpoints.reached("committed")
+        return handled
 
     async def start(self) -> None:
         try:
+            if self.in_turns:
+                # What an earlier session left in the outbox is printed before the first
+                # prompt.
+                await self.app.delivery.drain()
             for transport in self.transports:
                 await transport.start()
         except BaseException:
             await self.close()
             raise
-        if self._background:
+        if not self.in_turns:
             # Whatever an earlier run left in the outbox goes out now.
             self._tasks = [
                 asyncio.create_task(self.app.delivery.run()),

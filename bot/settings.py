@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
     database_url: str = DEFAULT_DATABASE_URL
-    transport: Literal["aiogram", "ptb"] = "aiogram"
+    # What `workerbot run` runs: a name of `bot.transports.registry` (telegram-aiogram,
+    # telegram-ptb, terminal, ...); checked when it starts.
+    transport: str = "telegram-aiogram"
     faq_path: Path = SAMPLE_KB_PATH
     routing_path: Path = SAMPLE_ROUTING_PATH
     timezone: str = "Asia/Shanghai"

@@ -12,7 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-# Telegram's callback_data limit; other messengers are roomier, so the core keeps to it.
+# The core's budget for a button's payload. Every messenger must carry at least this much
+# (the transport registry checks); Telegram's callback_data, the tightest, carries 64.
 MAX_ACTION_BYTES = 64
 
 AttachmentKind = Literal["photo", "document"]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import command_database
 from bot.commands import Subcommands
 from bot.settings import Settings
-from bot.transports import MESSENGERS
+from bot.transports.registry import MESSENGERS
 from bot.transports.telegram import TELEGRAM
 from db.models import Officer, UnitKind
 from handlers import admin, blocks, privacy, signin

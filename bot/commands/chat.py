@@ -14,18 +14,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App, build_app
+from bot.app import App
 from bot.commands import Subcommands
-from bot.runner import Runner
+from bot.launch import assemble, serve
 from bot.settings import Settings
-from bot.transports.terminal import PLATFORM, TerminalTransport, is_interactive
+from bot.transports import terminal
+from bot.transports.base import RunOptions
+from bot.transports.terminal import PLATFORM, WORKER_ID, TerminalTransport, is_interactive
 from db.models import Officer
 from db.repositories import people
 from handlers import admin
-from handlers.messages import Incoming
 from handlers.routing import RoutingConfig
 
-WORKER_ID = "worker"
 # (name, queues, admin): one officer for grievances, one for help requests, one admin.
 _SAMPLE_OFFICERS = (
     ("示例干部 王芳 (grievances)", "grievances", False),
@@ -113,26 +113,15 @@ async def _names(app: App) -> dict[str, str]:
 
 async def _chat(as_officer: int | None, language: str | None) -> int:
     out = sys.stdout
-    interactive = is_interactive()
-    app: App | None = None
-
-    async def handle(incoming: Incoming) -> bool:
-        if app is None:  # the terminal reads only after the runner started it
-            msg = "a line arrived before the chat was assembled"
-            raise RuntimeError(msg)
-        # A knowledge base saved in the console meanwhile answers this line already.
-        await app.knowledge.check()
-        return await app.dispatcher.handle(incoming)
-
-    async def settle() -> None:
-        if app is not None:
-            await app.delivery.drain()
-
-    terminal = TerminalTransport(WORKER_ID, out, handle, settle, language, prompt=interactive)
-    app = await build_app(Settings(), {PLATFORM: terminal}, per_chat_interval=0.0)
-    # Delivery drains after each line instead of running beside it, so the conversation
-    # prints in order; nothing scheduled runs in a chat session.
-    runner = Runner(app, [terminal], background=False)
+    # The same runner as `workerbot run --transport terminal`, with sample officers and
+    # the choice of who types added.
+    runner = await assemble(Settings(), [terminal.REGISTRATION], RunOptions())
+    app = runner.app
+    chat = runner.transports[0]
+    if not isinstance(chat, TerminalTransport):
+        await runner.close()
+        msg = f"the terminal's registration built {chat!r}"
+        raise TypeError(msg)
     try:
         async with app.sessionmaker() as session, session.begin():
             created = await ensure_sample_officers(session, app.routing)
@@ -145,22 +134,24 @@ async def _chat(as_officer: int | None, language: str | None) -> int:
                     "the terminal. `workerbot officer list` shows the officers.",
                     file=sys.stderr,
                 )
+                await runner.close()
                 return 2
             user_id = login
-        terminal.chat_id = user_id
+        chat.chat_id = user_id
+        chat.language = language
         names = await _names(app)
-        terminal.names.update(names)
-        if interactive or created:
-            officers = ", ".join(f"#{n}" for n in range(1, len(_SAMPLE_OFFICERS) + 1))
-            print(
-                f"You are {names.get(user_id, user_id)}. Sample officers {officers} exist; "
-                "switch with `workerbot chat --as-officer N`.\n"
-                "Type text, or a button's number to press it (other numbers are sent as "
-                "text); /start menu, /help, Ctrl-D to quit.\n",
-                file=out,
-            )
-        await runner.start()
-        await terminal.finished()
-    finally:
-        await runner.stop()
+        chat.names.update(names)
+    except BaseException:
+        await runner.close()
+        raise
+    if is_interactive() or created:
+        officers = ", ".join(f"#{n}" for n in range(1, len(_SAMPLE_OFFICERS) + 1))
+        print(
+            f"You are {names.get(user_id, user_id)}. Sample officers {officers} exist; "
+            "switch with `workerbot chat --as-officer N`.\n"
+            "Type text, or a button's number to press it (other numbers are sent as "
+            "text); /start menu, /help, Ctrl-D to quit.\n",
+            file=out,
+        )
+    await serve(runner)
     return 0

@@ -1,11 +1,15 @@
-"""`workerbot run`: the Telegram bot, by long polling or behind a webhook.
+"""`workerbot run`: the bot on one transport (Telegram by default).
 
-`--transport aiogram|ptb` picks the framework (default WORKERBOT_TRANSPORT); `--webhook URL`
+`--transport NAME` picks it (default WORKERBOT_TRANSPORT): `telegram-aiogram` or
+`telegram-ptb` (`aiogram` and `ptb` are older spellings), `terminal`, or any other name
+of `bot.transports.registry`. Telegram receives by long polling, or with `--webhook URL`
 registers URL with Telegram (with WORKERBOT_WEBHOOK_SECRET as its secret token) and serves
 it, on the URL's port on all interfaces unless `--listen HOST:PORT` says otherwise.
 `--web HOST:PORT` also serves the officers' web console (bot.web) in the same process, and
-the workers' web chat at /chat unless WORKERBOT_WEB_CHAT is false.
-SIGINT or SIGTERM stops it cleanly; what was not sent yet stays in the outbox.
+the workers' web chat (the transport `web`) at /chat beside the named transport unless
+WORKERBOT_WEB_CHAT is false; `--transport web --web HOST:PORT` runs the web chat alone.
+SIGINT or SIGTERM stops it cleanly (as does the end of the terminal's input); what was not
+sent yet stays in the outbox.
 """
 
 from __future__ import annotations
@@ -13,20 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.commands import Subcommands
+from bot.launch import assemble, serve
 from bot.settings import Settings
-from bot.transports.web import WebChat
-from bot.web.server import beside
-from handlers.messages import Incoming
-
-if TYPE_CHECKING:
-    from bot.telegram_bot import TransportName
+from bot.transports import web
+from bot.transports.base import Registration, RunOptions
+from bot.transports.registry import NAMES, find
 
 log = logging.getLogger("workerbot")
 
@@ -34,11 +34,11 @@ EXIT_USAGE = 2
 
 
 def register(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser("run", help="run the Telegram bot")
+    parser = subcommands.add_parser("run", help="run the bot (Telegram, or another transport)")
     parser.add_argument(
         "--transport",
-        choices=("aiogram", "ptb"),
-        help="bot framework (default: WORKERBOT_TRANSPORT, else aiogram)",
+        metavar="NAME",
+        help=f"{', '.join(NAMES)} (default: WORKERBOT_TRANSPORT, else {NAMES[0]})",
     )
     parser.add_argument(
         "--webhook",
@@ -60,106 +60,43 @@ def register(subcommands: Subcommands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.listen is not None and args.webhook is None:
-        print("workerbot run: --listen needs --webhook", file=sys.stderr)
-        return EXIT_USAGE
     try:
         settings = Settings()
     except ValidationError as exc:
         print(f"workerbot run: bad settings:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        print(
-            "workerbot run: WORKERBOT_TELEGRAM_TOKEN is not set; put the bot token from "
-            "@BotFather in the environment or in .env",
-            file=sys.stderr,
-        )
+    try:
+        registration = find(args.transport or settings.transport)
+    except ValueError as exc:
+        print(f"workerbot run: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.webhook is not None and (
-        settings.webhook_secret is None or not settings.webhook_secret.get_secret_value()
-    ):
-        print(
-            "workerbot run: --webhook needs WORKERBOT_WEBHOOK_SECRET (1-256 characters of "
-            "A-Z, a-z, 0-9, _ and -), which Telegram sends with every update",
-            file=sys.stderr,
+    if not registration.in_turns:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-        return EXIT_USAGE
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    options = RunOptions(webhook=args.webhook, listen=args.listen, web=args.web)
+    registrations = [registration]
+    if args.web is not None and settings.web_chat and registration is not web.REGISTRATION:
+        registrations.append(web.REGISTRATION)
     try:
-        asyncio.run(
-            serve(
-                settings,
-                args.transport or settings.transport,
-                args.webhook,
-                args.listen,
-                web=args.web,
-            )
-        )
+        asyncio.run(_serve(settings, registrations, options))
     except ValueError as exc:
         print(f"workerbot run: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return 0
 
 
-async def serve(
-    settings: Settings,
-    transport: str,
-    webhook: str | None,
-    listen: str | None,
-    *,
-    web: str | None = None,
+async def _serve(
+    settings: Settings, registrations: list[Registration], options: RunOptions
 ) -> None:
-    """Run until SIGINT or SIGTERM, then stop cleanly."""
-    # The messenger frameworks take seconds to import: only the command that runs them pays.
-    from bot.telegram_bot import TelegramBot  # noqa: PLC0415
+    runner = await assemble(settings, registrations, options)
 
-    name: TransportName = "ptb" if transport == "ptb" else "aiogram"
-    chat: WebChat | None = None
-    if web is not None and settings.web_chat:
+    async def started(_console: str | None) -> None:
+        names = " and ".join(r.name for r in registrations)
+        how = "" if options.webhook is None else f", webhook {options.webhook}"
+        log.info("running with %s%s", names, how)
 
-        async def handle(incoming: Incoming) -> bool:
-            return await bot.app.handle(incoming)
-
-        chat = WebChat(handle)
-    bot = await TelegramBot.create(
-        settings,
-        transport_name=name,
-        webhook_url=webhook,
-        listen=listen,
-        others=() if chat is None else (chat,),
-    )
-    if chat is not None:
-        chat.bind(bot.app.sessionmaker)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    console = None if web is None else beside(bot.app, web, chat)
-    await bot.start()
-    if console is not None:
-        try:
-            await console.start()
-        except BaseException:
-            await bot.stop()
-            raise
-        log.info("console on %s", console.url)
-    if webhook is None:
-        log.info("running with %s, long polling", name)
-    else:
-        log.info("running with %s, webhook %s", name, webhook)
-    try:
-        await stop.wait()
-        log.info("stopping: finishing the updates in flight")
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-        if chat is not None:
-            await chat.stop()  # open pages' event streams end, so the console stops at once
-        if console is not None:
-            await console.stop()
-        await bot.stop()
+    await serve(runner, web=options.web, started=None if runner.in_turns else started)
     log.info("stopped")

@@ -30,20 +30,19 @@ import segno
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import App, build_app, matcher_builder, open_database
+from bot.app import matcher_builder, open_database
 from bot.commands import Subcommands
 from bot.commands.chat import ensure_sample_officers
 from bot.knowledge_sync import KnowledgeSync, LiveKnowledge
-from bot.runner import Runner
+from bot.launch import assemble, serve
 from bot.settings import Settings
-from bot.transports.web import PLATFORM as WEB_PLATFORM
-from bot.transports.web import WebChat
+from bot.transports import web
+from bot.transports.base import RunOptions
 from bot.web.app import ConsoleContext
 from bot.web.files import file_sources
-from bot.web.server import DEFAULT_LISTEN, ConsoleServer, beside
+from bot.web.server import DEFAULT_LISTEN, ConsoleServer
 from faq.loader import load_knowledge_base
 from faq.schema import KnowledgeBaseError
-from handlers.messages import Incoming
 from handlers.routing import load_routing
 
 log = logging.getLogger(__name__)
@@ -168,36 +167,25 @@ async def _serve(settings: Settings, listen: str) -> None:
 
 
 async def _serve_with_chat(settings: Settings, listen: str) -> None:
-    app: App | None = None
-
-    async def handle(incoming: Incoming) -> bool:
-        if app is None:  # the page takes input only after the runner started
-            msg = "a message arrived before the web chat was assembled"
-            raise RuntimeError(msg)
-        return await app.handle(incoming)
-
-    chat = WebChat(handle)
-    app = await build_app(settings, {WEB_PLATFORM: chat})
-    chat.bind(app.sessionmaker)
-    runner = Runner(app, [chat])
-    server = beside(app, listen, chat)
+    # The same runner as `workerbot run --transport web --web HOST:PORT`, with the sample
+    # officers of the embedded database added.
+    runner = await assemble(settings, [web.REGISTRATION], RunOptions(web=listen))
     try:
         if settings.database_url == EMBEDDED_DATABASE:
-            async with app.sessionmaker() as session, session.begin():
-                await ensure_sample_officers(session, app.routing)
-        await runner.start()
-        await server.start()
+            async with runner.app.sessionmaker() as session, session.begin():
+                await ensure_sample_officers(session, runner.app.routing)
+    except BaseException:
+        await runner.close()
+        raise
+
+    async def started(console: str | None) -> None:
         print(
-            f"Console on {server.url} and the workers' web chat on {server.url}/chat - sign "
+            f"Console on {console} and the workers' web chat on {console}/chat - sign "
             "in with the link that `workerbot officer login-link ID` prints (Ctrl+C stops).",
             flush=True,
         )
-        await _stopped()
-    finally:
-        # Open pages' event streams end first, so the server stops without waiting on them.
-        await chat.stop()
-        await server.stop()
-        await runner.stop()
+
+    await serve(runner, web=listen, started=started)
 
 
 async def _stopped() -> None:

@@ -48,8 +48,7 @@ from bot.transports.base import (
 from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
-    MAX_TEXT_LENGTH,
-    PLATFORM,
+    TELEGRAM,
     Json,
     SendStep,
     UpdateGate,
@@ -70,8 +69,7 @@ HTML = "HTML"
 class AiogramTransport:
     """One bot account through aiogram: receives (polling or webhook) and sends."""
 
-    platform = PLATFORM
-    max_text_length = MAX_TEXT_LENGTH
+    messenger = TELEGRAM
 
     def __init__(
         self,

@@ -46,8 +46,7 @@ from bot.transports.base import (
 from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
-    MAX_TEXT_LENGTH,
-    PLATFORM,
+    TELEGRAM,
     Json,
     SendStep,
     UpdateGate,
@@ -86,8 +85,7 @@ _FEEDING: ContextVar[_Feeding | None] = ContextVar("ptb_webhook_feeding", defaul
 class PtbTransport:
     """One bot account through python-telegram-bot: receives (polling or webhook), sends."""
 
-    platform = PLATFORM
-    max_text_length = MAX_TEXT_LENGTH
+    messenger = TELEGRAM
 
     def __init__(
         self,

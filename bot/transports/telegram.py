@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.markup import utf16_length, visible_length
+from bot.markup import visible_length
 from bot.transports.base import (
     DeliveryError,
     MarkupRejected,
@@ -26,18 +26,26 @@ from bot.transports.base import (
 from handlers.messages import Attachment, Incoming, Outgoing, Upload
 
 PLATFORM = "telegram"
-# Telegram (and the Bot API clones) give groups and channels negative chat ids.
+
+
+def utf16_length(text: str) -> int:
+    """How Telegram counts a text's length: UTF-16 code units, an emoji costing two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 TELEGRAM = Messenger(
     PLATFORM,
     re.compile(r"[0-9]{1,20}"),
     "digits only",
+    max_text_length=4096,
+    # Counted as Telegram counts it: the visible text after HTML parsing.
+    max_caption_length=1024,
+    # callback_data
+    max_action_bytes=64,
+    # Telegram (and the Bot API clones) give groups and channels negative chat ids.
     is_group_chat=lambda chat_id: chat_id.startswith("-"),
     text_length=utf16_length,
 )
-MAX_TEXT_LENGTH = 4096
-# Counted as Telegram counts it: the visible text after HTML parsing, in UTF-16 code units
-# (an emoji costs two).
-MAX_CAPTION_LENGTH = 1024
 # Update kinds the transports map; asking Telegram for only these keeps polling light.
 ALLOWED_UPDATES = ("message", "callback_query")
 GROUP_CHAT_TYPES = frozenset({"group", "supergroup"})
@@ -213,7 +221,8 @@ def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
     files: tuple[Attachment | Upload, ...] = message.attachments
     if message.upload is not None:
         files = (*files, message.upload)
-    if len(files) == 1 and visible_length(message.text, utf16_length) <= MAX_CAPTION_LENGTH:
+    caption = visible_length(message.text, TELEGRAM.text_length)
+    if len(files) == 1 and caption <= TELEGRAM.max_caption_length:
         return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
     steps = [SendStep("sendMessage", message.text, with_buttons=True)]
     steps.extend(SendStep(_file_method(f), None, f) for f in files)
@@ -308,8 +317,7 @@ class TelegramTransport(Protocol):
     A transport is also the delivery `Sender` for the platform "telegram".
     """
 
-    platform: str
-    max_text_length: int
+    messenger: Messenger
 
     async def start(self) -> None: ...
 

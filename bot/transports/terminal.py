@@ -6,8 +6,10 @@ ticket card while you play the worker) are printed too, marked with who they are
 a newcomer sees the whole exchange.
 
 `TerminalTransport` is the terminal as the runner's `Transport`: it reads lines until
-stdin ends, hands each to the core, and lets delivery settle (`settle`) before reading
-the next, so the printed conversation keeps its order.
+stdin ends, then tells the runner it is done. It runs `in_turns`: the runner's `handle`
+returns only once the answer has been printed, so the conversation keeps its order.
+`workerbot run --transport terminal` chats as the worker; `workerbot chat` adds sample
+officers and `--as-officer`.
 """
 
 from __future__ import annotations
@@ -18,17 +20,28 @@ import itertools
 import re
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from typing import TextIO
 
-from bot.transports.base import Handle, Messenger
+from bot.settings import Settings
+from bot.transports.base import Core, Messenger, Registration, RunOptions
 from handlers.messages import Button, Incoming, Outgoing, Upload
 
 PLATFORM = "terminal"
-TERMINAL = Messenger(PLATFORM, re.compile(r"[0-9A-Za-z_-]{1,64}"), "letters, digits, _ or -")
+# Printed, not sent: no limit worth splitting or captioning for; buttons stay in memory.
+_ROOMY = 100_000
+TERMINAL = Messenger(
+    PLATFORM,
+    re.compile(r"[0-9A-Za-z_-]{1,64}"),
+    "letters, digits, _ or -",
+    max_text_length=_ROOMY,
+    max_caption_length=_ROOMY,
+    max_action_bytes=_ROOMY,
+)
+# Who types, unless `workerbot chat --as-officer` says otherwise.
+WORKER_ID = "worker"
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a)(?:\s[^>]*)?>")
 
 
@@ -40,8 +53,7 @@ def plain(html_text: str) -> str:
 class TerminalSender:
     """Prints outbox messages; remembers the buttons of the last one for the chat user."""
 
-    platform = PLATFORM
-    max_text_length = 100_000
+    messenger = TERMINAL
 
     def __init__(self, chat_id: str, out: TextIO) -> None:
         self.chat_id = chat_id
@@ -130,49 +142,45 @@ def is_interactive(stream: TextIO = sys.stdin) -> bool:
 
 
 class TerminalTransport(TerminalSender):
-    """Lines typed on stdin in, messages printed out; ends when stdin does."""
+    """Lines typed on stdin in, messages printed out; ends when stdin does.
+
+    `chat_id` (who types) and `language` may be changed until `start`.
+    """
 
     def __init__(
         self,
         chat_id: str,
         out: TextIO,
-        handle: Handle,
-        settle: Callable[[], Awaitable[object]],
+        core: Core,
         language: str | None = None,
         *,
         prompt: bool = False,
         lines: TextIO = sys.stdin,
     ) -> None:
         super().__init__(chat_id, out)
-        self._handle = handle
-        self._settle = settle
-        self._language = language
+        self._core = core
+        self.language = language
         self._prompt = prompt
         self._lines = lines
         self._reading: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        # The person is known only now (`chat_id` may have changed to an officer's).
-        typed = TerminalInput(self, self.chat_id, self._language)
+        typed = TerminalInput(self, self.chat_id, self.language)
         self._reading = asyncio.create_task(self._read(typed))
 
     async def _read(self, typed: TerminalInput) -> None:
-        await self._settle()
-        while True:
-            if self._prompt:
-                self._out.write("> ")
-                self._out.flush()
-            line = await asyncio.to_thread(self._lines.readline)
-            if not line:
-                return
-            if line.strip():
-                await self._handle(typed.incoming(line))
-                await self._settle()
-
-    async def finished(self) -> None:
-        """Wait until stdin ends (Ctrl-D, or the end of a script)."""
-        if self._reading is not None:
-            await self._reading
+        try:
+            while True:
+                if self._prompt:
+                    self._out.write("> ")
+                    self._out.flush()
+                line = await asyncio.to_thread(self._lines.readline)
+                if not line:
+                    return
+                if line.strip():
+                    await self._core.handle(typed.incoming(line))
+        finally:
+            self._core.end()
 
     async def stop(self) -> None:
         if self._reading is not None and not self._reading.done():
@@ -182,3 +190,14 @@ class TerminalTransport(TerminalSender):
 
     async def close(self) -> None:
         return None
+
+
+async def build(_settings: Settings, core: Core, options: RunOptions) -> TerminalTransport:
+    if options.webhook is not None or options.listen is not None:
+        msg = "the terminal reads this terminal: --webhook and --listen are not for it"
+        raise ValueError(msg)
+    interactive = is_interactive()
+    return TerminalTransport(WORKER_ID, sys.stdout, core, prompt=interactive)
+
+
+REGISTRATION = Registration("terminal", TERMINAL, build, in_turns=True)

@@ -34,16 +34,23 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.transports.base import Handle, Messenger
+from bot.settings import Settings
+from bot.transports.base import Core, Handle, Messenger, Registration, RunOptions
 from db.models import WebChatEntry
 from db.repositories import web_chat
 from handlers.messages import Attachment, Incoming, Outgoing
 
 PLATFORM = "web"
+# A phone screen reads a long answer better in parts, as on Telegram; buttons stay in the
+# database (a press names the entry and the button, never the payload).
+_PART = 4096
 WEB = Messenger(
     PLATFORM,
     re.compile(r"w[0-9a-f]{24}"),
     "w and 24 hexadecimal digits (as the web chat makes them)",
+    max_text_length=_PART,
+    max_caption_length=_PART,
+    max_action_bytes=_PART,
     paced=False,
 )
 # A page served by another process learns of new entries this often.
@@ -64,9 +71,7 @@ class Photo:
 class WebChat:
     """The runner's `Transport` for the web chat, and the page's way into the core."""
 
-    platform = PLATFORM
-    # A phone screen reads a long answer better in parts, as on Telegram.
-    max_text_length = 4096
+    messenger = WEB
 
     def __init__(self, handle: Handle, clock: Clock = SYSTEM_CLOCK) -> None:
         self._database: async_sessionmaker[AsyncSession] | None = None
@@ -239,3 +244,13 @@ async def _payload(session: AsyncSession, message: Outgoing, now: datetime) -> s
 def read(entry: WebChatEntry) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(entry.payload)
     return data
+
+
+async def build(_settings: Settings, core: Core, options: RunOptions) -> WebChat:
+    if options.web is None:
+        msg = "the web chat is served with the console: add --web HOST:PORT"
+        raise ValueError(msg)
+    return WebChat(core.handle)
+
+
+REGISTRATION = Registration("web", WEB, build)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.transports.base import DeliveryError, MarkupRejected
+from bot.transports.telegram import TELEGRAM
 from handlers.messages import Outgoing
 from tests.fake_telegram import HtmlParseError, parse_html, utf16_len
 
@@ -52,16 +53,15 @@ class RecordingSender:
     """Accepts what Telegram would accept, records it, and fails on cue.
 
     Text is checked as Telegram's HTML parse mode checks it (via the fake Bot API server's
-    parser): malformed markup is refused and the visible text must fit `max_text_length`.
+    parser): malformed markup is refused and the visible text must fit `max_text_length`
+    (Telegram's unless a test narrows it).
     """
-
-    platform = "telegram"
 
     def __init__(
         self,
         clock: FakeClock,
         *,
-        max_text_length: int = 4096,
+        max_text_length: int = TELEGRAM.max_text_length,
         journal: list[Outgoing] | None = None,
         jitter: random.Random | None = None,
     ) -> None:
@@ -70,7 +70,7 @@ class RecordingSender:
         self.journal = journal if journal is not None else []
         # Random network latency (up to 20 real milliseconds), to shuffle concurrent sends.
         self.jitter = jitter
-        self.max_text_length = max_text_length
+        self.messenger = replace(TELEGRAM, max_text_length=max_text_length)
         self.calls: list[Outgoing] = []
         self.sent: list[Sent] = []
         # Errors to raise on the next calls, in order; None lets that call through.
@@ -94,7 +94,7 @@ class RecordingSender:
             visible, _ = parse_html(message.text)
         except HtmlParseError as exc:
             raise MarkupRejected(str(exc)) from exc
-        if utf16_len(visible) > self.max_text_length:
+        if utf16_len(visible) > self.messenger.max_text_length:
             raise AssertionError(f"message too long: {utf16_len(visible)}")
         message_id = message.edit_message_id or str(1000 + len(self.sent))
         self.sent.append(Sent(self.clock.monotonic(), message, message_id))

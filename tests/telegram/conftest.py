@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.telegram_bot import TransportName
+from bot.transports.telegram_receiver import TransportName
 from tests.fake_telegram import FakeTelegram
 from tests.telegram.harness import MODES, TRANSPORTS
 

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 
 from pydantic import SecretStr
 
-from bot.telegram_bot import Receiver, TransportName, build_transport
 from bot.transports.base import Handle
+from bot.transports.telegram_receiver import Receiver, TransportName, build_transport
 from tests.fake_telegram import FakeTelegram
 
 TRANSPORTS: tuple[TransportName, ...] = ("aiogram", "ptb")

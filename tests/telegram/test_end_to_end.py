@@ -20,7 +20,8 @@ from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot, TransportName
+from bot.telegram_bot import TelegramBot
+from bot.transports.telegram_receiver import TransportName
 from bot.webhook import SECRET_HEADER
 from db.engine import create_engine
 from db.models import Base, OutboxMessage, OutboxStatus, Ticket, TicketAttachment

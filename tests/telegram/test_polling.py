@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.telegram_bot import TransportName
+from bot.transports.telegram_receiver import TransportName
 from handlers.messages import Incoming
 from tests.fake_telegram import FakeTelegram, ServerError
 from tests.telegram.harness import receiving

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.telegram_bot import TransportName
+from bot.transports.telegram_receiver import TransportName
 from db.models import SurveyParticipant, SurveyResponse
 from handlers import surveys
 from tests.fake_telegram import FakeTelegram

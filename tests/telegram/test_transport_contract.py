@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.telegram_bot import Receiver, TransportName, build_transport
 from bot.transports.base import (
     MarkupRejected,
     PermanentError,
@@ -24,6 +23,7 @@ from bot.transports.base import (
     Unreachable,
 )
 from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram_receiver import Receiver, TransportName, build_transport
 from handlers.messages import Attachment, Button, Incoming, Outgoing, Upload
 from tests.fake_telegram import FakeTelegram, ServerError, tiny_png
 from tests.fake_telegram import RetryAfter as Inject429
