@@ -42,8 +42,11 @@ async def _work(session: AsyncSession, world: World, verb: str, case_id: int, te
 
 
 async def _three_workers_one_problem(session: AsyncSession, world: World) -> tuple[int, list[int]]:
-    """张三 (anonymous) and 李四 report the same broken light; a case holds both tickets."""
+    """张三 (anonymous) and 李四 (who reads English) report the same broken light; a case
+    holds both tickets."""
     other = await session.get(Person, world.someone_else.person_id)
+    assert other is not None
+    other.language = "en"
     mine = (await open_ticket(session, world, anonymous=True, summary="仓库灯坏了")).ticket
     theirs = (await open_ticket(session, world, worker=other, summary="仓库太暗")).ticket
     ids = [mine.id, theirs.id]
@@ -75,6 +78,9 @@ async def test_resolving_a_case_resolves_each_ticket_and_tells_each_worker_alone
             (world.officer("acme1").officer_id, case_id)
         ]
         told = "\n".join(await _outbox(session, chat))
+        # Each in their own language: the officer's words as written, the rest translated.
+        assert ("Your request" in told) == (chat == OTHER_CHAT)
+        assert ("您的诉求" in told) == (chat == WORKER_CHAT)
         assert "下周一维修" in told
         assert "已更换灯管" in told
         assert refs[ticket_id] in told
