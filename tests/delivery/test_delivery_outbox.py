@@ -432,3 +432,35 @@ async def test_a_dead_owners_row_is_sent_by_the_next_claimer_after_the_lease(
     assert other.texts() == ["in flight"]
     ((row),) = await _rows(sessionmaker)
     assert (row.status, row.attempts, row.claimed_by) == (OutboxStatus.SENT, 2, survivor.owner)
+
+
+async def test_an_owner_that_stalled_past_its_lease_leaves_the_row_to_the_next(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _enqueue(sessionmaker, FakeClock(SYSTEM_CLOCK.now()), [Outgoing("7", "in flight")])
+    frozen, other = RecordingSender(FakeClock()), RecordingSender(FakeClock())
+    frozen.gate = asyncio.Event()
+    frozen.script.append(TransientError("502 Bad Gateway"))  # what it meets when it wakes
+    stalled = Delivery(
+        sessionmaker, {"telegram": frozen}, clock=SYSTEM_CLOCK, claim_ttl=0.6, backoff_base=0.01
+    )
+    survivor = Delivery(
+        sessionmaker, {"telegram": other}, clock=SYSTEM_CLOCK, claim_ttl=0.6, backoff_base=0.01
+    )
+    # drain() alone renews nothing: a process frozen mid-send for longer than its lease.
+    waking = asyncio.create_task(stalled.drain())
+    await frozen.entered.wait()
+    await asyncio.sleep(0.7)
+    assert await survivor.drain() == 1
+    frozen.gate.set()
+    assert await waking == 0
+    await asyncio.sleep(0.1)  # past the retry it would have scheduled
+    assert await survivor.drain() == 0
+
+    assert other.texts() == ["in flight"]
+    ((row),) = await _rows(sessionmaker)
+    assert (row.status, row.claimed_by, row.last_error) == (
+        OutboxStatus.SENT,
+        survivor.owner,
+        None,
+    )
