@@ -33,7 +33,8 @@ from handlers.reports.common import unit_scope
 # Outbox priority of announcements: after every conversation message (priority 0).
 BULK_PRIORITY = 1
 MAX_TEXT_LENGTH = 4000
-# Telegram's caption limit: the text of an announcement with a photo travels as its caption.
+# Under Telegram's caption limit (1024): the text of an announcement with a photo travels
+# as its caption, which Telegram measures in UTF-16 code units (an emoji counts two).
 MAX_CAPTION_LENGTH = 1000
 MAX_LINKS = 6
 MAX_LABEL_LENGTH = 40
@@ -60,9 +61,10 @@ def _check(text: str, photo: str | None, links: Sequence[tuple[str, str]]) -> st
     if not text:
         msg = "the announcement needs a text"
         raise AnnouncementError(msg)
-    if len(text) > limit:
-        msg = f"the text is {len(text)} characters; at most {limit}" + (
-            " with a photo (it is the photo's caption)" if photo else ""
+    length = len(text.encode("utf-16-le")) // 2 if photo else len(text)
+    if length > limit:
+        msg = f"the text is {length} characters; at most {limit}" + (
+            " with a photo (it is the photo's caption; an emoji counts two)" if photo else ""
         )
         raise AnnouncementError(msg)
     if photo is not None and (not photo.strip() or len(photo) > 1024):

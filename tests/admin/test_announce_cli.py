@@ -55,6 +55,10 @@ def test_bad_announcements_are_refused_with_the_reason(
     code, _, err = _run(capsys, "announce", "send", "--text", "长" * 1001, "--photo", "AgAD")
     assert code == 1
     assert "caption" in err
+    # 600 emoji are 1,200 of the units Telegram counts a caption in.
+    code, _, err = _run(capsys, "announce", "send", "--text", "🎉" * 600, "--photo", "AgAD")
+    assert code == 1
+    assert "the text is 1200 characters" in err
     code, _, err = _run(capsys, "announce", "send", "--text", "x", "--at", "tomorrow")
     assert code == 1
     code, _, err = _run(capsys, "announce", "status", "9")
