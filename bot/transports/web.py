@@ -17,6 +17,10 @@ Sending is a local write, so the messenger is not paced by delivery's rate limit
 (`Messenger.paced`); the page's own limits are on input (bot.web.pages.chat). Open pages of
 this process are woken at once; pages served by another replica find new entries at their
 next poll (`POLL_SECONDS`).
+
+Registered as the transport `web`: `workerbot web`, `workerbot run --transport web --web
+HOST:PORT`, or beside another transport with `workerbot run --web HOST:PORT`. Its pages
+are the console's (`--web` is required); the runner binds it to the database.
 """
 
 from __future__ import annotations
