@@ -169,7 +169,14 @@ async def _serve(settings: Settings, listen: str) -> None:
 async def _serve_with_chat(settings: Settings, listen: str) -> None:
     # The same runner as `workerbot run --transport web --web HOST:PORT`, with the sample
     # officers of the embedded database added.
-    runner = await assemble(settings, [web.REGISTRATION], RunOptions(web=listen))
+    try:
+        runner = await assemble(settings, [web.REGISTRATION], RunOptions(web=listen))
+    except KnowledgeBaseError as error:
+        # The console is where an admin mends the knowledge base: it must come up even
+        # when the chat cannot answer from it.
+        log.error("the knowledge base does not load, the web chat is off until it does: %s", error)
+        await _serve(settings, listen)
+        return
     try:
         if settings.database_url == EMBEDDED_DATABASE:
             async with runner.app.sessionmaker() as session, session.begin():
