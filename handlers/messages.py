@@ -28,6 +28,10 @@ class Attachment:
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    # The messenger that holds the file, when known: its id means nothing on another one
+    # (a web chat photo cannot be sent by id to an officer on Telegram). None: the
+    # messenger the message goes to.
+    platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,11 +173,15 @@ def shown_files(anonymous: bool, files: Sequence[FileView]) -> tuple[list[Attach
         if not file.from_worker:
             continue
         if file.kind == "photo":
-            sent.append(Attachment("photo", file.file_id))
+            sent.append(Attachment("photo", file.file_id, platform=file.platform))
         elif anonymous:
             withheld += 1
         else:
-            sent.append(Attachment("document", file.file_id, file_name=file.file_name))
+            sent.append(
+                Attachment(
+                    "document", file.file_id, file_name=file.file_name, platform=file.platform
+                )
+            )
     return sent, withheld
 
 

@@ -9,6 +9,7 @@ the group's language: `to_staff` tells both, so no caller repeats the pair.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Officer, Person, Queue, Ticket
 from db.repositories import outbox, people
 from handlers.core.notices import Rendered, card_files, officer_card, topic_title
+from handlers.core.texts import t
 from handlers.messages import Attachment, Outgoing, Topic
 
 Render = Callable[[str], Rendered]
@@ -44,15 +46,26 @@ def queue(
     return message
 
 
-def _outgoing(
-    chat_id: str, rendered: Rendered, attachments: Sequence[Attachment], topic: Topic | None = None
+def _outgoing(  # noqa: PLR0917 - where, in what language, what
+    platform: str,
+    chat_id: str,
+    lang: str,
+    rendered: Rendered,
+    attachments: Sequence[Attachment],
+    topic: Topic | None = None,
 ) -> Outgoing:
+    """The message; files another messenger holds stay behind, and the text says where
+    they are (the console shows every worker's files)."""
     text, buttons = rendered
+    # What the messenger holds goes as before: by its id there, the platform left unsaid.
+    sendable = [replace(a, platform=None) for a in attachments if a.platform in {None, platform}]
+    if len(sendable) < len(attachments):
+        text += "\n" + t(lang, "officer.files_in_console", count=len(attachments) - len(sendable))
     return Outgoing(
         chat_id=chat_id,
         text=text,
         buttons=tuple(tuple(row) for row in buttons),
-        attachments=tuple(attachments),
+        attachments=tuple(sendable),
         topic=topic,
     )
 
@@ -67,7 +80,7 @@ def to_person(
     attachments: Sequence[Attachment] = (),
 ) -> Outgoing:
     """Queue a message to `person`; returns it as queued."""
-    message = _outgoing(person.chat_id, rendered, attachments)
+    message = _outgoing(person.platform, person.chat_id, person.language, rendered, attachments)
     return queue(
         session, person.platform, message, person_id=person.id, ticket_id=ticket_id, now=now
     )
@@ -88,7 +101,9 @@ async def to_group(
     if group is None or group.group_chat_id is None or group.group_platform is None:
         return False
     topic = Topic(ticket_id=ticket.id, title=topic_title(lang, ticket))
-    message = _outgoing(group.group_chat_id, rendered, attachments, topic)
+    message = _outgoing(
+        group.group_platform, group.group_chat_id, lang, rendered, attachments, topic
+    )
     # No person: a group that removed the bot says nothing about anybody's reachability.
     queue(session, group.group_platform, message, ticket_id=ticket.id, now=now)
     return True

@@ -41,6 +41,8 @@ class FileView:
     file_id: str
     file_name: str | None
     from_worker: bool
+    # The messenger that holds the file (the worker's).
+    platform: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def _files(ticket: Ticket) -> tuple[FileView, ...]:
         return ()
     officer_messages = {m.id for m in ticket.messages if m.author_kind == ActorKind.OFFICER}
     return tuple(
-        FileView(a.kind, a.file_id, a.file_name, a.message_id not in officer_messages)
+        FileView(a.kind, a.file_id, a.file_name, a.message_id not in officer_messages, a.platform)
         for a in ticket.attachments
     )
 

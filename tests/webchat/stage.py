@@ -34,6 +34,7 @@ from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor
 
 OFFICER_NAME = "Officer"
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
 @dataclass
@@ -218,3 +219,32 @@ async def worker(stage: Stage) -> AsyncIterator[Worker]:
     finally:
         with contextlib.suppress(Exception):
             await browser.close()
+
+
+async def file_grievance(
+    browser: Worker, text: str, *, photo: bytes | None = None, until: tuple[str, ...] = ()
+) -> str:
+    await browser.say("/start")
+    await browser.events("反映问题")
+    await browser.press("反映问题")
+    await browser.events("其他问题")
+    await browser.press("其他问题")
+    await browser.events("请")
+    await browser.say(text)
+    await browser.events("不方便透露")
+    await browser.press("不方便透露")
+    seen = await browser.events("完成")
+    if photo is not None:
+        assert (await browser.photo(photo))[0] == 204
+        seen = await browser.events("完成")
+    await browser.press("完成")
+    await browser.events("匿名提交")
+    await browser.press("实名提交")
+    await browser.events("确认提交")
+    await browser.press("确认提交")
+    """Files a named grievance of the "other" category through the page's buttons; returns
+    its reference once the page shows it (and each text of `until`)."""
+    seen = await browser.events("GR-", *until)
+    found = re.search(r"GR-\d{4}-\d{6}", seen)
+    assert found is not None
+    return found.group(0)

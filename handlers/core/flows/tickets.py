@@ -99,7 +99,10 @@ async def relay_worker_message(turn: Turn, ticket_id: int, text: str) -> None:
     view = officer_view(ticket)
     files, withheld = notices.shown_files(
         view.anonymous,
-        [FileView(a.kind, a.file_id, a.file_name, True) for a in turn.incoming.attachments],
+        [
+            FileView(a.kind, a.file_id, a.file_name, True, turn.incoming.platform)
+            for a in turn.incoming.attachments
+        ],
     )
 
     def render(lang: str) -> notices.Rendered:
