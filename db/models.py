@@ -709,7 +709,12 @@ class WebChatEntry(Base):
     edited (`edit`, its payload naming the entry), so an open page learns of the change."""
 
     __tablename__ = "web_chat_entries"
-    __table_args__ = (Index("ix_web_chat_entries_user", "user_id", "id"),)
+    # Ids only grow, also on SQLite after the newest rows were erased: an open page asks
+    # for the entries after the last id it has.
+    __table_args__ = (
+        Index("ix_web_chat_entries_user", "user_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64))

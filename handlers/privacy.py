@@ -186,6 +186,7 @@ async def run_retention(session: AsyncSession, now: datetime, days: int) -> Rete
     for person_id in people:
         await repo.erase_person(session, person_id, now)
     await repo.drop_unanswered_before(session, cutoff)
+    await repo.drop_web_chat_before(session, cutoff)
     await repo.drop_settled_to_erased(session)
     await session.flush()
     return RetentionResult(tickets=len(tickets), people=len(people))

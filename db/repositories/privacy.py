@@ -29,6 +29,9 @@ from db.models import (
     TicketMessage,
     TicketStatus,
     UnansweredQuestion,
+    WebChatEntry,
+    WebChatFile,
+    WebChatRecovery,
 )
 
 
@@ -39,9 +42,15 @@ def erased_user_id(person_id: int) -> str:
 
 async def erase_person(session: AsyncSession, person_id: int, now: datetime) -> None:
     """Blank the person's row, their conversation state, their unanswered questions, their
-    survey participation and every outbox row addressed to them (the caller may queue a
-    last one afterwards)."""
+    survey participation, every outbox row addressed to them (the caller may queue a
+    last one afterwards), and their web chat's conversation, photos and recovery code
+    (keyed by their id there). Like a messenger account, the browser stays: what it sends
+    next comes from a new person."""
     gone = erased_user_id(person_id)
+    user_id = await session.scalar(select(Person.platform_user_id).where(Person.id == person_id))
+    if user_id is not None:
+        for table in (WebChatEntry, WebChatFile, WebChatRecovery):
+            await session.execute(delete(table).where(table.user_id == user_id))
     await session.execute(
         update(Person)
         .where(Person.id == person_id)
@@ -90,15 +99,20 @@ async def purge_tickets(
     workers_messages = select(TicketMessage.id).where(
         TicketMessage.ticket_id.in_(ids), TicketMessage.author_kind == ActorKind.WORKER
     )
+    workers_files = (
+        TicketAttachment.ticket_id.in_(ids),
+        or_(
+            TicketAttachment.message_id.is_(None),
+            TicketAttachment.message_id.in_(workers_messages),
+        ),
+    )
+    # A web chat photo is kept here, not by a messenger: it goes with its attachment.
     await session.execute(
-        delete(TicketAttachment).where(
-            TicketAttachment.ticket_id.in_(ids),
-            or_(
-                TicketAttachment.message_id.is_(None),
-                TicketAttachment.message_id.in_(workers_messages),
-            ),
+        delete(WebChatFile).where(
+            WebChatFile.token.in_(select(TicketAttachment.file_id).where(*workers_files))
         )
     )
+    await session.execute(delete(TicketAttachment).where(*workers_files))
     await session.execute(
         update(TicketMessage)
         .where(TicketMessage.ticket_id.in_(ids), TicketMessage.author_kind == ActorKind.WORKER)
@@ -174,6 +188,19 @@ async def drop_settled_to_erased(session: AsyncSession) -> int:
         delete(OutboxMessage).where(
             OutboxMessage.status != OutboxStatus.PENDING,
             OutboxMessage.person_id.in_(select(Person.id).where(Person.erased_at.is_not(None))),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def drop_web_chat_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Drop web chat conversation lines written at or before `cutoff`, and the photos and
+    downloads of that time that no ticket holds. Returns how many lines went."""
+    result = await session.execute(delete(WebChatEntry).where(WebChatEntry.created_at <= cutoff))
+    await session.execute(
+        delete(WebChatFile).where(
+            WebChatFile.created_at <= cutoff,
+            WebChatFile.token.not_in(select(TicketAttachment.file_id)),
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)

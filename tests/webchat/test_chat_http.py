@@ -10,37 +10,15 @@ import re
 
 from sqlalchemy import func, select
 
-from db.models import OutboxMessage, Person, TicketAttachment, WebChatEntry
-from tests.webchat.stage import Stage, Worker, web_chat_stage, worker
-
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
-
-
-async def _file_grievance(
-    browser: Worker, text: str, *, photo: bytes | None = None, until: tuple[str, ...] = ()
-) -> str:
-    await browser.say("/start")
-    await browser.events("反映问题")
-    await browser.press("反映问题")
-    await browser.events("其他问题")
-    await browser.press("其他问题")
-    await browser.events("请")
-    await browser.say(text)
-    await browser.events("不方便透露")
-    await browser.press("不方便透露")
-    seen = await browser.events("完成")
-    if photo is not None:
-        assert (await browser.photo(photo))[0] == 204
-        seen = await browser.events("完成")
-    await browser.press("完成")
-    await browser.events("匿名提交")
-    await browser.press("实名提交")
-    await browser.events("确认提交")
-    await browser.press("确认提交")
-    seen = await browser.events("GR-", *until)
-    found = re.search(r"GR-\d{4}-\d{6}", seen)
-    assert found is not None
-    return found.group(0)
+from db.models import (
+    OutboxMessage,
+    Person,
+    TicketAttachment,
+    WebChatEntry,
+    WebChatFile,
+    WebChatRecovery,
+)
+from tests.webchat.stage import JPEG, Stage, file_grievance, web_chat_stage, worker
 
 
 async def test_a_worker_asks_files_with_a_photo_and_sees_the_reply_live(
@@ -54,7 +32,7 @@ async def test_a_worker_asks_files_with_a_photo_and_sees_the_reply_live(
         assert "医疗互助保障每年交多少钱" in answer  # the worker's own line comes back too
 
         # The recovery code comes once, after the first ticket, on the stream that shows it.
-        reference = await _file_grievance(
+        reference = await file_grievance(
             browser, "宿舍楼道的灯坏了一个月", photo=JPEG, until=("恢复码",)
         )
         tickets = await stage.tickets()
@@ -146,3 +124,23 @@ async def test_forms_without_the_session_token_or_over_the_limit_do_nothing(
         status, text = await browser.say("还有")
         assert (status, text) == (429, "操作太频繁，请稍后再试。")
         assert await _entries(stage) == 1
+
+
+async def test_forget_erases_the_web_conversation_and_photos(chat_database: str) -> None:
+    async with web_chat_stage(chat_database) as stage, worker(stage) as browser:
+        await file_grievance(browser, "车间噪音太大，没有发耳塞", photo=JPEG)
+        await browser.say("/forget")
+        await browser.press("确认删除")
+        await browser.events("个人资料已删除")
+        async with stage.app.sessionmaker() as session:
+            kept = [
+                await session.scalar(select(func.count()).select_from(table))
+                for table in (WebChatFile, WebChatRecovery)
+            ]
+            lines = (await session.scalars(select(WebChatEntry.payload))).all()
+        assert kept == [0, 0]
+        # Only the last word is left, as in a messenger's chat: "your data is deleted".
+        assert len(lines) == 1
+        assert "个人资料已删除" in lines[0]
+        page = await browser.open()
+        assert "噪音" not in page
