@@ -26,7 +26,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import segno
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -81,6 +80,8 @@ def _qr(args: argparse.Namespace) -> int:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         print(f"workerbot web qr: {url!r} is not an http(s) address", file=sys.stderr)
         return EXIT_USAGE
+    import segno  # noqa: PLC0415 - only this command needs it; the CLI starts without it
+
     # Error correction level "q" survives a quarter of the code scuffed or covered, which a
     # printed notice on a wall needs; a scale of 10 prints sharply at a few centimetres.
     segno.make(url, error="q").save(args.output, kind="png", scale=10, border=4)

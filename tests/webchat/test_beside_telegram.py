@@ -1,4 +1,4 @@
-"""`workerbot run --web` as assembled: Telegram and the web chat in one bot. A worker files
+"""`workerbot run --web` as it assembles: Telegram and the web chat in one bot. A worker files
 from the web chat with a photo; the officer works the ticket in Telegram (real aiogram
 against the fake Bot API server) and the worker reads the reply on the page."""
 
@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
+from bot.launch import assemble
 from bot.settings import Settings
-from bot.telegram_bot import TelegramBot
+from bot.transports import web
+from bot.transports.base import RunOptions
+from bot.transports.telegram_receiver import AIOGRAM
 from bot.transports.web import WebChat
 from bot.web.server import beside
 from handlers import admin
-from handlers.messages import Incoming
 from tests.fake_telegram import FakeTelegram
 from tests.webchat.stage import JPEG, Stage, Worker, file_grievance
 
@@ -28,19 +30,15 @@ async def test_an_officer_on_telegram_works_a_web_chat_ticket(chat_database: str
             delivery_poll_interval=0.2,
         )
 
-        async def handle(incoming: Incoming) -> bool:
-            return await bot.app.handle(incoming)
-
-        chat = WebChat(handle)
-        bot = await TelegramBot.create(
-            settings, transport_name="aiogram", polling_timeout=1, per_chat_interval=0,
-            others=(chat,),
+        runner = await assemble(
+            settings, [AIOGRAM, web.REGISTRATION], RunOptions(web="127.0.0.1:0"),
+            per_chat_interval=0,
         )  # fmt: skip
-        chat.bind(bot.app.sessionmaker)
-        server = beside(bot.app, "127.0.0.1:0", chat)
+        chat = next(t for t in runner.transports if isinstance(t, WebChat))
+        server = beside(runner.app, "127.0.0.1:0", chat)
         officer = tg.user("Wang", started=True)
-        async with bot.app.sessionmaker() as session, session.begin():
-            keys = [q.key for q in bot.app.routing.queues] + ["default"]
+        async with runner.app.sessionmaker() as session, session.begin():
+            keys = [q.key for q in runner.app.routing.queues] + ["default"]
             added, _ = await admin.add_officer(
                 session,
                 name="Officer Wang",
@@ -49,9 +47,9 @@ async def test_an_officer_on_telegram_works_a_web_chat_ticket(chat_database: str
                 platform_user_id=str(officer.id),
                 now=datetime.now(UTC),
             )
-        await bot.start()
+        await runner.start()
         await server.start()
-        browser = Worker(Stage(bot.app, chat, server, added.id))
+        browser = Worker(Stage(runner.app, chat, server, added.id))
         try:
             await browser.open()
             reference = await file_grievance(browser, "仓库的叉车没有倒车警报", photo=JPEG)
@@ -88,4 +86,4 @@ async def test_an_officer_on_telegram_works_a_web_chat_ticket(chat_database: str
             await browser.close()
             await chat.stop()
             await server.stop()
-            await bot.stop()
+            await runner.stop()
