@@ -1,28 +1,42 @@
 """What every update in a private chat starts with, in as few statements as the database allows:
-record the update (as `db.repositories.updates` does), create or refresh the person, and read
-whether they are an officer and where they are in a flow.
+record the update (as `db.repositories.updates` does), create or refresh the person, and
+read what the first steps of the update need to know about them: their officer account,
+where they are in a flow, whether they are blocked and which of their tickets waits for
+their answer.
 
 On PostgreSQL that is one statement: the update id is inserted in a CTE, and the person is
 upserted only if that insert took the id (a redelivered update changes nothing and returns
 no row). SQLite has no INSERT in a CTE, so there it is two: the update id first, then the
-person. Either way the officer's id and the saved state come back with the person, as
-subqueries in RETURNING, instead of two more round trips.
+person. Either way the rest comes back with the person, as subqueries in RETURNING, instead
+of four more round trips.
+
+The statements are built once, at import, with bind parameters: every update runs under
+its CPU budget, and building an INSERT with a CTE and five subqueries (and SQLAlchemy's
+cache key for it) cost more than running it. Executing a statement object again lets
+SQLAlchemy reuse its compiled form without looking at its structure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, literal, literal_column, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, bindparam, exists, literal_column, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
-from db.models import ConversationState, Officer, Person, ProcessedUpdate
+from db.models import (
+    Block,
+    ConversationState,
+    Officer,
+    Person,
+    ProcessedUpdate,
+    Ticket,
+    TicketStatus,
+)
 from db.repositories import people, updates
-from db.repositories._upsert import insert_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,25 +51,86 @@ class Arrival:
     person: Person
     officer_id: int | None  # the person's active officer account, if any
     state: SavedState | None
+    # As of this update's start: whether an officer blocked the person, and the ticket an
+    # officer most recently put back to them (`tickets.waiting_ticket_of_worker`).
+    blocked: bool = False
+    waiting_ticket_id: int | None = None
 
 
 # Correlated to the row being upserted; `people.id` is spelled out because SQLAlchemy does
 # not correlate a subquery in RETURNING to the INSERT's table.
 _PERSON_ID: ColumnClause[int] = literal_column("people.id")
-_OFFICER_ID = (
+_RETURNED: list[ColumnElement[Any]] = [
     select(Officer.id)
     .where(Officer.person_id == _PERSON_ID, Officer.active.is_(True))
     .scalar_subquery()
-    .label("officer_id")
-)
-_STATE = [
-    select(column).where(ConversationState.person_id == _PERSON_ID).scalar_subquery().label(name)
-    for name, column in (
-        ("state_flow", ConversationState.flow),
-        ("state_step", ConversationState.step),
-        ("state_data", ConversationState.data),
-    )
+    .label("officer_id"),
+    *(
+        select(column)
+        .where(ConversationState.person_id == _PERSON_ID)
+        .scalar_subquery()
+        .label(name)
+        for name, column in (
+            ("state_flow", ConversationState.flow),
+            ("state_step", ConversationState.step),
+            ("state_data", ConversationState.data),
+        )
+    ),
+    exists(select(Block.person_id).where(Block.person_id == _PERSON_ID)).label("blocked"),
+    select(Ticket.id)
+    .where(Ticket.worker_id == _PERSON_ID, Ticket.status == TicketStatus.WAITING_WORKER)
+    .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("waiting_ticket_id"),
 ]
+
+# One bind parameter per column of `people.person_row` (its values here only give the
+# names), typed like the column.
+_ROW: dict[str, BindParameter[Any]] = {
+    name: bindparam(name, type_=Person.__table__.c[name].type)
+    for name in people.person_row(
+        platform="",
+        platform_user_id="",
+        chat_id="",
+        language="",
+        display_name=None,
+        now=datetime.now(UTC),
+    )
+}
+_RECORDED = {
+    name: bindparam(name, type_=ProcessedUpdate.__table__.c[name].type)
+    for name in ("update_id", "event")
+}
+
+
+def _postgresql(*, keep_name: bool) -> Any:
+    fresh = (
+        updates.recording(
+            postgresql.insert(ProcessedUpdate),
+            _ROW["platform"],
+            _RECORDED["update_id"],
+            _RECORDED["event"],
+            _ROW["created_at"],
+        )
+        .returning(ProcessedUpdate.update_id)
+        .cte("fresh_update")
+    )
+    only_if_new = select(*_ROW.values()).where(exists(select(fresh.c.update_id)))
+    insert = postgresql.insert(Person).from_select(list(_ROW), only_if_new).add_cte(fresh)
+    return people.refresh_on_conflict(insert, keep_name=keep_name).returning(Person, *_RETURNED)
+
+
+def _sqlite(*, keep_name: bool) -> Any:
+    insert = sqlite.insert(Person).values(_ROW)
+    return people.refresh_on_conflict(insert, keep_name=keep_name).returning(Person, *_RETURNED)
+
+
+# By dialect, then by whether the update carries no name (the stored one is kept).
+_ARRIVE = {
+    "postgresql": {keep: _postgresql(keep_name=keep) for keep in (False, True)},
+    "sqlite": {keep: _sqlite(keep_name=keep) for keep in (False, True)},
+}
 
 
 async def arrive(
@@ -71,7 +146,8 @@ async def arrive(
     now: datetime,
 ) -> Arrival | None:
     """The person behind a new update, refreshed as `people.get_or_create_person` does,
-    with their officer id and saved state; None if the update was processed before."""
+    with what the update's first steps read about them; None if the update was processed
+    before."""
     row = people.person_row(
         platform=platform,
         platform_user_id=platform_user_id,
@@ -80,30 +156,20 @@ async def arrive(
         display_name=display_name,
         now=now,
     )
-    if session.get_bind().dialect.name == "postgresql":
-        fresh = (
-            updates.recording(postgresql.insert(ProcessedUpdate), platform, update_id, event, now)
-            .returning(ProcessedUpdate.update_id)
-            .cte("fresh_update")
-        )
-        columns = Person.__table__.c
-        only_if_new = select(*(literal(v, columns[k].type) for k, v in row.items())).where(
-            exists(select(fresh.c.update_id))
-        )
-        insert = postgresql.insert(Person).from_select(list(row), only_if_new).add_cte(fresh)
-        statement = people.refresh_on_conflict(insert, display_name)
-    else:
-        if not await updates.record_update(session, platform, update_id, now, event=event):
-            return None
-        insert_ = insert_for(session, Person).values(**row)
-        statement = people.refresh_on_conflict(insert_, display_name)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        row |= {"update_id": update_id, "event": event}
+    elif not await updates.record_update(session, platform, update_id, now, event=event):
+        return None
     rows = await session.execute(
-        statement.returning(Person, _OFFICER_ID, *_STATE),
-        execution_options={"populate_existing": True},
+        _ARRIVE[dialect][display_name is None],
+        row,
+        # "orm": the parameters are this statement's bind values, not rows of a bulk insert.
+        execution_options={"populate_existing": True, "dml_strategy": "orm"},
     )
     found = rows.one_or_none()
     if found is None:
         return None
-    person, officer_id, flow, step, data = found
+    person, officer_id, flow, step, data, blocked, waiting_ticket_id = found
     state = None if flow is None else SavedState(flow, step, dict(data or {}))
-    return Arrival(person, officer_id, state)
+    return Arrival(person, officer_id, state, bool(blocked), waiting_ticket_id)

@@ -55,7 +55,9 @@ async def get_or_create_person(
         display_name=display_name,
         now=now,
     )
-    statement = refresh_on_conflict(insert_for(session, Person).values(**row), display_name)
+    statement = refresh_on_conflict(
+        insert_for(session, Person).values(**row), keep_name=display_name is None
+    )
     # RETURNING the entity with populate_existing refreshes a copy already in the session.
     person: Person = (
         await session.scalars(
@@ -92,9 +94,10 @@ def person_row(
 Upsert = postgresql.Insert | sqlite.Insert
 
 
-def refresh_on_conflict(statement: Upsert, display_name: str | None) -> Upsert:
+def refresh_on_conflict(statement: Upsert, *, keep_name: bool) -> Upsert:
     """An INSERT of `person_row` that, for a person already known, refreshes their chat,
-    last contact, messenger language (unless they chose one) and name (unless None)."""
+    last contact, messenger language (unless they chose one) and name (unless `keep_name`:
+    the update carried none)."""
     new = statement.excluded
     refreshed: dict[str, Any] = {
         "chat_id": new.chat_id,
@@ -102,7 +105,7 @@ def refresh_on_conflict(statement: Upsert, display_name: str | None) -> Upsert:
         "reachable": new.reachable,
         "language": case((Person.language_chosen, Person.language), else_=new.language),
     }
-    if display_name is not None:
+    if not keep_name:
         refreshed["display_name"] = new.display_name
     return statement.on_conflict_do_update(
         index_elements=["platform", "platform_user_id"], set_=refreshed

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, delete, select, tuple_
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,9 +35,16 @@ FORGET_BATCH = 10_000
 Insert = postgresql.Insert | sqlite.Insert
 
 
-def recording(insert: Insert, platform: str, update_id: str, event: str, now: datetime) -> Insert:
+def recording(
+    insert: Insert,
+    platform: str | ColumnElement[str],
+    update_id: str | ColumnElement[str],
+    event: str | ColumnElement[str],
+    now: datetime | ColumnElement[datetime],
+) -> Insert:
     """`insert` (of `ProcessedUpdate`) made to record the update: it writes a row when
     the update is new and none when it was processed (or is being processed) already.
+    The values may be bind parameters, for a statement built once.
 
     The conflict is decided by the database: when two replicas record the same update,
     PostgreSQL makes the second wait for the first transaction and then finds the row

@@ -22,7 +22,7 @@ from handlers.core import notify, router
 from handlers.core.config import CoreConfig
 from handlers.core.flows import group
 from handlers.core.texts import language_from_code, t
-from handlers.core.turn import FlowState, Turn
+from handlers.core.turn import FlowState, Standing, Turn
 from handlers.messages import Incoming, Outgoing
 from handlers.parsing import clean_name
 from handlers.routing import RoutingConfig
@@ -102,10 +102,11 @@ class Dispatcher:
                 await group.from_outsider(session, incoming, lang=language, now=now)
                 return True
             person = found
+            standing = None
             loaded = await state.load_state(session, person.id)
             saved = None if loaded is None else SavedState(loaded.flow, loaded.step, loaded.data)
         else:
-            # The update id, the person, their officer account and state in one go.
+            # The update id, the person and what the first checks need to know in one go.
             arrived = await arrival.arrive(
                 session,
                 platform=incoming.platform,
@@ -123,6 +124,7 @@ class Dispatcher:
             if arrived is None:
                 return False
             person, saved = arrived.person, arrived.state
+            standing = Standing(arrived.blocked, arrived.waiting_ticket_id)
             officer = (
                 None
                 if arrived.officer_id is None
@@ -146,6 +148,7 @@ class Dispatcher:
             matcher=matcher,
             kb=kb,
             state=flow_state,
+            standing=standing,
         )
         await router.route(turn)
         if turn.state is None:

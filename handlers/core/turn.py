@@ -36,6 +36,17 @@ class FlowState:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the update's first statement read about a worker with their row
+    (`db.repositories.arrival`), true as of the update's start: the router's first checks
+    read it here instead of asking the database again."""
+
+    blocked: bool
+    # The worker's ticket an officer most recently put back to them, if any.
+    waiting_ticket_id: int | None
+
+
 @dataclass
 class Turn:
     session: AsyncSession
@@ -50,6 +61,8 @@ class Turn:
     matcher: Matcher
     kb: KnowledgeBase
     state: FlowState | None
+    # None (group updates): the checks ask the database.
+    standing: Standing | None = None
     sent: list[Outgoing] = field(default_factory=list)
     # Kept apart from `person`, which a rolled-back savepoint may expire.
     person_id: int = field(init=False)

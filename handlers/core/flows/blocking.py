@@ -26,8 +26,17 @@ def block_button(lang: str, ticket_id: int) -> Button:
 
 
 async def refuse_if_blocked(turn: Turn) -> bool:
-    """True (and the worker told) when a blocked worker wrote; officers are never blocked."""
-    if turn.officer is not None or not await blocks.is_blocked(turn.session, turn.person_id):
+    """True (and the worker told) when a blocked worker wrote; officers are never blocked.
+
+    Asked before the update changed anything, so what the update's arrival read still holds.
+    """
+    if turn.officer is not None:
+        return False
+    if turn.standing is not None:
+        blocked = turn.standing.blocked
+    else:
+        blocked = await blocks.is_blocked(turn.session, turn.person_id)
+    if not blocked:
         return False
     turn.state = None
     turn.say("block.refused")

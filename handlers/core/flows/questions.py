@@ -29,6 +29,7 @@ QUESTION_FLOW = "question"
 
 
 async def free_input(turn: Turn) -> None:
+    """Called before the update changed anything (see `_to_waiting_ticket`)."""
     text = turn.typed
     if is_blank(text):
         if turn.incoming.attachments:
@@ -93,8 +94,14 @@ async def on_crisis_action(turn: Turn, action: Action) -> None:
 
 
 async def _to_waiting_ticket(turn: Turn, text: str) -> bool:
-    """While an officer waits for this worker's answer, what they write goes to the ticket."""
-    ticket_id = await tickets_repo.waiting_ticket_of_worker(turn.session, turn.person_id)
+    """While an officer waits for this worker's answer, what they write goes to the ticket.
+
+    Nothing has changed yet in this update, so the ticket its arrival read is still the one.
+    """
+    if turn.standing is not None:
+        ticket_id = turn.standing.waiting_ticket_id
+    else:
+        ticket_id = await tickets_repo.waiting_ticket_of_worker(turn.session, turn.person_id)
     if ticket_id is None:
         return False
     await relay_worker_message(turn, ticket_id, text)
