@@ -74,9 +74,15 @@ class Dispatcher:
         """Runs the update once; False if this update id was processed before."""
         now = self._clock()
         try:
-            async with self._sessionmaker() as session, session.begin():
-                if not await self._run(session, incoming, now):
-                    return False
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    if not await self._run(session, incoming, now):
+                        return False
+            except router.Refused as refused:
+                # Rolled back whole; the update is recorded and answered afresh.
+                async with self._sessionmaker() as session, session.begin():
+                    if not await self._run(session, incoming, now, refused):
+                        return False
         except Exception:
             # The flow's work is rolled back; say so instead of leaving the person waiting,
             # and remember the update so a redelivery does not fail the same way again.
@@ -87,8 +93,15 @@ class Dispatcher:
             self.on_commit()
         return True
 
-    async def _run(self, session: AsyncSession, incoming: Incoming, now: datetime) -> bool:
-        """Record the update and run its flow; False if it was processed before."""
+    async def _run(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        now: datetime,
+        refused: router.Refused | None = None,
+    ) -> bool:
+        """Record the update and run its flow, or with `refused` only answer that the flow
+        was refused; False if the update was processed before."""
         language = language_from_code(incoming.language, self._config.default_language)
         if incoming.is_group:
             if not await updates.record_update(
@@ -150,7 +163,10 @@ class Dispatcher:
             state=flow_state,
             standing=standing,
         )
-        await router.route(turn)
+        if refused is None:
+            await router.route(turn)
+        else:
+            router.refuse(turn, refused)
         if turn.state is None:
             if saved is not None:
                 await state.clear_state(session, turn.person_id)

@@ -1,8 +1,11 @@
 """Picks the flow for an update: a pressed button, a command, the saved state, or else
 free text (a question for the knowledge base).
 
-Ticket-layer refusals are caught here, once: the flow's half-done work is rolled back to a
-savepoint and the person is told in their language why nothing happened.
+Ticket-layer refusals are turned here, once, into `Refused`: the caller rolls the flow's
+half-done work back with the whole transaction and runs the update again with `refuse`,
+which tells the person in their language why nothing happened. Refusals are rare (a
+forged or stale button, a race between two officers), so the cost falls on them instead
+of a savepoint on every update.
 """
 
 from __future__ import annotations
@@ -105,13 +108,29 @@ class _FormWouldEndError(Exception):
     """A button's work would have replaced or ended the open form: undo it."""
 
 
+class Refused(Exception):  # noqa: N818 - named for what happened to the update
+    """The ticket layer refused what the update asked; its work must be rolled back."""
+
+    def __init__(self, error: TicketError, state: FlowState | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        # Where the flow had left the person, which stays as it would after a savepoint.
+        self.state = state
+
+
 async def route(turn: Turn) -> None:
+    """Run the update's flow; raises `Refused` when the ticket layer refused it."""
     try:
-        async with turn.session.begin_nested():
-            await _route(turn)
+        await _route(turn)
     except TicketError as exc:
-        key = exc.key if has(turn.lang, exc.key) else "error.ticket_generic"
-        turn.reply(turn.text(key))
+        raise Refused(exc, turn.state) from exc
+
+
+def refuse(turn: Turn, refused: Refused) -> None:
+    """The answer to a refused update, in a transaction that holds none of its work."""
+    turn.state = refused.state
+    key = refused.error.key
+    turn.say(key if has(turn.lang, key) else "error.ticket_generic")
 
 
 async def _route(turn: Turn) -> None:
