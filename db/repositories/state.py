@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import ConversationState
-from db.repositories._upsert import insert_for
 
 
 async def load_state(session: AsyncSession, person_id: int) -> ConversationState | None:
@@ -18,6 +20,25 @@ async def load_state(session: AsyncSession, person_id: int) -> ConversationState
         .where(ConversationState.person_id == person_id)
         .execution_options(populate_existing=True)
     )
+
+
+_SAVED = ("person_id", "flow", "step", "data", "updated_at")
+
+
+def _upsert(insert: Callable[[Any], postgresql.Insert | sqlite.Insert]) -> Any:
+    columns = ConversationState.__table__.c
+    statement = insert(ConversationState).values(
+        {name: bindparam(name, type_=columns[name].type) for name in _SAVED}
+    )
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["person_id"],
+        set_={name: new[name] for name in _SAVED if name != "person_id"},
+    )
+
+
+# Built once: saved on every update that leaves a person in a flow (see db.repositories.arrival).
+_SAVE = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 async def save_state(  # noqa: PLR0917 - positional order is the published API
@@ -29,18 +50,16 @@ async def save_state(  # noqa: PLR0917 - positional order is the published API
     now: datetime,
 ) -> None:
     """Replace the person's state (an upsert, so two updates racing never collide)."""
-    statement = insert_for(session, ConversationState).values(
-        person_id=person_id, flow=flow, step=step, data=data, updated_at=now
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["person_id"],
-        set_={"flow": flow, "step": step, "data": statement.excluded.data, "updated_at": now},
-    )
-    # RETURNING the entity with populate_existing refreshes a copy already in the session.
-    await session.scalars(
-        statement.returning(ConversationState),
-        execution_options={"populate_existing": True},
-    )
+    values = {"person_id": person_id, "flow": flow, "step": step, "data": data, "updated_at": now}
+    # Through the connection: with a dict of values the session would read the statement
+    # as a bulk insert of ORM objects.
+    connection = await session.connection()
+    await connection.execute(_SAVE[connection.dialect.name], values)
+    # A copy already loaded in this session shows the new state, as after a refresh.
+    loaded = session.identity_map.get(session.identity_key(ConversationState, person_id))
+    if loaded is not None:
+        for name in ("flow", "step", "data", "updated_at"):
+            set_committed_value(loaded, name, values[name])
 
 
 async def clear_state(session: AsyncSession, person_id: int) -> None:
