@@ -8,7 +8,15 @@ an echo bot written directly on the same framework, in the same run, against the
 fake server. The fake server runs in the same process and takes its share of the CPU in
 every row alike.
 
+Every row runs in a process of its own, and the whole bot is measured twice: as it is now
+and as it was at git revision `--before` (extracted to a scratch folder and run by this
+script with `--code`), one after the other, so both meet the same load on the machine. CPU
+per update is the process's own (user + system) during the measurement: steadier than
+updates per second on a machine busy with other work, since it does not count the time
+the process waited for a core.
+
     python benchmarks/e2e.py [--updates N] [--users N] [--backends sqlite,postgresql]
+                             [--frameworks aiogram,ptb] [--before REVISION | --before '']
 """
 
 from __future__ import annotations
@@ -16,13 +24,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from aiogram import Bot as AiogramBot
 from aiogram import Dispatcher as AiogramDispatcher
@@ -35,7 +46,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Whose bot a row measures: this checkout, or (`--code DIR`, given to the rows' processes)
+# an older tree, which must come first on the path before anything of it is imported.
+sys.path.insert(
+    0,
+    sys.argv[sys.argv.index("--code") + 1]
+    if "--code" in sys.argv
+    else str(Path(__file__).resolve().parents[1]),
+)
 
 from bot.settings import Settings
 from bot.telegram_bot import TelegramBot
@@ -43,10 +61,12 @@ from bot.transports.telegram_receiver import TransportName
 from db.engine import create_engine
 from tests.fake_telegram import FakeTelegram, FakeUser
 
+REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
     "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 QUESTION = "职工医疗互助保障是什么？"
+BEFORE = "f063767"  # main before the per-core work: a savepoint and statements built per update
 
 Stop = Callable[[], Awaitable[None]]
 # A started bot: how to stop it, and how many SQL statements it has run so far (None for
@@ -154,21 +174,28 @@ def _full_stack(name: TransportName, url: str) -> Runner:
     return start
 
 
-async def _run(runner: Runner, users: int, per_user: int) -> tuple[float, float | None]:
-    """Updates per second, and SQL statements per update (None without a database)."""
+class Measured(NamedTuple):
+    rate: float  # updates per second
+    cpu_ms: float  # this process's CPU milliseconds per update
+    statements: float | None  # SQL statements per update; None without a database
+
+
+async def _run(runner: Runner, users: int, per_user: int) -> Measured:
     async with FakeTelegram() as tg:
         people = [tg.user(f"Worker {n}") for n in range(users)]
         stop, statements = await runner(tg)
         try:
             await _measure(tg, people[:1], 1)  # warm-up: connections, caches, first queries
             before = statements() if statements else 0
+            cpu = time.process_time()
             seconds = await _measure(tg, people, per_user)
             # Delivery settles the last sends just after they arrive: let it finish.
             await asyncio.sleep(0.5)
+            cpu = time.process_time() - cpu
             per_update = (statements() - before) / (users * per_user) if statements else None
         finally:
             await stop()
-    return users * per_user / seconds, per_update
+    return Measured(users * per_user / seconds, cpu * 1000 / (users * per_user), per_update)
 
 
 async def scratch_postgres() -> str:
@@ -189,37 +216,68 @@ async def drop_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def main(updates: int, users: int, backends: list[str]) -> None:
-    per_user = max(1, updates // users)
-    total = per_user * users
-    rows: list[tuple[str, str, float, float, float | None]] = []
-    echoes: dict[str, Runner] = {"aiogram": _aiogram_echo, "ptb": _ptb_echo}
-    echo_rate = {name: (await _run(runner, users, per_user))[0] for name, runner in echoes.items()}
-    for backend in backends:
-        for name in ("aiogram", "ptb"):
-            transport: TransportName = "aiogram" if name == "aiogram" else "ptb"
-            with tempfile.TemporaryDirectory() as folder:
-                if backend == "sqlite":
-                    url = f"sqlite+aiosqlite:///{folder}/bench.db"
-                else:
-                    url = await scratch_postgres()
-                try:
-                    rate, statements = await _run(_full_stack(transport, url), users, per_user)
-                finally:
-                    if backend != "sqlite":
-                        await drop_postgres(url)
-            rows.append((name, backend, rate, echo_rate[name], statements))
-    print(f"{total} questions from {users} workers, long polling, fake Bot API on 127.0.0.1\n")
+async def measure_row(row: str, users: int, per_user: int) -> Measured:
+    """One row, in this process: `echo:FRAMEWORK` or `bot:FRAMEWORK:DATABASE`."""
+    kind, framework, *database = row.split(":")
+    if kind == "echo":
+        return await _run(_aiogram_echo if framework == "aiogram" else _ptb_echo, users, per_user)
+    transport: TransportName = "aiogram" if framework == "aiogram" else "ptb"
+    with tempfile.TemporaryDirectory() as folder:
+        if database == ["sqlite"]:
+            return await _run(
+                _full_stack(transport, f"sqlite+aiosqlite:///{folder}/bench.db"), users, per_user
+            )
+        url = await scratch_postgres()
+        try:
+            return await _run(_full_stack(transport, url), users, per_user)
+        finally:
+            await drop_postgres(url)
+
+
+def _in_process(row: str, code: Path, args: argparse.Namespace) -> Measured:
+    """`row` measured by this script in a process of its own, with the bot of `code`."""
+    command = [sys.executable, __file__, "--row", row, "--code", str(code)]
+    command += ["--updates", str(args.updates), "--users", str(args.users)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        msg = f"row {row} ({code}) failed:\n{done.stderr[-3000:]}"
+        raise RuntimeError(msg)
+    return Measured(*json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main(args: argparse.Namespace) -> None:
+    from benchmarks.faq_match import extract_before  # noqa: PLC0415 - the parent only
+
+    per_user = max(1, args.updates // args.users)
+    frameworks = [f.strip() for f in args.frameworks.split(",")]
+    backends = [b.strip() for b in args.backends.split(",")]
+    with tempfile.TemporaryDirectory() as scratch:
+        before = extract_before(args.before, Path(scratch) / "before") if args.before else None
+        echo = {name: _in_process(f"echo:{name}", REPO, args) for name in frameworks}
+        rows: list[tuple[str, str, str, Measured]] = []
+        for backend in backends:
+            for name in frameworks:
+                codes = [("now", REPO)] if before is None else [("before", before), ("now", REPO)]
+                for label, code in codes:
+                    measured = _in_process(f"bot:{name}:{backend}", code, args)
+                    rows.append((name, backend, label, measured))
+    total = per_user * args.users
+    print(f"{total} questions from {args.users} workers, long polling, fake Bot API on 127.0.0.1")
+    if before is not None:
+        print(f"before: git revision {args.before}; now: this checkout")
     print(
-        "| framework | database | whole bot (updates/s) | echo bot (updates/s) | ratio "
-        "| SQL statements per update |"
+        "\n| framework | database | code | whole bot (updates/s) | echo bot (updates/s) | ratio "
+        "| CPU ms per update, bot / echo | CPU ratio | SQL statements per update |"
     )
-    print("|---|---|---:|---:|---:|---:|")
-    for name, backend, rate, echo, statements in rows:
-        label = "aiogram" if name == "aiogram" else "python-telegram-bot"
-        per_update = "" if statements is None else f"{statements:.1f}"
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for name, backend, label, bot in rows:
+        base = echo[name]
+        framework = "aiogram" if name == "aiogram" else "python-telegram-bot"
+        statements = "" if bot.statements is None else f"{bot.statements:.1f}"
         print(
-            f"| {label} | {backend} | {rate:.0f} | {echo:.0f} | {rate / echo:.2f} | {per_update} |"
+            f"| {framework} | {backend} | {label} | {bot.rate:.0f} | {base.rate:.0f} "
+            f"| {bot.rate / base.rate:.2f} | {bot.cpu_ms:.2f} / {base.cpu_ms:.2f} "
+            f"| {base.cpu_ms / bot.cpu_ms:.2f} | {statements} |"
         )
 
 
@@ -228,10 +286,21 @@ def _parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--updates", type=int, default=400, help="questions per run")
     parser.add_argument("--users", type=int, default=20, help="workers asking at once")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--frameworks", default="aiogram,ptb")
+    parser.add_argument(
+        "--before", default=BEFORE, help="git revision of the 'before' rows; '' for none"
+    )
+    parser.add_argument("--row", help=argparse.SUPPRESS)  # a row's own process
+    parser.add_argument("--code", help=argparse.SUPPRESS)  # read before the imports above
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parse()
-    asyncio.run(main(args.updates, args.users, [b.strip() for b in args.backends.split(",")]))
+    if args.row is None:
+        main(args)
+    else:
+        per_user = max(1, args.updates // args.users)
+        measured = asyncio.run(measure_row(args.row, args.users, per_user))
+        print(json.dumps(list(measured)))
