@@ -299,7 +299,7 @@ class Matcher:
             if not is_cjk(word[0]):
                 unknown += weight * self._segmenter.novelty(word)
                 continue
-            pairs = _char_pairs(word)
+            pairs = _word_pairs(word)
             missing = sum(p not in self._kb_pairs for p in pairs) / len(pairs) if pairs else 0.0
             if not missing:
                 continue
@@ -572,9 +572,9 @@ def _credit(
     if word in words or word in compact:
         return 1.0
     credit = 0.0
-    if len(word) >= 3 and (word_pairs := _char_pairs(word)):
+    if len(word) >= 3 and (word_pairs := _word_pairs(word)):
         credit = sum(p in pairs for p in word_pairs) / len(word_pairs)
-    if len(word) >= 2 and is_cjk(word[0]) and _sound(word) in sound:
+    if len(word) >= 2 and is_cjk(word[0]) and _word_sound(word) in sound:
         credit = max(credit, _SOUND_CREDIT)
     return credit
 
@@ -595,6 +595,21 @@ def _char_pairs(text: str) -> set[str]:
 
 def _sound(text: str) -> str:
     return " " + " ".join(syllables(text)) + " "
+
+
+# A question is compared word by word with the words of every candidate entry, the same
+# few thousand words again and again: their pairs and sounds are worked out once each.
+_WORDS_KEPT = 65_536
+
+
+@functools.lru_cache(maxsize=_WORDS_KEPT)
+def _word_pairs(word: str) -> frozenset[str]:
+    return frozenset(_char_pairs(word))
+
+
+@functools.lru_cache(maxsize=_WORDS_KEPT)
+def _word_sound(word: str) -> str:
+    return _sound(word)
 
 
 def _terms(normalized: str) -> Counter[str]:
