@@ -70,6 +70,12 @@ async def _worker_files_and_reads_the_reply(stage: Stage, browser: Browser) -> N
     await page.goto(stage.base + "/chat")
     await _say(page, "医疗互助保障每年交多少钱？")
     await _shows(page, "50 元")
+    # Large tap targets: every button on the page is at least 44 CSS pixels high.
+    heights = await page.locator("button").evaluate_all(
+        "buttons => buttons.filter(b => b.offsetParent).map(b => b.getBoundingClientRect().height)"
+    )
+    assert heights
+    assert min(heights) >= 44
 
     await _say(page, "/start")
     await _press(page, "反映问题")
@@ -82,6 +88,8 @@ async def _worker_files_and_reads_the_reply(stage: Stage, browser: Browser) -> N
     )
     await page.get_by_role("button", name="发送照片").click()
     await page.locator("#log li.me img").wait_for(timeout=WAIT)
+    # The bot's answer to the photo, with its own "done" button, before pressing it.
+    await page.locator("#log li.me:has(img) ~ li.bot").last.wait_for(timeout=WAIT)
     await _press(page, "完成")
     await _press(page, "实名提交")
     await _press(page, "确认提交")

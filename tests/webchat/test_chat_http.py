@@ -150,3 +150,24 @@ async def test_forget_erases_the_web_conversation_and_photos(chat_database: str)
         assert "个人资料已删除" in lines[0]
         page = await browser.open()
         assert "噪音" not in page
+
+
+async def test_the_page_and_the_bot_speak_english_when_asked(chat_database: str) -> None:
+    async with web_chat_stage(chat_database) as stage, worker(stage) as browser:
+        page = await browser.open("?lang=en")
+        assert '<html lang="en">' in page
+        assert "Type a message" in page
+        await browser.say("How much does the mutual medical aid cost per year?")
+        assert "50" in await browser.events("yuan")
+
+
+async def test_another_workers_tickets_are_not_theirs_to_see(chat_database: str) -> None:
+    async with (
+        web_chat_stage(chat_database) as stage,
+        worker(stage) as first,
+        worker(stage) as second,
+    ):
+        reference = await file_grievance(first, "更衣室的柜子锁坏了")
+        await second.say("/tickets")
+        shown = await second.events("还没有提交过诉求")
+        assert reference not in shown
