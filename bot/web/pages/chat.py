@@ -16,7 +16,7 @@ up to `MAX_PHOTO_BYTES`. Another worker's entries and photos are simply not foun
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flood import FloodGuard, Verdict
 from bot.transports.web import EDIT, IN, POLL_SECONDS, Photo, WebChat, read
@@ -176,7 +177,7 @@ async def page(request: web.Request) -> web.StreamResponse:
     context = request.app[CONTEXT]
     now = context.clock.now()
     token = None
-    async with unit_of_work(request) as session:
+    async with context.sessionmaker() as session, session.begin():
         chat_session = await chat_identity.find(session, request.cookies.get(CHAT_COOKIE, ""))
         if chat_session is None:
             address = client_address(request)
@@ -188,7 +189,7 @@ async def page(request: web.Request) -> web.StreamResponse:
             await session.flush()
         entries = await web_chat.recent_entries(session, chat_session.user_id, RECENT)
         code = await chat_identity.code_if_due(session, chat_session.user_id, now)
-        user_id, csrf = chat_session.user_id, chat_session.csrf_token
+        csrf = chat_session.csrf_token
     shown = [e for e in entries if e.kind != EDIT]
     response = render(
         request,
@@ -199,7 +200,6 @@ async def page(request: web.Request) -> web.StreamResponse:
         code=code,
         recovered=request.query.get("recovered") == "1",
         max_text=MAX_TEXT,
-        user_id=user_id,
     )
     if token is not None:
         response.set_cookie(
@@ -242,7 +242,8 @@ async def events(request: web.Request) -> web.StreamResponse:
         first = True
         quiet = 0.0
         while not chat.closing.is_set():
-            async with unit_of_work(request) as session:
+            # Reads, and at most a recovery code: nothing for delivery, which is not woken.
+            async with context.sessionmaker() as session, session.begin():
                 entries = await web_chat.entries_after(session, user_id, after, RECENT)
                 targets = {e.id: e for e in await _edited(session, user_id, entries)}
                 code = None
@@ -275,8 +276,9 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def _edited(
-    session: Any, user_id: str, entries: list[WebChatEntry] | Any
+    session: AsyncSession, user_id: str, entries: Sequence[WebChatEntry]
 ) -> list[WebChatEntry]:
+    """The entries the `edit` lines among `entries` name, as they read now."""
     found = []
     for entry in entries:
         if entry.kind == EDIT:
