@@ -8,6 +8,7 @@ is one browser (its own cookies) speaking HTTP to the page, its forms and event 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import re
 from collections.abc import AsyncIterator
@@ -34,7 +35,14 @@ from handlers.tickets import service
 from handlers.tickets.authz import OfficerActor
 
 OFFICER_NAME = "Officer"
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+# A 1x1 JPEG as a phone would send it: with an EXIF segment saying where it was taken.
+PIXELS = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP////////////////////////////////////////////////////"
+    "//////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQ"
+    "ABPxA="
+)
+_EXIF = b"Exif\x00\x00GPS 31.2304N 121.4737E"
+JPEG = PIXELS[:2] + b"\xff\xe1" + (len(_EXIF) + 2).to_bytes(2, "big") + _EXIF + PIXELS[2:]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from tests.webchat.stage import Stage, web_chat_stage
+from tests.webchat.stage import JPEG, Stage, web_chat_stage
 
 CHROMIUM = shutil.which("chromium")
 WAIT = 15_000
@@ -30,7 +30,6 @@ FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 500
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ work (each answers with a redirect to /chat).
 Limits (in this process's memory, like flood control): per address, requests and new
 sessions and recovery attempts; per session, requests; the core's flood control per
 person comes on top. Photos are checked by their bytes, not their name: JPEG, PNG or WebP
-up to `MAX_PHOTO_BYTES`. Another worker's entries and photos are simply not found (404).
+up to `MAX_PHOTO_BYTES`, kept without their metadata (bot.web.photos). Another worker's
+entries and photos are simply not found (404).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flood import FloodGuard, Verdict
 from bot.transports.web import EDIT, IN, POLL_SECONDS, Photo, WebChat, read
-from bot.web import chat_identity
+from bot.web import chat_identity, photos
 from bot.web.app import CONTEXT, LANG, client_address, public, see_other, unit_of_work
 from bot.web.render import render
 from db.models import WebChatEntry, WebChatSession
@@ -43,11 +44,6 @@ MAX_TEXT = 4000
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Keeps a proxy from closing a quiet event stream, and finds streams whose page is gone.
 KEEPALIVE_SECONDS = 20.0
-_IMAGE_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"WEBP", 8, "image/webp"),
-)
 
 
 @dataclass
@@ -360,12 +356,10 @@ async def _photo(request: web.Request, chat_session: WebChatSession, _form: Form
         content.extend(chunk)
         if len(content) > MAX_PHOTO_BYTES:
             raise _Refused(413, "webchat.photo_bad", mb=mb)
-    mime_type = photo_type(bytes(content))
-    if mime_type is None:
+    photo = photos.clean(bytes(content))
+    if photo is None:
         raise _Refused(400, "webchat.photo_bad", mb=mb)
-    await _chat(request).attach(
-        chat_session.user_id, request[LANG], Photo(bytes(content), mime_type)
-    )
+    await _chat(request).attach(chat_session.user_id, request[LANG], Photo(*photo))
     return None
 
 
@@ -420,16 +414,6 @@ async def file(request: web.Request) -> web.StreamResponse:
         content_type=found.mime_type if image else "application/octet-stream",
         headers={"Content-Disposition": "inline" if image else "attachment"},
     )
-
-
-def photo_type(content: bytes) -> str | None:
-    """The image type `content` really is, among those accepted."""
-    for magic, offset, mime_type in _IMAGE_MAGIC:
-        if content[offset : offset + len(magic)] == magic:
-            if mime_type == "image/webp" and content[:4] != b"RIFF":
-                continue
-            return mime_type
-    return None
 
 
 # -- the bot's markup, shown safely -----------------------------------------------------------
