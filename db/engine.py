@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from db.notify import NotifyingSession
-
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -41,10 +39,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects loaded in a unit of work stay readable after commit,
-    # e.g. to deliver the messages that the commit made durable. On PostgreSQL a commit
-    # that adds outbox rows wakes the delivery of every replica (db.notify).
-    if engine.dialect.name == "postgresql":
-        return async_sessionmaker(
-            engine, expire_on_commit=False, sync_session_class=NotifyingSession
-        )
+    # e.g. to deliver the messages that the commit made durable. (On PostgreSQL a commit
+    # that adds outbox rows wakes the delivery of every replica by itself: db.notify.)
     return async_sessionmaker(engine, expire_on_commit=False)

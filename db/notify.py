@@ -1,12 +1,14 @@
 """Waking every process's delivery when a transaction adds outbox rows (PostgreSQL).
 
-Each transaction of a `NotifyingSession` (db.engine's sessions on PostgreSQL) that adds an
-outbox row sends `NOTIFY workerbot_outbox` just before it commits; PostgreSQL delivers a
+The outbox table carries a statement trigger (migration 0017) that sends
+`NOTIFY workerbot_outbox` for each statement adding rows to it; PostgreSQL delivers a
 notification only when, and if, the transaction commits, so nobody is woken for rows that
-were rolled back. `OutboxListener` holds one connection that LISTENs and calls `wake` for
-each notification, reconnecting when the connection is lost. Notifications only shorten a
-wait: delivery also polls, so a notification lost with a connection delays a message by
-one poll at most. SQLite has one process, which wakes its own delivery after commit.
+were rolled back, and whatever adds rows (a flow, an announcement batch, a command) wakes
+delivery without a round trip of its own. `OutboxListener` holds one connection that
+LISTENs and calls `wake` for each notification, reconnecting when the connection is lost.
+Notifications only shorten a wait: delivery also polls, so a notification lost with a
+connection delays a message by one poll at most. SQLite has one process, which wakes its
+own delivery after commit.
 """
 
 from __future__ import annotations
@@ -15,50 +17,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import Session
-
-from db.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "workerbot_outbox"
-_NOTIFY = f"NOTIFY {CHANNEL}"
+CHANNEL = "workerbot_outbox"  # the trigger's, see the module's docstring
 _RECONNECT_PAUSE = 1.0
-
-
-def _adds_outbox_rows(session: Session) -> bool:
-    return any(isinstance(obj, OutboxMessage) for obj in session.new) or bool(
-        session.info.get(CHANNEL)
-    )
-
-
-def _remember_outbox_rows(session: Session, _context: Any, _instances: Any) -> None:
-    # After a flush the new rows are no longer in session.new: remember them until commit.
-    if any(isinstance(obj, OutboxMessage) for obj in session.new):
-        session.info[CHANNEL] = True
-
-
-def _notify_before_commit(session: Session) -> None:
-    if _adds_outbox_rows(session):
-        session.connection().exec_driver_sql(_NOTIFY)
-    session.info.pop(CHANNEL, None)
-
-
-def _forget(session: Session, *_: Any) -> None:
-    session.info.pop(CHANNEL, None)
-
-
-class NotifyingSession(Session):
-    """A session whose transactions that add outbox rows notify the listeners on commit."""
-
-
-event.listen(NotifyingSession, "before_flush", _remember_outbox_rows)
-event.listen(NotifyingSession, "before_commit", _notify_before_commit)
-event.listen(NotifyingSession, "after_rollback", _forget)
 
 
 class OutboxListener:
