@@ -66,7 +66,7 @@ POSTGRES_URL = os.environ.get(
     "WORKERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 QUESTION = "职工医疗互助保障是什么？"
-BEFORE = "f063767"  # main before the per-core work: a savepoint and statements built per update
+BEFORE = "7d84d2a"  # main before the per-core work: a savepoint and statements built per update
 
 Stop = Callable[[], Awaitable[None]]
 # A started bot: how to stop it, and how many SQL statements it has run so far (None for
