@@ -29,14 +29,15 @@ class Attachment:
     mime_type: str | None = None
     size: int | None = None
     # The messenger that holds the file, when known: its id means nothing on another one
-    # (a web chat photo cannot be sent by id to an officer on Telegram). None: the
-    # messenger the message goes to.
+    # (a web chat photo is not sent to Telegram by id; its transport uploads the bytes the
+    # project keeps, if it can). None: the messenger the message goes to.
     platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """A file the core made (an export, say), sent as a document from its bytes.
+    """A file sent from its bytes: one the core made (an export, say), sent as a document,
+    or a photo the project keeps that the messenger does not hold yet.
 
     Unlike an `Attachment`, it is not on the messenger yet; the transport uploads it.
     """
@@ -44,6 +45,7 @@ class Upload:
     file_name: str
     content: bytes
     mime_type: str = "application/octet-stream"
+    kind: AttachmentKind = "document"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,4 +154,5 @@ def _upload(data: dict[str, Any] | None) -> Upload | None:
         file_name=data["file_name"],
         content=base64.b64decode(data["content"]),
         mime_type=data.get("mime_type", "application/octet-stream"),
+        kind=data.get("kind", "document"),
     )

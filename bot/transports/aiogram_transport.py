@@ -49,6 +49,7 @@ from aiogram.types import (
     Update,
 )
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.transports.base import (
     DeliveryError,
@@ -58,6 +59,7 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
+from bot.transports.held_files import HeldFiles
 from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
@@ -119,6 +121,7 @@ class AiogramTransport:
         )
         self.bot = Bot(token.get_secret_value(), session=session)
         self._handle = handle
+        self._held: HeldFiles | None = None
         self._gate = UpdateGate(concurrency)
         self._username: str | None = None
         self._poller = Poller(self._fetch, self._take_polled, timeout=polling_timeout)
@@ -203,11 +206,15 @@ class AiogramTransport:
         if incoming is not None:
             await self._gate.run(incoming.chat_id, lambda: self._handle(incoming))
 
+    def bind(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """The database whose web chat photos go to officers here as uploads."""
+        self._held = HeldFiles(sessionmaker)
+
     # -- messages out (the Sender) -----------------------------------------------------
 
     async def send(self, message: Outgoing) -> str | None:
         try:
-            return await send_through(message, self._edit, self._send_step)
+            return await send_through(message, self._edit, self._send_step, self._held)
         except (AiogramError, TimeoutError) as exc:
             raise delivery_error(exc) from exc
 

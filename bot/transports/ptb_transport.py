@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -43,6 +44,7 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
+from bot.transports.held_files import HeldFiles
 from bot.transports.polling import Poller
 from bot.transports.telegram import (
     ALLOWED_UPDATES,
@@ -127,6 +129,7 @@ class PtbTransport:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._handle = handle
+        self._held: HeldFiles | None = None
         self._gate = UpdateGate(concurrency)
         self._poller = Poller(self._fetch, self._take_polled, timeout=polling_timeout)
         self._polling: asyncio.Task[None] | None = None
@@ -222,11 +225,15 @@ class PtbTransport:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed", update_id, exc_info=context.error)
 
+    def bind(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """The database whose web chat photos go to officers here as uploads."""
+        self._held = HeldFiles(sessionmaker)
+
     # -- messages out (the Sender) -----------------------------------------------------
 
     async def send(self, message: Outgoing) -> str | None:
         try:
-            return await send_through(message, self._edit, self._send_step)
+            return await send_through(message, self._edit, self._send_step, self._held)
         except TelegramError as exc:
             raise delivery_error(exc) from exc
 

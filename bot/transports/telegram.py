@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from bot.markup import visible_length
 from bot.transports.base import (
@@ -24,6 +24,9 @@ from bot.transports.base import (
     TopicGone,
 )
 from handlers.messages import Attachment, Incoming, Outgoing, Upload
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 PLATFORM = "telegram"
 
@@ -200,6 +203,12 @@ def is_forbidden_description(description: str) -> bool:
     return description.lower().startswith("forbidden")
 
 
+class HeldFiles(Protocol):
+    """Where the files the project keeps are read from (bot.transports.held_files)."""
+
+    async def read(self, attachment: Attachment) -> Upload | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class SendStep:
     """One Bot API call of a send: a text, a file by its Telegram file_id, or an upload."""
@@ -211,45 +220,59 @@ class SendStep:
     with_buttons: bool = False
 
 
-def send_steps(message: Outgoing) -> tuple[SendStep, ...]:
-    """The calls that deliver `message` (not an edit), in order.
+def send_steps(message: Outgoing, held: Sequence[Upload] = ()) -> tuple[SendStep, ...]:
+    """The calls that deliver `message` (not an edit), in order, with `held`: the uploads
+    of its files another messenger holds (`Attachment.platform`), which stand for them.
 
     One file and a short text travel together as a captioned file with the buttons;
     otherwise the text (with the buttons) goes first and the files follow, uncaptioned,
-    an upload last.
+    uploads last. With held files the text always goes first: it says where they are, so
+    it arrives even if Telegram refuses one of them.
     """
-    files: tuple[Attachment | Upload, ...] = message.attachments
+    files: tuple[Attachment | Upload, ...] = (*_own(message.attachments), *held)
     if message.upload is not None:
         files = (*files, message.upload)
     caption = visible_length(message.text, TELEGRAM.text_length)
-    if len(files) == 1 and caption <= TELEGRAM.max_caption_length:
+    if len(files) == 1 and not held and caption <= TELEGRAM.max_caption_length:
         return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
     steps = [SendStep("sendMessage", message.text, with_buttons=True)]
     steps.extend(SendStep(_file_method(f), None, f) for f in files)
     return tuple(steps)
 
 
+def _own(attachments: Sequence[Attachment]) -> list[Attachment]:
+    return [a for a in attachments if a.platform in {None, PLATFORM}]
+
+
 def _file_method(attachment: Attachment | Upload) -> Literal["sendPhoto", "sendDocument"]:
-    if isinstance(attachment, Attachment) and attachment.kind == "photo":
-        return "sendPhoto"
-    return "sendDocument"
+    return "sendPhoto" if attachment.kind == "photo" else "sendDocument"
 
 
 async def send_through(
     message: Outgoing,
     edit: Callable[[Outgoing, str], Awaitable[None]],
     send_step: Callable[[Outgoing, SendStep], Awaitable[int]],
+    held: HeldFiles | None = None,
 ) -> str | None:
     """Deliver `message` with one framework's calls: `edit` changes the earlier message it
-    names, `send_step` makes one call of `send_steps` and returns the sent message's id.
+    names, `send_step` makes one call of `send_steps` and returns the sent message's id;
+    `held` gives the bytes of files another messenger holds that the project keeps (none
+    without it: they are left out).
 
     Returns the id of the message that carries the buttons, the one the core may edit later.
     """
     if message.edit_message_id is not None:
         await edit(message, message.edit_message_id)
         return message.edit_message_id
+    uploads: list[Upload] = []
+    if held is not None:
+        for attachment in message.attachments:
+            if attachment.platform not in {None, PLATFORM}:
+                upload = await held.read(attachment)
+                if upload is not None:
+                    uploads.append(upload)
     sent_id: str | None = None
-    for step in send_steps(message):
+    for step in send_steps(message, uploads):
         step_message_id = await send_step(message, step)
         if step.with_buttons:
             sent_id = str(step_message_id)
@@ -330,6 +353,9 @@ class TelegramTransport(Protocol):
     async def stop_receiving(self) -> None: ...
 
     async def close(self) -> None: ...
+
+    def bind(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """The database whose web chat photos go to officers here as uploads."""
 
     async def send(self, message: Outgoing) -> str | None: ...
 

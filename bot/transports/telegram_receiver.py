@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import SecretStr
 from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.transports.base import Build, Core, Handle, Registration, RunOptions
@@ -101,6 +102,9 @@ class Receiver:
 
     async def close(self) -> None:
         await self.transport.close()
+
+    def bind(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.transport.bind(sessionmaker)
 
     async def send(self, message: Outgoing) -> str | None:
         return await self.transport.send(message)

@@ -230,6 +230,8 @@ async def _payload(session: AsyncSession, message: Outgoing, now: datetime) -> s
             now,
         )
         download = {"token": token, "name": message.upload.file_name}
+    # Another messenger's files are not in the web chat's store: the text says where they are.
+    own = [a for a in message.attachments if a.platform in {None, PLATFORM}]
     return json.dumps(
         {
             "text": message.text,
@@ -237,8 +239,8 @@ async def _payload(session: AsyncSession, message: Outgoing, now: datetime) -> s
                 [{"label": b.label, "action": b.action, "url": b.url} for b in row]
                 for row in message.buttons
             ],
-            "photos": [a.file_id for a in message.attachments if a.kind == "photo"],
-            "files": len([a for a in message.attachments if a.kind != "photo"]),
+            "photos": [a.file_id for a in own if a.kind == "photo"],
+            "files": len([a for a in own if a.kind != "photo"]),
             "download": download,
         },
         ensure_ascii=False,

@@ -54,18 +54,20 @@ def _outgoing(  # noqa: PLR0917 - where, in what language, what
     attachments: Sequence[Attachment],
     topic: Topic | None = None,
 ) -> Outgoing:
-    """The message; files another messenger holds stay behind, and the text says where
-    they are (the console shows every worker's files)."""
+    """The message; files another messenger holds keep its name, for the transport to
+    upload them if it can have their bytes (a web chat photo) or leave them, and the text
+    says where they are either way (the console shows every worker's files)."""
     text, buttons = rendered
     # What the messenger holds goes as before: by its id there, the platform left unsaid.
-    sendable = [replace(a, platform=None) for a in attachments if a.platform in {None, platform}]
-    if len(sendable) < len(attachments):
-        text += "\n" + t(lang, "officer.files_in_console", count=len(attachments) - len(sendable))
+    files = [replace(a, platform=None) if a.platform == platform else a for a in attachments]
+    foreign = sum(1 for a in files if a.platform is not None)
+    if foreign:
+        text += "\n" + t(lang, "officer.files_in_console", count=foreign)
     return Outgoing(
         chat_id=chat_id,
         text=text,
         buttons=tuple(tuple(row) for row in buttons),
-        attachments=tuple(sendable),
+        attachments=tuple(files),
         topic=topic,
     )
 

@@ -1071,5 +1071,5 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "admin.error.unknown_ticket": "There is no ticket “{reference}”.",
     "admin.error.not_blocked": "The worker of {reference} is not blocked.",
-    "officer.files_in_console": "📷 {count} of the worker's files can be seen in the console.",
+    "officer.files_in_console": "📷 {count} of the worker's files are also in the console.",
 }

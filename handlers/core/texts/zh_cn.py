@@ -995,5 +995,5 @@ TEXTS: Final[dict[str, str]] = {
     "admin.error.saved_too_long": "常用回复的标题最多 {title} 个字符，内容最多 {body} 个字符。",
     "admin.error.unknown_ticket": "没有工单“{reference}”。",
     "admin.error.not_blocked": "{reference} 的职工没有被禁止。",
-    "officer.files_in_console": "📷 职工的 {count} 个文件请在工作台查看。",
+    "officer.files_in_console": "📷 职工的 {count} 个文件也可在工作台查看。",
 }
