@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
 
@@ -21,6 +21,7 @@ from db.models import (
     Ticket,
     TicketStatus,
     Unit,
+    nearest_unmet_due,
     queue_officers,
 )
 
@@ -82,26 +83,15 @@ async def refresh_detail(session: AsyncSession, ticket: Ticket) -> Ticket:
     return (await session.execute(query)).scalar_one()
 
 
-def _nearest_unmet_due() -> ColumnElement[datetime | None]:
-    """The deadline an open ticket meets next: the first response while nobody has answered
-    and it comes sooner, else the resolution (the same rule as `views.next_deadline`)."""
-    first_counts = and_(
-        Ticket.first_response_at.is_(None),
-        Ticket.first_response_due.is_not(None),
-        or_(Ticket.resolution_due.is_(None), Ticket.first_response_due < Ticket.resolution_due),
-    )
-    return case((first_counts, Ticket.first_response_due), else_=Ticket.resolution_due)
-
-
 def most_urgent_first() -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
     """The queue's order: urgent first, then by the nearest unmet deadline, which puts
     overdue tickets (their deadline is in the past) before every ticket still in time."""
-    return (Ticket.urgent.desc(), _nearest_unmet_due().asc().nulls_last(), Ticket.id)
+    return (Ticket.urgent.desc(), nearest_unmet_due().asc().nulls_last(), Ticket.id)
 
 
 def overdue(now: datetime) -> ColumnElement[bool]:
     """An open ticket whose next deadline has passed."""
-    return and_(Ticket.status.in_(OPEN_STATUSES), _nearest_unmet_due() < now)
+    return and_(Ticket.status.in_(OPEN_STATUSES), nearest_unmet_due() < now)
 
 
 async def _open_most_urgent_first(
