@@ -345,6 +345,20 @@ def nearest_unmet_due() -> ColumnElement[datetime | None]:
 Index("ix_tickets_urgency", Ticket.urgent.desc(), nearest_unmet_due(), Ticket.id)
 
 
+class TicketSearchGram(Base):
+    """What the console's search looks up before it reads any text: each two-character
+    piece of a ticket's reference, summary and thread, and each CJK character alone
+    (lowercased; see `db.repositories.search`). Erasing a ticket's words rebuilds its grams
+    from what is left, so no erased text survives here."""
+
+    __tablename__ = "ticket_search_grams"
+    __table_args__ = (Index("ix_ticket_search_grams_gram", "gram", "ticket_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    gram: Mapped[str] = mapped_column(String(8))
+
+
 class TicketEvent(Base):
     """The audit trail: appended, never edited."""
 

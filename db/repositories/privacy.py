@@ -3,7 +3,7 @@ their tickets, and the queries that find what retention takes next.
 
 Storage only: whom and when is decided above. What is kept of a ticket is what the
 statistics need (kind, category, unit, queue, status, times, rating); what the worker
-wrote or sent is replaced by `note` or removed.
+wrote or sent is replaced by `note` or removed, and so are its pieces in the search index.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from db.models import (
     WebChatFile,
     WebChatRecovery,
 )
+from db.repositories import search
 
 
 def erased_user_id(person_id: int) -> str:
@@ -134,6 +135,8 @@ async def purge_tickets(
         execution_options={"synchronize_session": False},
     )
     await session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id.in_(ids)))
+    # The search index held pieces of the erased words: rebuilt from what is left.
+    await search.rebuild(session, ids)
 
 
 async def ticket_ids_of_worker(session: AsyncSession, person_id: int) -> list[int]:

@@ -29,6 +29,7 @@ from db.models import (
     TicketStatus,
     Unit,
 )
+from db.repositories import search
 from db.repositories import tickets as repo
 from handlers.categories import (
     URGENT_FIRST_RESPONSE,
@@ -202,6 +203,7 @@ async def open_ticket(
     session.add(ticket)
     await session.flush()
     ticket.reference = format_reference(ticket_kind, local_today.year, ticket.id)
+    await search.add_text(session, ticket.id, ticket.reference, summary)
     session.add_all(_attachment_rows(ticket, worker.platform, files, now, None))
     if unit is not None:
         worker.unit_id = unit.id
@@ -326,7 +328,7 @@ async def _for_worker(
     return await check_can_see(session, actor, ticket, ticket_id)
 
 
-def _add_message(
+async def _add_message(
     session: AsyncSession,
     ticket: Ticket,
     *,
@@ -344,6 +346,7 @@ def _add_message(
         created_at=now,
     )
     session.add(message)
+    await search.add_text(session, ticket.id, body)
     return message
 
 
@@ -398,7 +401,7 @@ async def _officer_message(
         assignee=officer if takes_over else lifecycle.UNCHANGED,
         data=_case_data(case_id),
     )
-    message = _add_message(
+    message = await _add_message(
         session,
         ticket,
         author=officer,
@@ -472,7 +475,7 @@ async def worker_message(  # noqa: PLR0917 - the signature the conversation laye
         session, actor, await _for_worker(session, actor, ticket_id, "worker_message")
     )
     await lifecycle.apply(session, ticket, "worker_message", actor=actor, now=now)
-    message = _add_message(
+    message = await _add_message(
         session, ticket, author=None, visibility=MessageVisibility.THREAD, body=body, now=now
     )
     await session.flush()
@@ -498,7 +501,7 @@ async def add_note(
         from_status=ticket.status,
         to_status=ticket.status,
     )
-    message = _add_message(
+    message = await _add_message(
         session,
         ticket,
         author=officer,
@@ -534,7 +537,7 @@ async def resolve(
         reason=body,
         data=_case_data(case_id),
     )
-    _add_message(
+    await _add_message(
         session, ticket, author=officer, visibility=MessageVisibility.THREAD, body=body, now=now
     )
     await session.flush()
@@ -582,7 +585,7 @@ async def reopen(
         values={"resolved_at": None, "resolution_due": now + sla.resolution},
     )
     if why is not None:
-        _add_message(
+        await _add_message(
             session, ticket, author=None, visibility=MessageVisibility.THREAD, body=why, now=now
         )
     await session.flush()

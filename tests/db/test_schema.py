@@ -17,7 +17,20 @@ from sqlalchemy import Connection, inspect, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
 from db.engine import create_engine, create_sessionmaker
-from db.models import Base, Person
+from db.models import (
+    ActorKind,
+    Base,
+    MessageVisibility,
+    Person,
+    Queue,
+    Ticket,
+    TicketKind,
+    TicketMessage,
+    TicketSearchGram,
+    Unit,
+    UnitKind,
+)
+from db.repositories import search
 from db.schema import alembic_config, current_revision, ensure_schema, head_revision, upgrade
 
 _UPGRADE_SCRIPT = (
@@ -189,5 +202,55 @@ async def test_migrations_can_be_undone_and_redone(blank_url: str) -> None:
         await ensure_schema(engine)
         async with engine.connect() as conn:
             assert await conn.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_to(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+async def test_the_search_index_is_filled_from_the_tickets_already_held(
+    blank_url: str,
+) -> None:
+    folder = make_url(blank_url).database
+    if blank_url.startswith("sqlite") and folder:
+        Path(folder).parent.mkdir(parents=True)
+    engine = create_engine(blank_url)
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(_upgrade_to, "0015")
+        async with create_sessionmaker(engine)() as session:
+            worker = Person(platform="telegram", platform_user_id="7", chat_id="7", language="en")
+            unit = Unit(key="u", name="u", kind=UnitKind.ENTERPRISE)
+            ticket = Ticket(
+                reference="GR-2026-000001",
+                kind=TicketKind.GRIEVANCE,
+                category="facilities",
+                worker=worker,
+                queue=Queue(key="q", name="q", unit=unit),
+                summary="叉车刹车失灵",
+                language="zh-CN",
+            )
+            session.add(ticket)
+            await session.flush()
+            session.add(
+                TicketMessage(
+                    ticket_id=ticket.id,
+                    author_kind=ActorKind.WORKER,
+                    visibility=MessageVisibility.THREAD,
+                    body="Monday",
+                )
+            )
+            await session.commit()
+        await upgrade(blank_url)
+        async with create_sessionmaker(engine)() as session:
+            held = set(await session.scalars(select(TicketSearchGram.gram)))
+        assert held == search.grams("GR-2026-000001") | search.grams(
+            "叉车刹车失灵"
+        ) | search.grams("Monday")
+        assert {"叉车", "车", "mo", "gr"} <= held
     finally:
         await engine.dispose()
