@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload
 
 from db.models import Queue, Ticket, TicketMessage, TicketStatus
 from db.repositories import search
@@ -46,7 +46,9 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(query: InboxQuery, *, with_status: bool, ignore_case: bool) -> ColumnElement[bool]:
+def _conditions(
+    query: InboxQuery, *, with_status: bool, ignore_case: bool, indexed: Select[int] | None
+) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if query.queue_ids is not None:
         parts.append(Ticket.queue_id.in_(query.queue_ids))
@@ -83,15 +85,21 @@ def _conditions(query: InboxQuery, *, with_status: bool, ignore_case: bool) -> C
 
         # One pass over the messages (a semi-join), not one lookup per ticket.
         in_thread = select(TicketMessage.ticket_id).where(matches(TicketMessage.body))
-        indexed = search.candidates(query.search)
-        if indexed is not None:
-            # Only the tickets whose grams could contain the term are read at all; the
-            # substring match below still decides, so the results are the same.
-            parts.append(Ticket.id.in_(indexed))
+        if indexed is None:
+            parts.append(
+                or_(matches(Ticket.reference), matches(Ticket.summary), Ticket.id.in_(in_thread))
+            )
+        else:
+            # Only the tickets whose grams could contain the term are read at all, and the
+            # substring match still decides, so the results are the same. Spelled as a
+            # union of the matches rather than a filter on the tickets, which PostgreSQL
+            # would plan as a scan of every ticket.
+            own = aliased(Ticket)
+            in_text = select(own.id).where(
+                own.id.in_(indexed), or_(matches(own.reference), matches(own.summary))
+            )
             in_thread = in_thread.where(TicketMessage.ticket_id.in_(indexed))
-        parts.append(
-            or_(matches(Ticket.reference), matches(Ticket.summary), Ticket.id.in_(in_thread))
-        )
+            parts.append(Ticket.id.in_(union(in_text, in_thread)))
     return and_(true(), *parts)
 
 
@@ -102,12 +110,22 @@ def _ignore_case(session: AsyncSession, search: str) -> bool:
     return cased and session.get_bind().dialect.name != "sqlite"
 
 
+async def _indexed(session: AsyncSession, query: InboxQuery) -> Select[int] | None:
+    return await search.candidates(session, query.search) if query.search else None
+
+
 def page_query(
-    query: InboxQuery, *, offset: int, limit: int, ignore_case: bool = True
+    query: InboxQuery,
+    *,
+    offset: int,
+    limit: int,
+    ignore_case: bool = True,
+    indexed: Select[int] | None = None,
 ) -> Select[Ticket]:
+    """`indexed`: the tickets the search's gram index allows (`search.candidates`)."""
     return (
         select(Ticket)
-        .where(_conditions(query, with_status=True, ignore_case=ignore_case))
+        .where(_conditions(query, with_status=True, ignore_case=ignore_case, indexed=indexed))
         .order_by(*most_urgent_first())
         .offset(offset)
         .limit(limit)
@@ -120,7 +138,11 @@ async def page(
 ) -> list[Ticket]:
     """One page of tickets in the queue's order (urgent, then the nearest unmet deadline)."""
     statement = page_query(
-        query, offset=offset, limit=limit, ignore_case=_ignore_case(session, query.search)
+        query,
+        offset=offset,
+        limit=limit,
+        ignore_case=_ignore_case(session, query.search),
+        indexed=await _indexed(session, query),
     )
     return list((await session.scalars(statement)).all())
 
@@ -130,7 +152,12 @@ async def counts_by_status(session: AsyncSession, query: InboxQuery) -> dict[Tic
     rows = await session.execute(
         select(Ticket.status, func.count())
         .where(
-            _conditions(query, with_status=False, ignore_case=_ignore_case(session, query.search))
+            _conditions(
+                query,
+                with_status=False,
+                ignore_case=_ignore_case(session, query.search),
+                indexed=await _indexed(session, query),
+            )
         )
         .group_by(Ticket.status)
     )

@@ -8,8 +8,8 @@ ILIKE on PostgreSQL) finds, whatever the letters' case.
 
 `candidates` gives the tickets holding every gram of a search term: a superset of the
 matches, which the caller confirms with the substring match itself, so the results are
-exactly the substring search's. `None` means the term has no gram (one non-CJK
-character) and the caller scans.
+exactly the substring search's. `None` means the caller scans: the term has no gram (one
+non-CJK character), or only grams so common that a scan is quicker.
 
 Writers keep the index: `add_text` when a ticket or a message is written, `rebuild`
 after a statement changed or erased text (erasure, the migration's backfill).
@@ -60,10 +60,29 @@ def term_grams(term: str) -> set[str] | None:
     return None
 
 
-def candidates(term: str) -> Select[int] | None:
-    """The ids of tickets whose indexed text holds every gram of `term`."""
+# A gram held by more tickets than this is common: when every gram of a term is, the term
+# matches a large share of the tickets and one scan reads them faster than the index.
+COMMON = 5000
+# How many of a long term's grams are looked at to find a rarer one.
+_PROBED = 8
+
+
+async def _common(session: AsyncSession, gram: str) -> bool:
+    held = select(TicketSearchGram.id).where(TicketSearchGram.gram == gram).limit(COMMON)
+    return (await session.scalar(select(func.count()).select_from(held.subquery()))) == COMMON
+
+
+async def candidates(session: AsyncSession, term: str) -> Select[int] | None:
+    """The ids of tickets whose indexed text holds every gram of `term`; None when the
+    caller should scan instead (no gram, or only common ones)."""
     wanted = term_grams(term)
     if wanted is None:
+        return None
+    probed = sorted(wanted)[:_PROBED]
+    for gram in probed:
+        if not await _common(session, gram):
+            break
+    else:
         return None
     return (
         select(TicketSearchGram.ticket_id)

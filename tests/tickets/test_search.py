@@ -42,9 +42,13 @@ async def _found(session: AsyncSession, actor: OfficerActor, term: str) -> list[
     return [ticket.ref for ticket in inbox.tickets]
 
 
+async def _no_index(*_: object) -> None:
+    return None
+
+
 async def _scanned(session: AsyncSession, actor: OfficerActor, term: str) -> list[str]:
     # The index stepped aside, as for a term it cannot serve: the substring scan alone.
-    with patch.object(search, "candidates", lambda _: None):
+    with patch.object(search, "candidates", _no_index):
         return await _found(session, actor, term)
 
 
@@ -80,6 +84,10 @@ async def test_the_index_finds_what_the_substring_scan_finds(
             )
 
     admin, acme = world.officer("admin"), world.officer("acme1")
+    # Where every gram of a term is common the index steps aside by itself.
+    with patch.object(search, "COMMON", 2):
+        for term in every_term:
+            assert await _found(session, admin, term) == await _scanned(session, admin, term)
     assert set(await _found(session, admin, "叉车")) == {references[0], elsewhere.ticket.ref}
     assert await _found(session, acme, "叉车") == [references[0]]
     assert await _found(session, admin, "师傅") == [references[0]]
