@@ -221,7 +221,7 @@ async def test_the_search_index_is_filled_from_the_tickets_already_held(
     engine = create_engine(blank_url)
     try:
         async with engine.connect() as conn:
-            await conn.run_sync(_upgrade_to, "0015")
+            await conn.run_sync(_upgrade_to, "0017")
         async with create_sessionmaker(engine)() as session:
             worker = Person(platform="telegram", platform_user_id="7", chat_id="7", language="en")
             unit = Unit(key="u", name="u", kind=UnitKind.ENTERPRISE)

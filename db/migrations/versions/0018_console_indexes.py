@@ -2,8 +2,8 @@
 order (urgent first, then the nearest unmet deadline) so a page reads 25 rows, not all, and
 the search's gram index, filled here from the tickets already held.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 16:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from db.repositories.search import rows
 
-revision: str = "0016"
-down_revision: str | Sequence[str] | None = "0015"
+revision: str = "0018"
+down_revision: str | Sequence[str] | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
