@@ -126,18 +126,24 @@ async def renew(
     """Extend `owner`'s claims on these rows to `until`; returns how many it still held.
 
     A row handed back meanwhile (released, rescheduled, settled) or claimed by another
-    owner after the lease ran out is left alone.
+    owner after the lease ran out is left alone, and so is a row another transaction is
+    writing right now (its settle): waiting for it, while that settle waited for a row
+    renewed here first, was a deadlock, and the side PostgreSQL failed sent its messages
+    twice. Such a row is being settled, or is renewed at the next beat.
     """
     if not row_ids:
         return 0
-    result = await session.execute(
-        update(OutboxMessage)
+    held = (
+        select(OutboxMessage.id)
         .where(
-            OutboxMessage.id.in_(list(row_ids)),
+            OutboxMessage.id.in_(sorted(row_ids)),
             OutboxMessage.claimed_by == owner,
             OutboxMessage.status == OutboxStatus.PENDING,
         )
-        .values(not_before=until),
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(held)).values(not_before=until),
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0))
@@ -219,7 +225,11 @@ async def mark_sent_many(
     connection = await session.connection()
     await connection.execute(
         statement,
-        [{"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id} for s in sent],
+        # In id order, as every other writer of several rows locks them.
+        [
+            {"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id}
+            for s in sorted(sent, key=lambda s: s.row_id)
+        ],
     )
     # A copy of a row already loaded in this session shows the new values, as after
     # an ORM update with synchronize_session (as far as the copy tells who held it).

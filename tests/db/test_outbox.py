@@ -107,6 +107,29 @@ async def test_a_live_owner_keeps_its_rows_and_a_dead_ones_are_taken_over(
     assert await renew(session, "host/1/alive", [dead], NOW + timedelta(hours=1)) == 0
 
 
+async def test_renewing_does_not_wait_for_a_row_being_settled(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # The heartbeat waiting on a settle that waited on the heartbeat was a deadlock: the
+    # side PostgreSQL failed left sent rows claimed, and they were sent again.
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: no row locks to take in two orders")
+    async with sessionmaker() as session:
+        settled, other = await _enqueue(session, 2)
+        await claim_due(session, NOW, 10, owner="me")
+        await session.commit()
+    async with sessionmaker() as settling, sessionmaker() as heartbeat:
+        await mark_sent_many(settling, [Sent(settled, "m-1", NOW)], owner="me")
+        renewing = renew(heartbeat, "me", [settled, other], NOW + CLAIM_LEASE)
+        assert await asyncio.wait_for(renewing, timeout=10) == 1
+        await heartbeat.commit()
+        await settling.commit()
+    async with sessionmaker() as session:
+        rows = {r.id: r for r in (await session.scalars(select(OutboxMessage))).all()}
+    assert rows[settled].status == OutboxStatus.SENT
+    assert rows[other].not_before == NOW + CLAIM_LEASE
+
+
 async def test_a_released_row_is_no_longer_renewed(session: AsyncSession) -> None:
     (row_id,) = await _enqueue(session, 1)
     await claim_due(session, NOW, 10, owner="me")
