@@ -66,6 +66,7 @@ from bot.transports.telegram import (
     TELEGRAM,
     Json,
     SendStep,
+    Sent,
     UpdateGate,
     api_chat_id,
     bad_request_error,
@@ -239,7 +240,7 @@ class AiogramTransport:
             if not is_not_modified(exc.message):
                 raise
 
-    async def _send_step(self, message: Outgoing, step: SendStep) -> int:
+    async def _send_step(self, message: Outgoing, step: SendStep) -> Sent:
         chat = api_chat_id(message.chat_id)
         thread = None if message.thread_id is None else int(message.thread_id)
         markup = _markup(message) if step.with_buttons else None
@@ -266,7 +267,7 @@ class AiogramTransport:
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        return sent.message_id
+        return Sent(sent.message_id, sent.photo[-1].file_id if sent.photo else None)
 
 
 def delivery_error(exc: BaseException) -> DeliveryError:

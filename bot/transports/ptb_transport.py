@@ -51,6 +51,7 @@ from bot.transports.telegram import (
     TELEGRAM,
     Json,
     SendStep,
+    Sent,
     UpdateGate,
     api_chat_id,
     bad_request_error,
@@ -258,7 +259,7 @@ class PtbTransport:
             if not is_not_modified(exc.message):
                 raise
 
-    async def _send_step(self, message: Outgoing, step: SendStep) -> int:
+    async def _send_step(self, message: Outgoing, step: SendStep) -> Sent:
         bot: ExtBot[None] = self.application.bot
         chat = api_chat_id(message.chat_id)
         thread = None if message.thread_id is None else int(message.thread_id)
@@ -284,7 +285,7 @@ class PtbTransport:
                 reply_markup=markup,
                 message_thread_id=thread,
             )
-        return sent.message_id
+        return Sent(sent.message_id, sent.photo[-1].file_id if sent.photo else None)
 
 
 def delivery_error(exc: TelegramError) -> DeliveryError:

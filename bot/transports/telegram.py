@@ -13,7 +13,7 @@ import contextlib
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from bot.markup import visible_length
 from bot.transports.base import (
@@ -206,7 +206,16 @@ def is_forbidden_description(description: str) -> bool:
 class HeldFiles(Protocol):
     """Where the files the project keeps are read from (bot.transports.held_files)."""
 
-    async def read(self, attachment: Attachment) -> Upload | None: ...
+    async def read(self, attachment: Attachment) -> Attachment | Upload | None: ...
+
+    def remember(self, attachment: Attachment, file_id: str) -> None: ...
+
+
+class Sent(NamedTuple):
+    """What one call of a send made: the message, and Telegram's id of its photo if any."""
+
+    message_id: int
+    photo_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +229,12 @@ class SendStep:
     with_buttons: bool = False
 
 
-def send_steps(message: Outgoing, held: Sequence[Upload] = ()) -> tuple[SendStep, ...]:
-    """The calls that deliver `message` (not an edit), in order, with `held`: the uploads
-    of its files another messenger holds (`Attachment.platform`), which stand for them.
+def send_steps(
+    message: Outgoing, held: Sequence[Attachment | Upload] = ()
+) -> tuple[SendStep, ...]:
+    """The calls that deliver `message` (not an edit), in order, with `held`: what stands
+    for its files another messenger holds (`Attachment.platform`), an upload of their
+    bytes or Telegram's id of an earlier one.
 
     One file and a short text travel together as a captioned file with the buttons;
     otherwise the text (with the buttons) goes first and the files follow, uncaptioned,
@@ -251,31 +263,35 @@ def _file_method(attachment: Attachment | Upload) -> Literal["sendPhoto", "sendD
 async def send_through(
     message: Outgoing,
     edit: Callable[[Outgoing, str], Awaitable[None]],
-    send_step: Callable[[Outgoing, SendStep], Awaitable[int]],
+    send_step: Callable[[Outgoing, SendStep], Awaitable[Sent]],
     held: HeldFiles | None = None,
 ) -> str | None:
     """Deliver `message` with one framework's calls: `edit` changes the earlier message it
-    names, `send_step` makes one call of `send_steps` and returns the sent message's id;
-    `held` gives the bytes of files another messenger holds that the project keeps (none
-    without it: they are left out).
+    names, `send_step` makes one call of `send_steps`; `held` gives the files another
+    messenger holds that the project keeps (none without it: they are left out), and
+    learns Telegram's id of each one uploaded.
 
     Returns the id of the message that carries the buttons, the one the core may edit later.
     """
     if message.edit_message_id is not None:
         await edit(message, message.edit_message_id)
         return message.edit_message_id
-    uploads: list[Upload] = []
+    standing: list[tuple[Attachment, Attachment | Upload]] = []
     if held is not None:
         for attachment in message.attachments:
             if attachment.platform not in {None, PLATFORM}:
-                upload = await held.read(attachment)
-                if upload is not None:
-                    uploads.append(upload)
+                found = await held.read(attachment)
+                if found is not None:
+                    standing.append((attachment, found))
     sent_id: str | None = None
-    for step in send_steps(message, uploads):
-        step_message_id = await send_step(message, step)
+    for step in send_steps(message, [found for _, found in standing]):
+        sent = await send_step(message, step)
         if step.with_buttons:
-            sent_id = str(step_message_id)
+            sent_id = str(sent.message_id)
+        if held is not None and isinstance(step.attachment, Upload) and sent.photo_id:
+            for attachment, found in standing:
+                if found is step.attachment:
+                    held.remember(attachment, sent.photo_id)
     return sent_id
 
 

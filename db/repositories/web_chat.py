@@ -134,3 +134,9 @@ def add_file(  # noqa: PLR0917 - one row's columns
 
 async def find_file(session: AsyncSession, token: str) -> WebChatFile | None:
     return await session.scalar(select(WebChatFile).where(WebChatFile.token == token))
+
+
+async def has_file(session: AsyncSession, token: str) -> bool:
+    """Whether the file is still kept, without reading its bytes."""
+    found = await session.scalar(select(WebChatFile.id).where(WebChatFile.token == token))
+    return found is not None

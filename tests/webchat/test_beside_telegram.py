@@ -149,3 +149,29 @@ async def test_a_photo_telegram_refuses_leaves_the_card_and_where_to_see_it(
         await bot.tg.wait_for(lambda: bot.tg.calls_to("sendPhoto"), 10.0, "the upload")
         assert not bot.tg.calls_to("sendPhoto")[0].ok
         assert not any("photo" in m for m in bot.tg.sent_to(bot.officer.id))
+
+
+@TELEGRAMS
+async def test_a_photo_is_uploaded_once_and_sent_again_by_telegrams_id(
+    chat_database: str, telegram: Registration
+) -> None:
+    async with telegram_beside_web(chat_database, telegram) as bot:
+        reference = await file_grievance(bot.browser, "仓库的叉车没有倒车警报", photo=JPEG)
+
+        def photos(count: int) -> list[dict[str, object]] | None:
+            sent = [m for m in bot.tg.sent_to(bot.officer.id) if "photo" in m]
+            return sent if len(sent) >= count else None
+
+        await bot.tg.wait_for(lambda: photos(1), 10.0, "the photo with the card")
+        # The officer asks for the ticket again: its card and files come again.
+        bot.tg.user_sends_text(bot.officer, f"/ticket {reference}")
+        received = await bot.tg.wait_for(lambda: photos(2), 10.0, "the photo again")
+        assert received is not None
+        async with bot.runner.app.sessionmaker() as session:
+            kept = (await session.scalars(select(WebChatFile.content))).one()
+        for message in received:
+            sizes = message["photo"]
+            assert isinstance(sizes, list)
+            assert bot.tg.file_content(sizes[-1]["file_id"]) == kept
+        calls = [c for c in bot.tg.calls_to("sendPhoto") if c.ok]
+        assert [bool(c.uploads) for c in calls] == [True, False]
