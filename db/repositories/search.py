@@ -60,7 +60,8 @@ def term_grams(term: str) -> set[str] | None:
     return None
 
 
-# A gram held by more tickets than this is common: when every gram of a term is, the term
+# A gram in more index rows than this (about as many tickets: a ticket repeats a gram only
+# when a later message brings it again) is common: when every gram of a term is, the term
 # matches a large share of the tickets and one scan reads them faster than the index.
 COMMON = 5000
 # How many of a long term's grams are looked at to find a rarer one.
