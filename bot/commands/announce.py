@@ -51,11 +51,7 @@ def register(subcommands: Subcommands) -> None:
         metavar=("LABEL", "URL"),
         help="a link button (repeatable)",
     )
-    send.add_argument("--unit", metavar="KEY", help="workers of this unit and the units below")
-    send.add_argument("--lang", choices=("zh-CN", "en"), help="workers of this language")
-    send.add_argument(
-        "--at", metavar="'YYYY-MM-DD HH:MM'", help="start then (local time); default now"
-    )
+    add_audience(send, at_help="start then (local time); default now")
     send.set_defaults(run=_send)
     listing = actions.add_parser("list", help="list announcements")
     listing.set_defaults(run=lambda _args: _run(_list))
@@ -73,10 +69,24 @@ def register(subcommands: Subcommands) -> None:
         move.set_defaults(run=_mover(verb))
 
 
-def _run(action: Action) -> int:
+def add_audience(parser: argparse.ArgumentParser, at_help: str) -> None:
+    """The options choosing who gets a mailing and when: --unit, --lang, --at."""
+    parser.add_argument("--unit", metavar="KEY", help="workers of this unit and the units below")
+    parser.add_argument("--lang", choices=("zh-CN", "en"), help="workers of this language")
+    parser.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help=at_help)
+
+
+def parse_at(at: str | None, zone: ZoneInfo) -> datetime | None:
+    """The --at option as a moment in `zone`, None for now; ValueError if it is malformed."""
+    return None if at is None else datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+
+
+def print_lines(action: Action, error: type[Exception]) -> int:
+    """Run `action` in one committed unit of work and print its lines; an `error` it
+    raises is printed as the command's error instead."""
     try:
         lines = asyncio.run(in_transaction(action))
-    except AnnouncementError as exc:
+    except error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for line in lines:
@@ -84,16 +94,16 @@ def _run(action: Action) -> int:
     return 0
 
 
+def _run(action: Action) -> int:
+    return print_lines(action, AnnouncementError)
+
+
 def _send(args: argparse.Namespace) -> int:
     settings = Settings()
     zone = ZoneInfo(settings.timezone)
     try:
         text = args.text if args.text is not None else args.text_file.read_text("utf-8")
-        at = (
-            None
-            if args.at is None
-            else datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
-        )
+        at = parse_at(args.at, zone)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,6 @@ commands only change and read the database, each as one committed unit of work.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -18,8 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import Subcommands
-from bot.commands.admin import in_transaction
-from bot.commands.announce import progress_line
+from bot.commands.announce import add_audience, parse_at, print_lines, progress_line
 from bot.settings import Settings
 from handlers import survey_results, surveys
 from handlers.survey_results import Results
@@ -43,11 +41,7 @@ def register(subcommands: Subcommands) -> None:
     listing.set_defaults(run=lambda _args: _run(_list))
     send = actions.add_parser("send", help="invite workers to answer (now or at --at)")
     send.add_argument("survey_id", type=int, metavar="ID")
-    send.add_argument("--unit", metavar="KEY", help="workers of this unit and the units below")
-    send.add_argument("--lang", choices=("zh-CN", "en"), help="workers of this language")
-    send.add_argument(
-        "--at", metavar="'YYYY-MM-DD HH:MM'", help="send then (local time); default now"
-    )
+    add_audience(send, at_help="send then (local time); default now")
     send.set_defaults(run=_send)
     status = actions.add_parser("status", help="invitations sent and answers received")
     status.add_argument("survey_id", type=int, metavar="ID")
@@ -62,14 +56,7 @@ def register(subcommands: Subcommands) -> None:
 
 
 def _run(action: Action) -> int:
-    try:
-        lines = asyncio.run(in_transaction(action))
-    except SurveyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for line in lines:
-        print(line)
-    return 0
+    return print_lines(action, SurveyError)
 
 
 def _zone() -> ZoneInfo:
@@ -113,11 +100,7 @@ async def _list(session: AsyncSession, now: datetime) -> list[str]:
 
 def _send(args: argparse.Namespace) -> int:
     try:
-        at = (
-            None
-            if args.at is None
-            else datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=_zone())
-        )
+        at = parse_at(args.at, _zone())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
