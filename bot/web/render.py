@@ -1,4 +1,4 @@
-"""Templates: Jinja2 with autoescaping, texts from the bot's catalogs.
+"""Templates: Jinja2 with autoescaping, texts from the bot's catalogs; and CSV downloads.
 
 A catalog text is already safe HTML with its parameters escaped (`handlers.core.texts.t`),
 so `_()` marks it safe; everything else a template prints is escaped by Jinja2, which is
@@ -59,3 +59,14 @@ def render(
         **values,
     )
     return web.Response(text=html, content_type="text/html", status=status)
+
+
+def csv_download(name: str, text: str) -> web.Response:
+    """`text` (CSV) as the file `name`.csv to save."""
+    return web.Response(
+        # A byte-order mark, so a spreadsheet opens the Chinese text as UTF-8.
+        body=("\ufeff" + text).encode(),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from bot.report_html import PRINT_CSS, charts_body, council_body
 from bot.svg_charts import svg
 from bot.web.app import CONTEXT, LANG, actor, public, unit_of_work
-from bot.web.render import render
+from bot.web.render import csv_download, render
 from handlers.reports import charts, council, glance
 from handlers.reports.access import Readable, readable_units, report_scope
 from handlers.reports.common import (
@@ -152,10 +152,7 @@ async def chart_page(request: web.Request) -> web.StreamResponse:
         return _not_found(request)
     except ReportError as exc:
         return await _problem(request, "reports.html", str(exc))
-    async with unit_of_work(request) as session:
-        found = await charts.chart_report(
-            session, asked.period, asked.scope, asked.now, asked.lang
-        )
+    found = await _chart_report(request, asked)
     csv_href = "/reports/charts/{key}.csv?" + asked.query()
     return render(
         request,
@@ -174,13 +171,12 @@ async def chart_page(request: web.Request) -> web.StreamResponse:
 def _csv(name: str, rows: list[tuple[str, ...]]) -> web.Response:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    return web.Response(
-        # A byte-order mark, so a spreadsheet opens the Chinese text as UTF-8.
-        body=("\ufeff" + out.getvalue()).encode(),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return csv_download(name, out.getvalue())
+
+
+async def _chart_report(request: web.Request, asked: _Asked) -> charts.ChartReport:
+    async with unit_of_work(request) as session:
+        return await charts.chart_report(session, asked.period, asked.scope, asked.now, asked.lang)
 
 
 @routes.get("/reports/charts.csv")
@@ -190,10 +186,7 @@ async def all_charts_csv(request: web.Request) -> web.StreamResponse:
         asked = await _asked(request)
     except (TicketError, ReportError):
         return _not_found(request)
-    async with unit_of_work(request) as session:
-        found = await charts.chart_report(
-            session, asked.period, asked.scope, asked.now, asked.lang
-        )
+    found = await _chart_report(request, asked)
     labelled = charts.as_labelled(found, asked.lang)
     return _csv("charts", [labelled.csv_header, *labelled.csv_rows])
 
@@ -205,10 +198,7 @@ async def chart_csv(request: web.Request) -> web.StreamResponse:
         asked = await _asked(request)
     except (TicketError, ReportError):
         return _not_found(request)
-    async with unit_of_work(request) as session:
-        found = await charts.chart_report(
-            session, asked.period, asked.scope, asked.now, asked.lang
-        )
+    found = await _chart_report(request, asked)
     chart = found.chart(request.match_info["key"])
     if chart is None:
         return _not_found(request)

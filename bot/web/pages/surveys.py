@@ -26,7 +26,7 @@ from bot.web.pages.outreach import (
     not_found,
     number,
 )
-from bot.web.render import render
+from bot.web.render import csv_download, render
 from handlers import survey_results, surveys
 from handlers.core.texts import t
 from handlers.surveys import Kind, SurveyError
@@ -192,10 +192,4 @@ async def results_csv(request: web.Request) -> web.StreamResponse:
             found = await survey_results.results(session, number(request))
     except (TicketError, SurveyError):
         return not_found(request)
-    return web.Response(
-        # A byte-order mark, so a spreadsheet opens the Chinese text as UTF-8.
-        body=("\ufeff" + survey_results.as_csv(found)).encode(),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="survey-{found.survey.id}.csv"'},
-    )
+    return csv_download(f"survey-{found.survey.id}", survey_results.as_csv(found))
