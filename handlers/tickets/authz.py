@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ActorKind, Officer, OfficerRole, Ticket
 from db.repositories import tickets as repo
-from handlers.tickets.errors import NotAllowed, TicketNotFound
+from handlers.tickets.errors import InvalidInput, NotAllowed, TicketNotFound
+from handlers.tickets.references import parse_reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,22 @@ def officer_serves(officer: Officer, queue_id: int) -> bool:
 
 def officer_may_see(officer: Officer, ticket: Ticket) -> bool:
     return officer_serves(officer, ticket.queue_id)
+
+
+async def ticket_typed(
+    session: AsyncSession, officer: Officer, reference: str, field: str
+) -> Ticket:
+    """The ticket whose reference the officer typed in the form `field`; InvalidInput
+    if it is no reference or names no ticket the officer may see."""
+    canonical = parse_reference(reference)
+    if canonical is None:
+        raise InvalidInput(field, "not_a_reference")
+    ticket_id = await repo.ticket_id_for_reference(session, canonical)
+    ticket = None if ticket_id is None else await repo.get_ticket(session, ticket_id)
+    # One the officer may not see is refused exactly like one that does not exist.
+    if ticket is None or not officer_may_see(officer, ticket):
+        raise InvalidInput(field, "no_such_ticket")
+    return ticket
 
 
 async def check_can_see(

@@ -27,9 +27,8 @@ from db.repositories import tickets as repo
 from db.repositories.tickets import OPEN_STATUSES
 from handlers.parsing import clean_text
 from handlers.tickets import lifecycle, service
-from handlers.tickets.authz import OfficerActor, active_officer, officer_may_see
+from handlers.tickets.authz import OfficerActor, active_officer, officer_may_see, ticket_typed
 from handlers.tickets.errors import CaseNotFound, InvalidInput, NotAllowed, TicketNotFound
-from handlers.tickets.references import parse_reference
 
 MAX_TITLE = 200
 # Resolving a case claims its tickets nobody has started on, as an officer would first.
@@ -118,14 +117,7 @@ async def add_ticket(
 ) -> Ticket:
     """Put the ticket with `reference` (as typed) into the case."""
     officer, view = await _load(session, actor, case_id, "case", change=True)
-    canonical = parse_reference(reference)
-    if canonical is None:
-        raise InvalidInput("ticket", "not_a_reference")
-    ticket_id = await repo.ticket_id_for_reference(session, canonical)
-    ticket = None if ticket_id is None else await repo.get_ticket(session, ticket_id)
-    # One the officer may not see is refused exactly like one that does not exist.
-    if ticket is None or not officer_may_see(officer, ticket):
-        raise InvalidInput("ticket", "no_such_ticket")
+    ticket = await ticket_typed(session, officer, reference, "ticket")
     await _join(session, actor, ticket, view.case, now)
     await session.flush()
     return ticket

@@ -24,9 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Ticket
 from db.repositories import tickets as repo
 from handlers.tickets import lifecycle
-from handlers.tickets.authz import OfficerActor, active_officer, officer_may_see
-from handlers.tickets.errors import InvalidInput, NotAllowed, TicketNotFound
-from handlers.tickets.references import parse_reference
+from handlers.tickets.authz import OfficerActor, active_officer, officer_may_see, ticket_typed
+from handlers.tickets.errors import NotAllowed, TicketNotFound
 
 
 def followed_openly(duplicate: Ticket, target: Ticket) -> bool:
@@ -58,14 +57,7 @@ async def merge(
     duplicate = await repo.get_ticket(session, duplicate_id)
     if duplicate is None or not officer_may_see(officer, duplicate):
         raise TicketNotFound(duplicate_id)
-    reference = parse_reference(target_reference)
-    if reference is None:
-        raise InvalidInput("target", "not_a_reference")
-    target_id = await repo.ticket_id_for_reference(session, reference)
-    target = None if target_id is None else await repo.get_ticket(session, target_id)
-    # One the officer may not see is refused exactly like one that does not exist.
-    if target is None or not officer_may_see(officer, target):
-        raise InvalidInput("target", "no_such_ticket")
+    target = await ticket_typed(session, officer, target_reference, "target")
     if target.id == duplicate.id:
         raise NotAllowed("merge", "merge_itself")
     if (
