@@ -226,9 +226,9 @@ async def _health(_request: web.Request) -> web.Response:
 
 
 async def _not_found(request: web.Request) -> web.Response:
-    from bot.web.render import render  # noqa: PLC0415
+    from bot.web.render import not_found  # noqa: PLC0415
 
-    return render(request, "message.html", status=404, key="web.not_found")
+    return not_found(request)
 
 
 def create_app(context: ConsoleContext) -> web.Application:

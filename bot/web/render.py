@@ -61,6 +61,11 @@ def render(
     return web.Response(text=html, content_type="text/html", status=status)
 
 
+def not_found(request: web.Request) -> web.Response:
+    """The page for what does not exist or may not be shown to this officer: the same."""
+    return render(request, "message.html", status=404, key="web.not_found")
+
+
 def csv_download(name: str, text: str) -> web.Response:
     """`text` (CSV) as the file `name`.csv to save."""
     return web.Response(

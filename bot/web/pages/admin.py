@@ -17,7 +17,7 @@ from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.app import CONTEXT, LANG, actor, unit_of_work
-from bot.web.render import render
+from bot.web.render import not_found, render
 from db.models import UnitKind
 from handlers import admin, saved_replies
 from handlers.core.texts import t
@@ -43,7 +43,7 @@ async def _page(request: web.Request, *, status: int = 200, **extra: Any) -> web
         try:
             await active_admin(session, actor(request), "admin")
         except TicketError:
-            return render(request, "message.html", status=404, key="web.not_found")
+            return not_found(request)
         values = await _values(request, session)
     return render(request, "admin.html", status=status, **values, **extra)
 
@@ -130,7 +130,7 @@ def _handler(what: str) -> Any:
         try:
             said = await _change(request, form, what)
         except TicketError:
-            return render(request, "message.html", status=404, key="web.not_found")
+            return not_found(request)
         except admin.AdminError as exc:
             # In the page's language, from the catalogs; the English message is the CLI's.
             problem = Markup(t(request[LANG], exc.key, **exc.params))  # noqa: S704 - escaped

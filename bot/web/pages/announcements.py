@@ -19,10 +19,9 @@ from bot.web.pages.outreach import (
     audience_choices,
     check_admin,
     local_time,
-    not_found,
     number,
 )
-from bot.web.render import render
+from bot.web.render import not_found, render
 from db.models import AnnouncementStatus
 from handlers import announcements
 from handlers.announcements import AnnouncementError

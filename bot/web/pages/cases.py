@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.app import CONTEXT, LANG, OFFICER, actor, see_other, unit_of_work
-from bot.web.render import render
+from bot.web.render import not_found, render
 from handlers.core import notices, officer_work
 from handlers.core.texts import has
 from handlers.tickets import cases, service
@@ -108,7 +108,7 @@ async def create(request: web.Request) -> web.StreamResponse:
             )
             number = case.id
     except TicketNotFound:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     except TicketError as exc:
         return render(request, "message.html", status=400, key=_known(request, exc))
     return see_other(f"/cases/{number}?done=created")

@@ -26,7 +26,7 @@ from multidict import MultiMapping
 
 from bot.app import matcher_builder
 from bot.web.app import CONTEXT, LANG, actor, unit_of_work
-from bot.web.render import render
+from bot.web.render import not_found, render
 from faq.matcher import Match, Matcher
 from faq.schema import LANGUAGES, Entry, KnowledgeBase
 from handlers import knowledge
@@ -114,7 +114,7 @@ async def _page(
             )
             history = await knowledge.changes(session, actor(request))
     except TicketError:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     question = " ".join(request.query.get("try", "").split())
     sync = context.knowledge_sync
     shown = found[:GAPS_SHOWN]
@@ -150,7 +150,7 @@ async def search(request: web.Request) -> web.StreamResponse:
         async with unit_of_work(request) as session:
             await active_admin(session, actor(request), "kb_search")
     except TicketError:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     live = _live(request)
     text = request.query.get("q", "")
     found = knowledge.find_entries(*live, text) if live else []
@@ -192,7 +192,7 @@ async def add_alternates(request: web.Request) -> web.StreamResponse:
                 now=context.clock.now(),
             )
     except TicketError:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     except KnowledgeError as exc:
         return await _page(request, status=400, problems=exc.problems)
     compared, after = await _compare(request, saved, questions)
@@ -235,7 +235,7 @@ async def new_entry(request: web.Request) -> web.StreamResponse:
             else:
                 draft = None
     except TicketError:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     except KnowledgeError as exc:
         return _entry_form(request, status=400, problems=exc.problems)
     if draft is not None:
@@ -280,7 +280,7 @@ async def save_entry(request: web.Request) -> web.StreamResponse:
                 now=context.clock.now(),
             )
     except TicketError:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     except KnowledgeError as exc:
         # Nothing was saved and nothing typed is lost: the form comes back as it was sent.
         return _entry_form(request, status=400, problems=exc.problems, typed=typed)

@@ -1,5 +1,5 @@
 """What the admin pages of outreach share: the admin check, local times typed in a
-form, the audience choices, and the answer to a page that may not be shown.
+form and the audience choices.
 
 Every request re-checks that the officer is an active admin (`authz.active_admin`);
 anyone else gets 404, as for a page that does not exist.
@@ -15,7 +15,6 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.app import CONTEXT, actor
-from bot.web.render import render
 from handlers import admin
 from handlers.core.texts import LANGUAGES
 from handlers.tickets.authz import active_admin
@@ -28,10 +27,6 @@ class FormError(ValueError):
 async def check_admin(request: web.Request, session: AsyncSession) -> None:
     """NotAllowed (a TicketError) unless the signed-in officer is an active admin."""
     await active_admin(session, actor(request), "admin")
-
-
-def not_found(request: web.Request) -> web.Response:
-    return render(request, "message.html", status=404, key="web.not_found")
 
 
 def number(request: web.Request) -> int:

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from bot.report_html import PRINT_CSS, charts_body, council_body
 from bot.svg_charts import svg
 from bot.web.app import CONTEXT, LANG, actor, public, unit_of_work
-from bot.web.render import csv_download, render
+from bot.web.render import csv_download, not_found, render
 from handlers.reports import charts, council, glance
 from handlers.reports.access import Readable, readable_units, report_scope
 from handlers.reports.common import (
@@ -120,7 +120,7 @@ async def _problem(request: web.Request, template: str, problem: str) -> web.Res
         async with unit_of_work(request) as session:
             readable = await readable_units(session, actor(request))
     except TicketError:
-        return _not_found(request)
+        return not_found(request)
     return render(
         request,
         template,
@@ -131,10 +131,6 @@ async def _problem(request: web.Request, template: str, problem: str) -> web.Res
         typed=dict(request.query),
         presets=_presets(request, ""),
     )
-
-
-def _not_found(request: web.Request) -> web.Response:
-    return render(request, "message.html", status=404, key="web.not_found")
 
 
 @routes.get("/reports/report.css")
@@ -149,7 +145,7 @@ async def chart_page(request: web.Request) -> web.StreamResponse:
     try:
         asked = await _asked(request)
     except TicketError:
-        return _not_found(request)
+        return not_found(request)
     except ReportError as exc:
         return await _problem(request, "reports.html", str(exc))
     found = await _chart_report(request, asked)
@@ -185,7 +181,7 @@ async def all_charts_csv(request: web.Request) -> web.StreamResponse:
     try:
         asked = await _asked(request)
     except (TicketError, ReportError):
-        return _not_found(request)
+        return not_found(request)
     found = await _chart_report(request, asked)
     labelled = charts.as_labelled(found, asked.lang)
     return _csv("charts", [labelled.csv_header, *labelled.csv_rows])
@@ -197,11 +193,11 @@ async def chart_csv(request: web.Request) -> web.StreamResponse:
     try:
         asked = await _asked(request)
     except (TicketError, ReportError):
-        return _not_found(request)
+        return not_found(request)
     found = await _chart_report(request, asked)
     chart = found.chart(request.match_info["key"])
     if chart is None:
-        return _not_found(request)
+        return not_found(request)
     return _csv(chart.key, [chart.header, *chart.rows])
 
 
@@ -210,7 +206,7 @@ async def council_page(request: web.Request) -> web.StreamResponse:
     try:
         asked = await _asked(request)
     except TicketError:
-        return _not_found(request)
+        return not_found(request)
     except ReportError as exc:
         return await _problem(request, "council.html", str(exc))
     async with unit_of_work(request) as session:

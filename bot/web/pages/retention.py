@@ -8,8 +8,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web.app import CONTEXT, unit_of_work
-from bot.web.pages.outreach import check_admin, not_found
-from bot.web.render import render
+from bot.web.pages.outreach import check_admin
+from bot.web.render import not_found, render
 from handlers import privacy
 from handlers.tickets.errors import TicketError
 

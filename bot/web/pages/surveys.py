@@ -23,10 +23,9 @@ from bot.web.pages.outreach import (
     audience_choices,
     check_admin,
     local_time,
-    not_found,
     number,
 )
-from bot.web.render import csv_download, render
+from bot.web.render import csv_download, not_found, render
 from handlers import survey_results, surveys
 from handlers.core.texts import t
 from handlers.surveys import Kind, SurveyError

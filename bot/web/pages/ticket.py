@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.app import CONTEXT, LANG, OFFICER, actor, see_other, unit_of_work
-from bot.web.render import render
+from bot.web.render import not_found, render
 from db.models import Ticket
 from handlers import admin, saved_replies
 from handlers.core import notices, officer_work
@@ -92,7 +92,7 @@ async def _show(
                 text = saved_replies.fill(chosen, ticket, request[OFFICER], zone)
                 extra["typed"] = {"reply": text}
         except TicketError:
-            return render(request, "message.html", status=404, key="web.not_found")
+            return not_found(request)
         values = await _page_values(request, session, ticket)
     return render(request, "ticket.html", status=status, **values, **extra)
 
@@ -113,7 +113,7 @@ async def work(request: web.Request) -> web.StreamResponse:
     reference = request.match_info["reference"]
     verb = request.match_info["verb"]
     if verb not in VERBS:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     form = await request.post()
     text = str(form.get("text", ""))
     context = request.app[CONTEXT]
@@ -139,7 +139,7 @@ async def work(request: web.Request) -> web.StreamResponse:
                 )
             await officer_work.tell(desk, changed, verb, text)
     except TicketNotFound:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     except (_ChangedError, IllegalTransition):
         return await _show(request, reference, status=409, changed=True, typed={verb: text})
     except TicketError as exc:
@@ -160,17 +160,17 @@ async def file(request: web.Request) -> web.StreamResponse:
                 session, actor(request), request.match_info["reference"]
             )
         except TicketError:
-            return render(request, "message.html", status=404, key="web.not_found")
+            return not_found(request)
         view = officer_view(ticket)
         shown, _ = notices.shown_files(view.anonymous, view.files)
         platform = ticket.worker.platform
     if not index.isascii() or not index.isdigit() or int(index) >= len(shown):
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     attachment = shown[int(index)]
     source = request.app[CONTEXT].files.get(platform)
     fetched = None if source is None else await source.fetch(attachment.file_id)
     if fetched is None:
-        return render(request, "message.html", status=404, key="web.not_found")
+        return not_found(request)
     body, content_type = fetched
     is_image = attachment.kind == "photo"
     return web.Response(
