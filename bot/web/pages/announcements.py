@@ -8,13 +8,16 @@ sends it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.app import CONTEXT, see_other, unit_of_work
 from bot.web.pages.outreach import (
     FormError,
+    admin_change,
     audience,
     audience_choices,
     check_admin,
@@ -102,16 +105,16 @@ def _mover(verb: str) -> Any:
     }[verb]
 
     async def move(request: web.Request) -> web.StreamResponse:
-        now = request.app[CONTEXT].clock.now()
-        try:
-            async with unit_of_work(request) as session:
-                await check_admin(request, session)
-                await use_case(session, number(request), now)
-        except TicketError:
-            return not_found(request)
-        except AnnouncementError as exc:
-            return await _page(request, status=400, problem=str(exc))
-        return see_other(f"/announcements#announcement-{number(request)}")
+        async def change(session: AsyncSession, now: datetime) -> None:
+            await use_case(session, number(request), now)
+
+        return await admin_change(
+            request,
+            change,
+            refused=AnnouncementError,
+            again=_page,
+            done=f"/announcements#announcement-{number(request)}",
+        )
 
     return move
 

@@ -9,16 +9,20 @@ the results name nobody.
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.svg_charts import svg
 from bot.web.app import CONTEXT, LANG, see_other, unit_of_work
 from bot.web.pages.outreach import (
     FormError,
+    admin_change,
     audience,
     audience_choices,
     check_admin,
@@ -154,33 +158,32 @@ async def show_one(request: web.Request) -> web.StreamResponse:
 @routes.post("/surveys/{number}/send")
 async def send(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    now = request.app[CONTEXT].clock.now()
-    try:
+
+    async def change(session: AsyncSession, now: datetime) -> None:
         at = local_time(request, str(form.get("at", "")))
-        async with unit_of_work(request) as session:
-            await check_admin(request, session)
-            await surveys.send(
-                session, number(request), send_at=at or now, now=now, **audience(form)
-            )
-    except TicketError:
-        return not_found(request)
-    except (SurveyError, FormError) as exc:
-        return await _survey_page(request, status=400, problem=str(exc), typed=dict(form))
-    return see_other(f"/surveys/{number(request)}")
+        await surveys.send(session, number(request), send_at=at or now, now=now, **audience(form))
+
+    return await admin_change(
+        request,
+        change,
+        refused=(SurveyError, FormError),
+        again=partial(_survey_page, typed=dict(form)),
+        done=f"/surveys/{number(request)}",
+    )
 
 
 @routes.post("/surveys/{number}/close")
 async def close(request: web.Request) -> web.StreamResponse:
-    now = request.app[CONTEXT].clock.now()
-    try:
-        async with unit_of_work(request) as session:
-            await check_admin(request, session)
-            await surveys.close(session, number(request), now)
-    except TicketError:
-        return not_found(request)
-    except SurveyError as exc:
-        return await _survey_page(request, status=400, problem=str(exc))
-    return see_other(f"/surveys/{number(request)}")
+    async def change(session: AsyncSession, now: datetime) -> None:
+        await surveys.close(session, number(request), now)
+
+    return await admin_change(
+        request,
+        change,
+        refused=SurveyError,
+        again=_survey_page,
+        done=f"/surveys/{number(request)}",
+    )
 
 
 @routes.get("/surveys/{number}/results.csv")
