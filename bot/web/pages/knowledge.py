@@ -157,11 +157,11 @@ async def search(request: web.Request) -> web.StreamResponse:
     return render(request, "kb_choices.html", choices=found, searched=bool(text.strip()))
 
 
-async def _compare(
+async def _saved_page(
     request: web.Request, saved: Saved, questions: list[str]
-) -> tuple[list[Compared], Matcher]:
-    """Each question before (this process's matcher) and after (one built on the saved
-    version), and that matcher."""
+) -> web.StreamResponse:
+    """The page after a save: each question before (this process's matcher) and after
+    (one built on the saved version), and the gaps as that version answers them."""
     live = _live(request)
     build = matcher_builder(request.app[CONTEXT].settings)
     after = await asyncio.to_thread(build, saved.kb)
@@ -169,7 +169,7 @@ async def _compare(
         Compared(text, live[1].match(text) if live else None, after.match(text))
         for text in dict.fromkeys(" ".join(q.split()) for q in questions if q.strip())
     ]
-    return compared, after
+    return await _page(request, matcher=after, saved=saved.revision, compared=compared)
 
 
 @routes.post("/knowledge/alternates")
@@ -195,8 +195,7 @@ async def add_alternates(request: web.Request) -> web.StreamResponse:
         return not_found(request)
     except KnowledgeError as exc:
         return await _page(request, status=400, problems=exc.problems)
-    compared, after = await _compare(request, saved, questions)
-    return await _page(request, matcher=after, saved=saved.revision, compared=compared)
+    return await _saved_page(request, saved, questions)
 
 
 def _lines(text: str) -> list[str]:
@@ -284,5 +283,4 @@ async def save_entry(request: web.Request) -> web.StreamResponse:
     except KnowledgeError as exc:
         # Nothing was saved and nothing typed is lost: the form comes back as it was sent.
         return _entry_form(request, status=400, problems=exc.problems, typed=typed)
-    compared, after = await _compare(request, saved, [draft.question, *draft.alternates])
-    return await _page(request, matcher=after, saved=saved.revision, compared=compared)
+    return await _saved_page(request, saved, [draft.question, *draft.alternates])
