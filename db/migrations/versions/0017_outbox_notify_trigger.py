@@ -22,9 +22,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    # OR REPLACE: a function outlives the tables of a database emptied by hand (drop_all,
+    # a restore into an existing database), and the upgrade must still go through.
     op.execute(
         """
-        CREATE FUNCTION workerbot_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION workerbot_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             PERFORM pg_notify('workerbot_outbox', '');
             RETURN NULL;
