@@ -5,6 +5,8 @@ Where the database is comes from `db.settings`.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import event
@@ -16,18 +18,38 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+_BUSY_TIMEOUT_SECONDS = 10
+
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # busy_timeout first: it turns lock contention into a wait, not an error, and switching
-    # to WAL needs a lock that another process starting at the same moment may hold.
-    # Foreign keys are off by default in SQLite; WAL lets the delivery loop read while a
-    # flow writes.
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # busy_timeout first: it turns lock contention into a wait, not an error. Foreign keys
+    # are off by default in SQLite; WAL lets the delivery loop read while a flow writes.
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0] != "wal":
+        _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    # The switch needs an exclusive lock, and SQLite refuses at once, without waiting out
+    # busy_timeout, when another connection holding a shared lock wants the same lock
+    # (waiting could deadlock both). That happens when replicas create a new file at the
+    # same moment, so wait here instead, as long as busy_timeout would have. WAL is kept
+    # in the file, so this runs once per database, never on a busy service.
+    deadline = time.monotonic() + _BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        else:
+            return
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
