@@ -28,16 +28,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import logging
 import os
 import secrets
 import socket
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html import escape
-from typing import TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -66,6 +68,9 @@ UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
 # (session, ticket id, group chat id) -> what a ticket's reopened topic starts with.
 TopicRecap = Callable[[AsyncSession, int, str], Awaitable[Sequence[Outgoing]]]
 T = TypeVar("T")
+
+# The outbox priority of conversation: answers, cards, notices (bulk comes after it).
+CONVERSATION = 0
 
 
 def new_owner() -> str:
@@ -142,17 +147,13 @@ class _RateLimiter:
             return 0.0
         return left
 
-    def wait_time(self, chat_id: str) -> float:
+    def chat_wait(self, chat_id: str) -> float:
+        """Seconds until the chat's own limits (spacing, a group's minute) allow a send."""
         now = self._clock.monotonic()
         waits = [0.0]
         last = self._last_send.get(chat_id)
         if last is not None:
             waits.append(last + self._per_chat_interval - now)
-        while self._recent and self._recent[0] <= now - self._global_window:
-            self._recent.popleft()
-        if len(self._recent) + self._in_flight >= self._global_limit:
-            freed = self._recent[0] + self._global_window - now if self._recent else 0.0
-            waits.append(max(freed, _IN_FLIGHT_POLL))
         group = self._group_recent.get(chat_id)
         if group is not None:
             while group and group[0] <= now - 60.0:
@@ -160,6 +161,16 @@ class _RateLimiter:
             if len(group) >= self._group_limit:
                 waits.append(group[0] + 60.0 - now)
         return max(waits)
+
+    def global_wait(self) -> float:
+        """Seconds until the global window has room for a send."""
+        now = self._clock.monotonic()
+        while self._recent and self._recent[0] <= now - self._global_window:
+            self._recent.popleft()
+        if len(self._recent) + self._in_flight < self._global_limit:
+            return 0.0
+        freed = self._recent[0] + self._global_window - now if self._recent else 0.0
+        return max(freed, _IN_FLIGHT_POLL)
 
     def record(self, chat_id: str, *, group: bool) -> None:
         """A send to the chat starts; `answered` must follow when it is over."""
@@ -184,6 +195,47 @@ class _RateLimiter:
 
 class _StoppedError(Exception):
     """Raised inside a row's delivery when stop() came before its next send."""
+
+
+class _Slots:
+    """At most `size` rows in delivery at once; a freed slot goes to the waiting row of the
+    most urgent priority (lowest number), in arrival order within one.
+
+    A plain semaphore serves in arrival order, and an announcement claims rows by the
+    batch: a worker's answer claimed a moment later would queue behind the whole batch.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def held(self, priority: int) -> AsyncIterator[None]:
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+        else:
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (priority, next(self._arrivals), turn))
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    # Handed the slot and cancelled before using it: pass it on.
+                    self._hand_on()
+                raise
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
 
 
 class Delivery:
@@ -222,7 +274,12 @@ class Delivery:
         self._backoff_cap = backoff_cap
         self._poll_interval = poll_interval
         self._batch_size = batch_size
-        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._slots = _Slots(max_in_flight)
+        # A claim made because something new was committed takes at least this many rows,
+        # even with the batch in hand full: enough for what one update commits.
+        self._wake_claim = max_in_flight
+        # Sends whose chat is ready, waiting for the global window, by priority.
+        self._window_queue: Counter[int] = Counter()
         self._claim_ttl = timedelta(seconds=claim_ttl)
         # Renewed three times a lease, so one late or failed renewal loses nothing.
         self._heartbeat_interval = claim_ttl / 3
@@ -284,14 +341,60 @@ class Delivery:
             logger.exception("could not renew the claims on %d outbox rows", len(held))
 
     async def drain(self) -> int:
-        """Send everything due now; return how many rows were settled (sent or failed)."""
+        """Send everything due now; return how many rows were settled (sent or failed).
+
+        Claiming goes on while rows are being delivered: again once half the rows in hand
+        are done while there may be more due, so the global window does not idle between
+        batches; and at once when something new was committed (`wake`), so a worker's
+        answer is claimed within moments even while an announcement's rows fill the
+        batch. Rows in hand go most urgent first (see `_Slots`).
+        """
         settled = 0
         async with self._drain_lock:
-            while not self._stop.is_set():
-                rows = await self._claim()
-                if not rows:
-                    break
-                settled += await self._deliver_batch(rows)
+            delivering: set[asyncio.Task[bool]] = set()
+            woken = asyncio.ensure_future(self._wake.wait())
+            try:
+                while not self._stop.is_set():
+                    limit = self._batch_size - len(delivering)
+                    if woken.done():
+                        self._wake.clear()
+                        woken = asyncio.ensure_future(self._wake.wait())
+                        limit = max(limit, self._wake_claim)
+                    rows = await self._claim(limit) if limit > 0 else []
+                    for row in sorted(rows, key=lambda row: (row.priority, row.id)):
+                        delivering.add(asyncio.create_task(self._guarded(row)))
+                    if not delivering:
+                        break
+                    # A full claim may have left more due rows: top up at half. A short one
+                    # took all there were: the next are those queued behind the rows in
+                    # hand in their chats, claimable once those are done.
+                    keep = self._batch_size // 2 if len(rows) >= limit else 0
+                    settled += await self._settle_until(delivering, keep, woken)
+                settled += await self._settle_until(delivering, 0, None)
+            finally:
+                woken.cancel()
+                for task in delivering:
+                    task.cancel()
+                await asyncio.gather(*delivering, return_exceptions=True)
+        return settled
+
+    async def _settle_until(
+        self,
+        delivering: set[asyncio.Task[bool]],
+        keep: int,
+        woken: asyncio.Future[Literal[True]] | None,
+    ) -> int:
+        """Wait until at most `keep` rows are in delivery, or `woken` is done; return how
+        many of the rows that finished were settled."""
+        settled = 0
+        while len(delivering) > keep and not (woken is not None and woken.done()):
+            waiting: set[asyncio.Future[Any]] = set(delivering)
+            if woken is not None:
+                waiting.add(woken)
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in delivering & done:
+                delivering.discard(task)
+                settled += task.result()
         return settled
 
     async def _wait(self, seconds: float, *, wake: bool = False) -> None:
@@ -308,13 +411,13 @@ class Delivery:
                 with contextlib.suppress(asyncio.CancelledError):
                     await waiter
 
-    async def _claim(self) -> list[OutboxMessage]:
+    async def _claim(self, limit: int) -> list[OutboxMessage]:
         # The rows outlive the session: its sessionmaker keeps loaded objects after commit.
         async with self._sessionmaker() as session, session.begin():
             rows = await outbox.claim_due(
                 session,
                 self._clock.now(),
-                self._batch_size,
+                limit,
                 platforms=list(self._senders),
                 lease=self._claim_ttl,
                 owner=self.owner,
@@ -322,13 +425,9 @@ class Delivery:
         self._held.update(row.id for row in rows)
         return rows
 
-    async def _deliver_batch(self, rows: Sequence[OutboxMessage]) -> int:
-        outcomes = await asyncio.gather(*(self._guarded(row) for row in rows))
-        return sum(outcomes)
-
     async def _guarded(self, row: OutboxMessage) -> bool:
         try:
-            async with self._in_flight:
+            async with self._slots.held(row.priority):
                 try:
                     return await self._deliver(row)
                 except _StoppedError:
@@ -343,25 +442,47 @@ class Delivery:
             self._held.discard(row.id)
 
     @contextlib.asynccontextmanager
-    async def _turn(self, sender: Sender, chat_id: str) -> AsyncIterator[None]:
-        """Wait until this chat may get its next message, then hold the slot while sending."""
+    async def _turn(
+        self, sender: Sender, chat_id: str, priority: int = CONVERSATION
+    ) -> AsyncIterator[None]:
+        """Wait until this chat may get its next message, then hold the slot while sending.
+
+        A send whose chat is ready waits for the global window; while a more urgent one
+        waits there too, it lets that one go first: an announcement keeps the window full,
+        and a worker's answer would otherwise race every announcement send for each place.
+        """
         if not sender.messenger.paced:
             if self._stop.is_set():
                 raise _StoppedError
             yield
             return
-        while True:
-            if self._stop.is_set():
-                raise _StoppedError
-            wait = self._limiter.wait_time(chat_id)
-            if wait <= 0:
-                break
-            await self._wait(wait)
+        queued = False
+        try:
+            while True:
+                if self._stop.is_set():
+                    raise _StoppedError
+                wait = self._limiter.chat_wait(chat_id)
+                if wait <= 0:
+                    if not queued:
+                        self._window_queue[priority] += 1
+                        queued = True
+                    wait = self._limiter.global_wait()
+                    if wait <= 0 and self._more_urgent_queued(priority):
+                        wait = _IN_FLIGHT_POLL
+                if wait <= 0:
+                    break
+                await self._wait(wait)
+        finally:
+            if queued:
+                self._window_queue[priority] -= 1
         self._limiter.record(chat_id, group=sender.messenger.is_group_chat(chat_id))
         try:
             yield
         finally:
             self._limiter.answered()
+
+    def _more_urgent_queued(self, priority: int) -> bool:
+        return any(waiting and queued < priority for queued, waiting in self._window_queue.items())
 
     async def _send(self, sender: Sender, message: Outgoing) -> str | None:
         killpoints.reached("sending")
@@ -377,9 +498,11 @@ class Delivery:
             msg = f"no answer within {self._send_timeout:g}s"
             raise TransientError(msg) from exc
 
-    async def _send_part(self, sender: Sender, part: Outgoing) -> str | None:
+    async def _send_part(
+        self, sender: Sender, part: Outgoing, priority: int = CONVERSATION
+    ) -> str | None:
         try:
-            async with self._turn(sender, part.chat_id):
+            async with self._turn(sender, part.chat_id, priority):
                 return await self._send(sender, part)
         except MarkupRejected as exc:
             logger.warning(
@@ -387,7 +510,7 @@ class Delivery:
                 sender.messenger.platform,
                 exc,
             )
-        async with self._turn(sender, part.chat_id):
+        async with self._turn(sender, part.chat_id, priority):
             return await self._send(sender, replace(part, text=as_plain_html(part.text)))
 
     async def _deliver(self, row: OutboxMessage) -> bool:
@@ -412,7 +535,7 @@ class Delivery:
                 await self._release(row, 0.0, unsent=unsent)
                 return False
             try:
-                message_id = await self._send_part(sender, part)
+                message_id = await self._send_part(sender, part, row.priority)
             except _StoppedError:
                 if unsent is None:
                     raise

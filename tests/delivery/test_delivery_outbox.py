@@ -381,6 +381,52 @@ async def test_wake_sends_right_after_a_commit(
     assert sender.texts() == ["now"]
 
 
+async def test_an_answer_committed_during_an_announcement_overtakes_the_batch_in_hand(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.gate = asyncio.Event()
+    async with sessionmaker() as session:
+        for chat in range(40):
+            enqueue(
+                session,
+                "telegram",
+                f"member{chat}",
+                Outgoing(f"member{chat}", "enrolment opens").to_json(),
+                now=clock.now(),
+                priority=1,
+            )
+        await session.commit()
+    delivery = _delivery(sessionmaker, sender, clock, max_in_flight=8)
+    draining = asyncio.create_task(delivery.drain())
+    # The announcement's rows are claimed, and eight of them are at the messenger.
+    await sender.entered.wait()
+
+    [answer] = await _enqueue(sessionmaker, clock, [Outgoing("worker", "your answer")])
+    delivery.wake()
+    for _ in range(1000):
+        if await _claimed_by(sessionmaker, answer) is not None:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the answer was not claimed while the batch was in hand")
+    sender.gate.set()
+    await draining
+
+    order = [sent.message.chat_id for sent in sender.sent]
+    assert len(order) == 41
+    # Only the sends already at the messenger went before it, not the rest of the batch.
+    assert order.index("worker") <= 8
+
+
+async def _claimed_by(sessionmaker: async_sessionmaker[AsyncSession], row_id: int) -> str | None:
+    async with sessionmaker() as session:
+        row = await session.get(OutboxMessage, row_id)
+        assert row is not None
+        return row.claimed_by
+
+
 async def test_a_send_slower_than_the_lease_is_not_taken_over_while_its_owner_lives(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
