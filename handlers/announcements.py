@@ -32,10 +32,9 @@ from handlers.reports.common import unit_scope
 
 # Outbox priority of announcements: after every conversation message (priority 0).
 BULK_PRIORITY = 1
+# With or without a photo: a text too long to be the photo's caption on a messenger goes
+# as its own message just before the photo (each transport knows its caption limit).
 MAX_TEXT_LENGTH = 4000
-# Under Telegram's caption limit (1024): the text of an announcement with a photo travels
-# as its caption, which Telegram measures in UTF-16 code units (an emoji counts two).
-MAX_CAPTION_LENGTH = 1000
 MAX_LINKS = 6
 MAX_LABEL_LENGTH = 40
 _URL = re.compile(r"https://\S{1,2000}")
@@ -57,15 +56,11 @@ class Progress:
 
 def _check(text: str, photo: str | None, links: Sequence[tuple[str, str]]) -> str:
     text = text.strip()
-    limit = MAX_CAPTION_LENGTH if photo else MAX_TEXT_LENGTH
     if not text:
         msg = "the announcement needs a text"
         raise AnnouncementError(msg)
-    length = len(text.encode("utf-16-le")) // 2 if photo else len(text)
-    if length > limit:
-        msg = f"the text is {length} characters; at most {limit}" + (
-            " with a photo (it is the photo's caption; an emoji counts two)" if photo else ""
-        )
+    if len(text) > MAX_TEXT_LENGTH:
+        msg = f"the text is {len(text)} characters; at most {MAX_TEXT_LENGTH}"
         raise AnnouncementError(msg)
     if photo is not None and (not photo.strip() or len(photo) > 1024):
         msg = "--photo must be a file id or an https URL of at most 1024 characters"

@@ -166,3 +166,19 @@ async def test_progress_counts_sent_failed_and_blocked(chat: Chat) -> None:
     async with chat.sessionmaker() as session:
         shown = await announcements.progress(session, announcement)
     assert (shown.total, shown.sent, shown.failed, shown.blocked, shown.left) == (3, 1, 1, 1, 1)
+
+
+async def test_a_text_longer_than_a_caption_keeps_its_photo(chat: Chat) -> None:
+    # Too long to be the photo's caption on Telegram (1024): the transport sends it as its
+    # own message before the photo (tests/telegram/test_transport_contract.py).
+    text = "互助保障报名须知。" * 170
+    await _people(chat)
+    async with chat.sessionmaker() as session, session.begin():
+        await announcements.create(
+            session, text=text, photo="AgADposter", send_at=chat.now, now=chat.now
+        )
+    await _feed(chat)
+
+    message = (await _bulk(chat))["w-east"]
+    assert message.text == text
+    assert [(a.kind, a.file_id) for a in message.attachments] == [("photo", "AgADposter")]
