@@ -96,6 +96,18 @@ async def _latencies_until(
     return waits
 
 
+async def _settled(bot: TelegramBot, announcement_id: int) -> announcements.Progress:
+    """The progress the console shows once the last sends are recorded: delivery settles
+    what it sent in batches, a moment after the messenger answered."""
+    for _ in range(100):
+        async with bot.app.sessionmaker() as session:
+            shown = await announcements.progress(session, announcement_id)
+        if not shown.left:
+            break
+        await asyncio.sleep(0.1)
+    return shown
+
+
 async def run(recipients: int, url: str, questions: int) -> None:
     limits = RateLimits(
         per_chat_per_second=1.0, per_group_per_minute=20, global_per_second=CEILING
@@ -132,8 +144,7 @@ async def run(recipients: int, url: str, questions: int) -> None:
                 "every recipient",
             )
             during = await asking
-            async with bot.app.sessionmaker() as session:
-                shown = await announcements.progress(session, made.id)
+            shown = await _settled(bot, made.id)
         finally:
             await bot.stop()
         sends.count()
