@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Integer, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import BindParameter
 
 from db.models import OutboxMessage, OutboxStatus
 
@@ -94,7 +95,7 @@ def _claim(*, by_platform: bool) -> Any:
                 bindparam("platforms", type_=columns.platform.type, expanding=True)
             )
         )
-    return (
+    claim = (
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due.scalar_subquery()))
         .values(
@@ -104,6 +105,10 @@ def _claim(*, by_platform: bool) -> Any:
         )
         .returning(OutboxMessage)
     )
+    # Loaded as a SELECT from the statement: the ORM runs an UPDATE it is given through its
+    # bulk path, which copies the statement on every execution and so works out its cache
+    # key every time; a SELECT it runs as it is.
+    return select(OutboxMessage).from_statement(claim).execution_options(populate_existing=True)
 
 
 # Built once, by whether the claim names its platforms: delivery claims after every
@@ -141,12 +146,6 @@ async def claim_due(
     claimed = await session.scalars(
         _CLAIM[platforms is not None],
         values,
-        execution_options={
-            "populate_existing": True,
-            "synchronize_session": False,
-            # "orm": the parameters are this statement's bind values, not rows to update.
-            "dml_strategy": "orm",
-        },
     )
     return sorted(claimed, key=lambda row: row.id)
 
@@ -180,7 +179,7 @@ async def renew(
     return int(getattr(result, "rowcount", 0))
 
 
-def _held_by(owner: str | None) -> ColumnElement[bool]:
+def _held_by(owner: str | BindParameter[str | None] | None) -> ColumnElement[bool]:
     """The row is still out with `owner` (None: claimed without naming one, or never)."""
     return and_(
         OutboxMessage.status == OutboxStatus.PENDING,
@@ -236,29 +235,37 @@ async def mark_sent(
     await mark_sent_many(session, [Sent(row_id, sent_message_id, now)], owner=owner)
 
 
+# Built once: delivery settles sent rows after nearly every update.
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("row_id"),
+        _held_by(bindparam("owner", type_=OutboxMessage.__table__.c.claimed_by.type)),
+    )
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("at", type_=OutboxMessage.__table__.c.sent_at.type),
+        sent_message_id=bindparam(
+            "message_id", type_=OutboxMessage.__table__.c.sent_message_id.type
+        ),
+    )
+)
+
+
 async def mark_sent_many(
     session: AsyncSession, sent: Sequence[Sent], *, owner: str | None = None
 ) -> None:
     """Settle several sent rows with one statement (executemany), as `mark_sent` does each."""
     if not sent:
         return
-    statement = (
-        update(OutboxMessage)
-        .where(OutboxMessage.id == bindparam("row_id"), _held_by(owner))
-        .values(
-            status=OutboxStatus.SENT,
-            sent_at=bindparam("at"),
-            sent_message_id=bindparam("message_id"),
-        )
-    )
     # Through the connection: a list of parameters is an executemany there, where the
     # session would read it as an ORM bulk update by primary key.
     connection = await session.connection()
     await connection.execute(
-        statement,
+        _MARK_SENT,
         # In id order, as every other writer of several rows locks them.
         [
-            {"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id}
+            {"row_id": s.row_id, "at": s.sent_at, "message_id": s.sent_message_id, "owner": owner}
             for s in sorted(sent, key=lambda s: s.row_id)
         ],
     )
