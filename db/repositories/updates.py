@@ -15,15 +15,15 @@ any id whose row has no event (the messenger gives none, or the row predates the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, delete, select, tuple_
+from sqlalchemy import ColumnElement, CursorResult, and_, bindparam, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
-from db.repositories._upsert import insert_for
 
 # Telegram keeps an update it was not told about for 24 hours; twice that leaves room for
 # a bot that was down a while before it came back for its updates.
@@ -60,12 +60,30 @@ def recording(
     )
 
 
+def _record(insert: Callable[[Any], Insert]) -> Insert:
+    columns = ProcessedUpdate.__table__.c
+    values = [
+        bindparam(name, type_=columns[name].type)
+        for name in ("platform", "update_id", "event", "processed_at")
+    ]
+    return recording(insert(ProcessedUpdate), *values)
+
+
+# Built once, and run as a Core statement: on SQLite every private update records its id
+# this way (see `db.repositories.arrival`), and building the upsert, or the ORM copying it
+# on each run, cost more CPU than running it.
+_RECORD = {"postgresql": _record(postgresql.insert), "sqlite": _record(sqlite.insert)}
+
+
 async def record_update(
     session: AsyncSession, platform: str, update_id: str, now: datetime, *, event: str = ""
 ) -> bool:
     """True if this update is new, False if it was processed (or is being processed) already."""
-    statement = recording(insert_for(session, ProcessedUpdate), platform, update_id, event, now)
-    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
+    connection = await session.connection()
+    result = await connection.execute(
+        _RECORD[connection.dialect.name],
+        {"platform": platform, "update_id": update_id, "event": event, "processed_at": now},
+    )
     return result.rowcount == 1
 
 
