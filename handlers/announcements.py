@@ -160,23 +160,26 @@ async def feed(session: AsyncSession, now: datetime, room: int) -> int:
     for announcement in await repo.with_status(session, [AnnouncementStatus.SENDING]):
         if handed < room:
             addressees = await repo.next_addressees(session, announcement.id, room - handed)
-            rows = {
-                a.person_id: outbox.enqueue(
-                    session,
-                    a.platform,
-                    a.chat_id,
-                    message_for(announcement, a.chat_id, a.language).to_json(),
-                    person_id=a.person_id,
-                    now=now,
-                    priority=BULK_PRIORITY,
-                )
-                for a in addressees
-            }
-            await session.flush()
-            await repo.mark_queued(
-                session, announcement.id, {person: row.id for person, row in rows.items()}
+            row_ids = await outbox.enqueue_many(
+                session,
+                [
+                    outbox.Message(
+                        a.platform,
+                        a.chat_id,
+                        message_for(announcement, a.chat_id, a.language).to_json(),
+                        person_id=a.person_id,
+                    )
+                    for a in addressees
+                ],
+                now=now,
+                priority=BULK_PRIORITY,
             )
-            handed += len(rows)
+            await repo.mark_queued(
+                session,
+                announcement.id,
+                dict(zip((a.person_id for a in addressees), row_ids, strict=True)),
+            )
+            handed += len(row_ids)
         if await repo.left_to_queue(session, announcement.id) == 0:
             await repo.set_status(
                 session, announcement.id, AnnouncementStatus.DONE, finished_at=now

@@ -1,15 +1,21 @@
 """What the knowledge base did with each question: misses (with or without suggestions)
 and answers (with the person's helpful / not helpful feedback), kept for the reports and
-for turning misses into answers."""
+for turning misses into answers. The rows of each question are queued in the session
+(`db.queued`), written before its next statement or at its commit."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import queued
 from db.models import FaqAnswer, UnansweredQuestion
+
+# Built once: every question writes one of them (queued, see `db.queued`).
+_UNANSWERED = insert(UnansweredQuestion)
+_ANSWERED = insert(FaqAnswer)
 
 
 def record_unanswered(
@@ -23,16 +29,18 @@ def record_unanswered(
     now: datetime,
     suggested: bool = False,
 ) -> None:
-    session.add(
-        UnansweredQuestion(
-            person_id=person_id,
-            language=language,
-            text=text,
-            score=score,
-            best_entry_id=best_entry_id,
-            band="suggest" if suggested else "none",
-            created_at=now,
-        )
+    queued.queue(
+        session,
+        _UNANSWERED,
+        {
+            "person_id": person_id,
+            "language": language,
+            "text": text,
+            "score": score,
+            "best_entry_id": best_entry_id,
+            "band": "suggest" if suggested else "none",
+            "created_at": now,
+        },
     )
 
 
@@ -46,15 +54,17 @@ def record_answer(
     via: str,
     now: datetime,
 ) -> None:
-    session.add(
-        FaqAnswer(
-            person_id=person_id,
-            language=language,
-            text=text,
-            entry_id=entry_id,
-            via=via,
-            created_at=now,
-        )
+    queued.queue(
+        session,
+        _ANSWERED,
+        {
+            "person_id": person_id,
+            "language": language,
+            "text": text,
+            "entry_id": entry_id,
+            "via": via,
+            "created_at": now,
+        },
     )
 
 

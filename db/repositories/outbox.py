@@ -2,7 +2,9 @@
 
 Delivery claims due rows, sends them, and settles each: sent, failed, rescheduled (the
 attempt counts) or released (it does not). A row's payload is opaque here: the layers
-above serialise their message type into it, so storage knows no message shape.
+above serialise their message type into it, so storage knows no message shape. A row is
+queued in the session (`db.queued`) and written before the session's next statement or at
+its commit; `enqueue_many` writes rows at once, for callers that need their ids.
 
 A claim names its owner (one delivery loop of one process) and holds the row for a short
 lease, which the owner renews while it lives (`renew`). A process that dies mid-send stops
@@ -21,12 +23,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, select, update
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import BindParameter
 
+from db import queued
 from db.models import OutboxMessage, OutboxStatus
 
 # How long a claim keeps a row from other claimers unless its owner renews it. The row lock
@@ -34,6 +37,35 @@ from db.models import OutboxMessage, OutboxStatus
 # follows it. Short, because a dead owner's rows wait this long, and its chats with them;
 # the owner renews it every few seconds (bot.delivery), so a slow send is not taken away.
 CLAIM_LEASE = timedelta(seconds=10)
+
+
+# Built once: every update queues its answer with it.
+_INSERT = insert(OutboxMessage)
+_INSERT_RETURNING_IDS = _INSERT.returning(OutboxMessage.id, sort_by_parameter_order=True)
+
+
+def _row(
+    platform: str,
+    chat_id: str,
+    payload: str,
+    *,
+    person_id: int | None,
+    ticket_id: int | None,
+    now: datetime,
+    priority: int,
+) -> dict[str, Any]:
+    return {
+        "platform": platform,
+        "chat_id": chat_id,
+        "payload": payload,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "not_before": now,
+        "created_at": now,
+        "person_id": person_id,
+        "ticket_id": ticket_id,
+        "priority": priority,
+    }
 
 
 def enqueue(
@@ -46,21 +78,61 @@ def enqueue(
     ticket_id: int | None = None,
     now: datetime,
     priority: int = 0,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        platform=platform,
-        chat_id=chat_id,
-        payload=payload,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        not_before=now,
-        created_at=now,
-        person_id=person_id,
-        ticket_id=ticket_id,
-        priority=priority,
+) -> None:
+    """Queue a message in the session (`db.queued`): written before its next statement,
+    flush or commit, and sent once the transaction commits."""
+    queued.queue(
+        session,
+        _INSERT,
+        _row(
+            platform,
+            chat_id,
+            payload,
+            person_id=person_id,
+            ticket_id=ticket_id,
+            now=now,
+            priority=priority,
+        ),
     )
-    session.add(row)
-    return row
+
+
+class Message(NamedTuple):
+    """A message for `enqueue_many`: where it goes, what it says, whom it is for."""
+
+    platform: str
+    chat_id: str
+    payload: str
+    person_id: int | None = None
+    ticket_id: int | None = None
+
+
+async def enqueue_many(
+    session: AsyncSession, messages: Sequence[Message], *, now: datetime, priority: int = 0
+) -> list[int]:
+    """Write the messages now, in one statement; their row ids, in the same order.
+
+    For a caller that records which row carries which message (an announcement's
+    recipients); `enqueue` for everyone else.
+    """
+    if not messages:
+        return []
+    connection = await session.connection()
+    result = await connection.execute(
+        _INSERT_RETURNING_IDS,
+        [
+            _row(
+                m.platform,
+                m.chat_id,
+                m.payload,
+                person_id=m.person_id,
+                ticket_id=m.ticket_id,
+                now=now,
+                priority=priority,
+            )
+            for m in messages
+        ],
+    )
+    return list(result.scalars())
 
 
 def _claim(*, by_platform: bool) -> Any:

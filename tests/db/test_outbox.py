@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -11,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.models import OutboxMessage, OutboxStatus, Person
 from db.repositories.outbox import (
     CLAIM_LEASE,
+    Message,
     Sent,
     claim_due,
-    enqueue,
+    enqueue_many,
     mark_failed,
     mark_sent,
     mark_sent_many,
@@ -27,8 +27,19 @@ from handlers.messages import Attachment, Button, Outgoing
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def _put(session: AsyncSession, platform: str, message: Outgoing, **where: Any) -> OutboxMessage:
-    return enqueue(session, platform, message.chat_id, message.to_json(), **where)
+async def _put(
+    session: AsyncSession,
+    platform: str,
+    message: Outgoing,
+    *,
+    now: datetime,
+    person_id: int | None = None,
+) -> int:
+    """The message written at once; its row id."""
+    (row_id,) = await enqueue_many(
+        session, [Message(platform, message.chat_id, message.to_json(), person_id)], now=now
+    )
+    return row_id
 
 
 def _message(n: int) -> Outgoing:
@@ -36,9 +47,9 @@ def _message(n: int) -> Outgoing:
 
 
 async def _enqueue(session: AsyncSession, count: int, platform: str = "telegram") -> list[int]:
-    rows = [_put(session, platform, _message(n), now=NOW) for n in range(count)]
+    ids = [await _put(session, platform, _message(n), now=NOW) for n in range(count)]
     await session.commit()
-    return [row.id for row in rows]
+    return ids
 
 
 async def test_a_message_comes_back_as_it_was_written(session: AsyncSession) -> None:
@@ -52,12 +63,12 @@ async def test_a_message_comes_back_as_it_was_written(session: AsyncSession) -> 
         thread_id="77",
         attachments=(Attachment("photo", "file-1", mime_type="image/jpeg"),),
     )
-    row = _put(session, "telegram", message, person_id=person.id, now=NOW)
+    row = await _put(session, "telegram", message, person_id=person.id, now=NOW)
     await session.commit()
     session.expunge_all()
 
     (claimed,) = await claim_due(session, NOW, 10)
-    assert claimed.id == row.id
+    assert claimed.id == row
     assert Outgoing.from_json(claimed.payload) == message
     assert (claimed.platform, claimed.chat_id, claimed.person_id) == ("telegram", "1", person.id)
     assert claimed.attempts == 1
@@ -187,15 +198,15 @@ async def test_recorded_progress_is_what_a_later_claim_sends(session: AsyncSessi
 
 
 async def test_future_rows_wait_and_platforms_are_kept_apart(session: AsyncSession) -> None:
-    _put(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
-    wecom = _put(session, "wecom", _message(2), now=NOW)
-    telegram = _put(session, "telegram", _message(3), now=NOW)
+    await _put(session, "telegram", _message(1), now=NOW + timedelta(minutes=1))
+    wecom = await _put(session, "wecom", _message(2), now=NOW)
+    telegram = await _put(session, "telegram", _message(3), now=NOW)
     await session.commit()
 
     hour = timedelta(hours=1)
     telegram_only = await claim_due(session, NOW, 10, platforms=["telegram"], lease=hour)
-    assert [r.id for r in telegram_only] == [telegram.id]
-    assert [r.id for r in await claim_due(session, NOW, 10, lease=hour)] == [wecom.id]
+    assert [r.id for r in telegram_only] == [telegram]
+    assert [r.id for r in await claim_due(session, NOW, 10, lease=hour)] == [wecom]
     assert len(await claim_due(session, NOW + timedelta(minutes=1), 10)) == 1
 
 
@@ -294,44 +305,44 @@ def _chat_message(chat: str, text: str) -> Outgoing:
 
 
 async def test_a_chat_gives_out_one_row_at_a_time_in_order(session: AsyncSession) -> None:
-    a1, b1, a2, a3 = (
-        _put(session, "telegram", _chat_message(chat, text), now=NOW)
+    a1, b1, a2, a3 = [
+        await _put(session, "telegram", _chat_message(chat, text), now=NOW)
         for chat, text in (("a", "1"), ("b", "1"), ("a", "2"), ("a", "3"))
-    )
+    ]
     await session.commit()
 
-    assert [r.id for r in await claim_due(session, NOW, 10)] == [a1.id, b1.id]
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a1, b1]
     assert await claim_due(session, NOW, 10) == []  # a2 waits while a1 is in flight
-    await mark_sent(session, a1.id, "1", NOW)
-    assert [r.id for r in await claim_due(session, NOW, 10)] == [a2.id]
-    await mark_failed(session, a2.id, "400: message is too long")
-    assert [r.id for r in await claim_due(session, NOW, 10)] == [a3.id]
+    await mark_sent(session, a1, "1", NOW)
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a2]
+    await mark_failed(session, a2, "400: message is too long")
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [a3]
 
 
 async def test_a_chat_waits_behind_a_row_that_is_not_due_yet(session: AsyncSession) -> None:
-    first = _put(session, "telegram", _chat_message("a", "1"), now=NOW)
-    second = _put(session, "telegram", _chat_message("a", "2"), now=NOW)
-    other = _put(session, "telegram", _chat_message("b", "1"), now=NOW)
+    first = await _put(session, "telegram", _chat_message("a", "1"), now=NOW)
+    second = await _put(session, "telegram", _chat_message("a", "2"), now=NOW)
+    other = await _put(session, "telegram", _chat_message("b", "1"), now=NOW)
     await session.commit()
     await claim_due(session, NOW, 1)
     retry_at = NOW + timedelta(seconds=30)
-    await release(session, first.id, retry_at, error="retry after 30s")
+    await release(session, first, retry_at, error="retry after 30s")
     await session.commit()
 
     # The second row is due, but sending it now would overtake the first.
     in_flight = await claim_due(session, NOW + timedelta(seconds=10), 10, lease=timedelta(hours=1))
-    assert [r.id for r in in_flight] == [other.id]
-    assert [r.id for r in await claim_due(session, retry_at, 10)] == [first.id]
-    await mark_sent(session, first.id, "1", retry_at)
-    assert [r.id for r in await claim_due(session, retry_at, 10)] == [second.id]
+    assert [r.id for r in in_flight] == [other]
+    assert [r.id for r in await claim_due(session, retry_at, 10)] == [first]
+    await mark_sent(session, first, "1", retry_at)
+    assert [r.id for r in await claim_due(session, retry_at, 10)] == [second]
 
 
 async def test_the_same_chat_id_on_two_platforms_is_two_chats(session: AsyncSession) -> None:
-    telegram = _put(session, "telegram", _chat_message("7", "1"), now=NOW)
-    wecom = _put(session, "wecom", _chat_message("7", "1"), now=NOW)
+    telegram = await _put(session, "telegram", _chat_message("7", "1"), now=NOW)
+    wecom = await _put(session, "wecom", _chat_message("7", "1"), now=NOW)
     await session.commit()
 
-    assert [r.id for r in await claim_due(session, NOW, 10)] == [telegram.id, wecom.id]
+    assert [r.id for r in await claim_due(session, NOW, 10)] == [telegram, wecom]
 
 
 def _postgresql_only(engine: AsyncEngine) -> None:
@@ -392,12 +403,11 @@ async def test_a_second_sender_does_not_overtake_a_row_claimed_by_an_open_transa
 ) -> None:
     _postgresql_only(engine)
     async with sessionmaker() as session:
-        rows = [
-            _put(session, "telegram", _chat_message(chat, text), now=NOW)
+        a1, a2, b1 = [
+            await _put(session, "telegram", _chat_message(chat, text), now=NOW)
             for chat, text in (("a", "1"), ("a", "2"), ("b", "1"))
         ]
         await session.commit()
-    a1, a2, b1 = (row.id for row in rows)
 
     async with sessionmaker() as first, sessionmaker() as second:
         held = await claim_due(first, NOW, 1)  # a1 locked, its claim not committed yet

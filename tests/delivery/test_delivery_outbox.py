@@ -16,7 +16,7 @@ from bot.delivery import Delivery
 from bot.transports.base import PermanentError, RetryAfter, TransientError, Unreachable
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, OutboxStatus, Person
-from db.repositories.outbox import enqueue
+from db.repositories.outbox import Message, enqueue, enqueue_many
 from handlers.messages import Button, Outgoing
 from tests.delivery.fakes import FakeClock, RecordingSender
 
@@ -29,19 +29,13 @@ async def _enqueue(
     person_id: int | None = None,
 ) -> list[int]:
     async with sessionmaker() as session:
-        rows = [
-            enqueue(
-                session,
-                "telegram",
-                m.chat_id,
-                m.to_json(),
-                person_id=person_id,
-                now=clock.now(),
-            )
-            for m in messages
-        ]
+        ids = await enqueue_many(
+            session,
+            [Message("telegram", m.chat_id, m.to_json(), person_id) for m in messages],
+            now=clock.now(),
+        )
         await session.commit()
-        return [row.id for row in rows]
+        return ids
 
 
 async def _rows(sessionmaker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
