@@ -2,7 +2,10 @@
 free-text answers grouped by what they say (as the council agenda groups grievances, with
 `handlers.text_groups`); as CSV, and as charts for the console.
 
-Read from the stored answers only, which name nobody.
+Read from the stored answers only, which name nobody. Even so, with one or two answers the
+counts speak for themselves to an admin who knows who answered, so `results` gives them
+only once at least `RESULTS_MIN_RESPONSES` workers have finished the survey; before that it
+gives `Withheld` (how many have), and every caller shows `withheld_text` instead of results.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Survey
 from db.repositories import surveys as repo
 from handlers import text_groups
+from handlers.core.texts import Safe, t
 from handlers.reports.charts import Chart, Series, Style
 from handlers.surveys import SCALE, Kind, Question, get, questions_of
+
+# Finished answers a survey needs before its results are shown: the small-numbers rule of
+# the council agenda (`handlers.reports.council.UNIT_NAME_MIN`), for the same reason.
+RESULTS_MIN_RESPONSES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +89,21 @@ def _tally(number: int, question: Question, given: list[Any]) -> QuestionResult:
     return QuestionResult(number, question, len(answers), labels, counts, mean, groups)
 
 
-async def results(session: AsyncSession, survey_id: int) -> Results:
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """Too few have finished the survey for its results to be shown."""
+
+    survey: Survey
+    responses: int
+
+
+async def results(session: AsyncSession, survey_id: int) -> Results | Withheld:
+    """The survey's results, or `Withheld` while fewer than `RESULTS_MIN_RESPONSES` have
+    finished it (their answers are then not even read)."""
     survey = await get(session, survey_id)
+    answered = await repo.count_responses(session, survey_id)
+    if answered < RESULTS_MIN_RESPONSES:
+        return Withheld(survey, answered)
     stored = await repo.responses(session, survey_id)
     questions = questions_of(survey)
     return Results(
@@ -92,6 +113,16 @@ async def results(session: AsyncSession, survey_id: int) -> Results:
             _tally(i + 1, question, [answers.get(str(i)) for answers in stored])
             for i, question in enumerate(questions)
         ),
+    )
+
+
+def withheld_text(lang: str, withheld: Withheld) -> Safe:
+    """What is shown instead of the results: how many have answered, and why no more."""
+    return t(
+        lang,
+        "survey.results_withheld",
+        count=withheld.responses,
+        minimum=RESULTS_MIN_RESPONSES,
     )
 
 

@@ -3,6 +3,8 @@ and read its results (as text or CSV).
 
 The running bot (`workerbot run`) sends the invitations and takes the answers; these
 commands only change and read the database, each as one committed unit of work.
+`results` refuses (exit code 1, the reason on stderr, in WORKERBOT_DEFAULT_LANGUAGE) while
+too few have answered for the results to be shown (`handlers.survey_results`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bot.commands import Subcommands
 from bot.commands.announce import add_audience, parse_at, print_lines, progress_line
 from bot.settings import Settings
 from handlers import survey_results, surveys
-from handlers.survey_results import Results
+from handlers.survey_results import Results, Withheld
 from handlers.surveys import SurveyError
 
 Action = Callable[[AsyncSession, datetime], Awaitable[list[str]]]
@@ -165,6 +167,10 @@ def text_lines(found: Results) -> list[str]:
 def _results(args: argparse.Namespace) -> int:
     async def action(session: AsyncSession, _now: datetime) -> list[str]:
         found = await survey_results.results(session, args.survey_id)
+        if isinstance(found, Withheld):
+            # A refusal (exit code 1), in either format: an empty table would read as
+            # "nobody answered".
+            raise SurveyError(survey_results.withheld_text(Settings().default_language, found))
         if args.format == "csv":
             return [survey_results.as_csv(found).rstrip("\n")]
         return text_lines(found)

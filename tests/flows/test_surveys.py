@@ -102,18 +102,50 @@ async def test_a_worker_answers_one_question_at_a_time(chat: Chat) -> None:
     assert "谢谢" in to(done, "w1")
 
     await answer_all(chat, "w2")
+    await answer_all(chat, "w3")
     async with chat.sessionmaker() as session:
         found = await survey_results.results(session, survey_id)
-    assert found.responses == 2
+    assert isinstance(found, survey_results.Results)
+    assert found.responses == 3
     single, multiple, scale, text = found.questions
-    assert single.counts == (1, 1, 0)
-    assert multiple.counts == (1, 1, 1)
-    assert scale.counts == (0, 0, 0, 1, 1)
-    assert scale.mean == 4.5
-    assert text.groups[0].texts == (SECRET, SECRET)
+    assert single.counts == (1, 2, 0)
+    assert multiple.counts == (2, 1, 2)
+    assert scale.counts == (0, 0, 0, 2, 1)
+    assert scale.mean == 13 / 3
+    assert text.groups[0].texts == (SECRET, SECRET, SECRET)
     exported = survey_results.as_csv(found)
     assert "4,text,还有什么建议？,食堂的饭太贵了 夜班没有热饭,1,1" in exported
     assert "1,single,您多久在食堂吃一次饭？,每天,1," in exported
+
+
+async def test_results_are_withheld_until_three_have_answered(chat: Chat) -> None:
+    survey_id = await send_survey(chat)
+    for worker in ("w1", "w2"):
+        await answer_all(chat, worker)
+    # Unfinished answers are not answers: they count towards nothing.
+    await chat.press("w3", "填写问卷")
+    await chat.press("w3", "每天")
+    async with chat.sessionmaker() as session:
+        found = await survey_results.results(session, survey_id)
+    assert isinstance(found, survey_results.Withheld)
+    assert found.responses == 2
+    assert survey_results.withheld_text("zh-CN", found) == (
+        "已有 2 人填写；满 3 人后才显示结果，以免认出个人。"
+    )
+    assert survey_results.withheld_text("en", found) == (
+        "Answered so far: 2. Results are shown from 3 answers on, so that nobody can be "
+        "recognised."
+    )
+
+    await chat.press("w3", "夜宵")
+    await chat.press("w3", "完成")
+    await chat.press("w3", "5")
+    await chat.send("w3", "夜班要有热饭")
+    async with chat.sessionmaker() as session:
+        found = await survey_results.results(session, survey_id)
+    assert isinstance(found, survey_results.Results)
+    assert found.responses == 3
+    assert found.questions[0].counts == (1, 2, 0)
 
 
 async def test_stop_and_come_back(chat: Chat) -> None:
@@ -150,9 +182,8 @@ async def test_one_answer_per_person(chat: Chat) -> None:
     replay = SurveyButton("pick", survey_id, 0, 0).pack()
     assert "已经填写过" in to(await chat.send("w1", action=replay), "w1")
     async with chat.sessionmaker() as session:
-        assert await surveys.status(session, survey_id) is not None
-        found = await survey_results.results(session, survey_id)
-    assert found.responses == 1
+        shown = await surveys.status(session, survey_id)
+    assert shown.responses == 1
 
 
 async def test_only_the_invited_may_answer(chat: Chat) -> None:
@@ -235,6 +266,7 @@ async def test_answers_cannot_be_traced_back_to_the_worker(chat: Chat) -> None:
     # Admins see counts and texts, never who.
     async with chat.sessionmaker() as session:
         found = await survey_results.results(session, survey_id)
+    assert isinstance(found, survey_results.Results)
     assert "w1" not in survey_results.as_csv(found).replace(f"{SECRET} w1", "")
     inspected = inspect(SurveyResponse)
     assert "person_id" not in inspected.columns

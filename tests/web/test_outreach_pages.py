@@ -1,7 +1,7 @@
 """The admins' outreach pages: announcements written and followed in headless Chromium
-(the progress refreshes itself), a survey's results drawn as charts, survey building and
-sending through the forms, retention's next purges, and officers who are not admins kept
-out."""
+(the progress refreshes itself), a survey's results drawn as charts once three have
+answered (and held back before), survey building and sending through the forms,
+retention's next purges, and officers who are not admins kept out."""
 
 from __future__ import annotations
 
@@ -98,24 +98,24 @@ async def test_survey_results_are_drawn_as_charts(
     console: Console, chromium: BrowserContext, tmp_path: Path
 ) -> None:
     chat = console.chat
-    survey_id = await send_survey(chat)
-    for worker in ("w1", "w2"):
+    survey_id = await send_survey(chat, ("w1", "w2", "w3", "w4"))
+    for worker in ("w1", "w2", "w3"):
         await answer_all(chat, worker)
-    await chat.press("w3", "填写问卷")
-    await chat.press("w3", "每天")
+    await chat.press("w4", "填写问卷")
+    await chat.press("w4", "每天")
     page = await chromium.new_page()
     try:
         base = await _signed_in_page(console, page)
         await page.goto(f"{base}/surveys")
         await page.get_by_role("link", name="食堂满意度调查").click()
-        assert await page.locator("dd.responses").inner_text() == "2"
+        assert await page.locator("dd.responses").inner_text() == "3"
         bars = page.locator('svg[data-chart="question-1"] .mark')
         drawn = {
             (await bar.get_attribute("data-label"), await bar.get_attribute("data-value"))
             for bar in await bars.all()
         }
         # A bar for each answer given (none is drawn for a count of 0), every option named.
-        assert drawn == {("每周几次", "2")}
+        assert drawn == {("每周几次", "3")}
         axis = await page.locator('svg[data-chart="question-1"]').text_content() or ""
         assert all(option in axis for option in ("每天", "每周几次", "很少"))
         assert await page.locator('svg[data-chart="question-3"]').is_visible()
@@ -123,7 +123,7 @@ async def test_survey_results_are_drawn_as_charts(
         groups = page.locator("#result-4 ol.text-groups > li")
         assert await groups.count() == 1
         assert SECRET in await groups.first.inner_text()
-        assert "×2" in await groups.first.inner_text()
+        assert "×3" in await groups.first.inner_text()
     except Exception as exc:
         await _screenshot_on_failure(page, tmp_path, exc)
         raise
@@ -132,7 +132,53 @@ async def test_survey_results_are_drawn_as_charts(
     assert status == 200
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert rows[0] == ["question", "kind", "text", "answer", "count", "group"]
-    assert ["1", "single", "您多久在食堂吃一次饭？", "每周几次", "2", ""] in rows
+    assert ["1", "single", "您多久在食堂吃一次饭？", "每周几次", "3", ""] in rows
+
+
+async def test_survey_results_wait_for_three_answers(
+    console: Console, chromium: BrowserContext, tmp_path: Path
+) -> None:
+    chat = console.chat
+    survey_id = await send_survey(chat)
+    for worker in ("w1", "w2"):
+        await answer_all(chat, worker)
+    withheld = "已有 2 人填写；满 3 人后才显示结果，以免认出个人。"
+    page = await chromium.new_page()
+    try:
+        base = await _signed_in_page(console, page)
+        await page.goto(f"{base}/surveys/{survey_id}")
+        assert await page.locator("dd.responses").inner_text() == "2"
+        shown = await page.locator("main").inner_text()
+        assert withheld in shown
+        # No question's results: no chart, no count, no mean, no free text, no CSV link.
+        assert await page.locator("svg[data-chart]").count() == 0
+        assert await page.locator(".question-result").count() == 0
+        assert await page.get_by_role("link", name="CSV").count() == 0
+        assert "平均分" not in shown
+        assert SECRET not in await page.content()
+    except Exception as exc:
+        await _screenshot_on_failure(page, tmp_path, exc)
+        raise
+    browser = await _admin(console)
+    status, body = await browser.get(f"/surveys/{survey_id}/results.csv")
+    assert status == 409
+    assert withheld in body
+    assert "question,kind" not in body
+    assert SECRET not in body
+
+    await answer_all(chat, "w3")
+    try:
+        await page.reload()
+        assert await page.locator("dd.responses").inner_text() == "3"
+        assert withheld not in await page.locator("main").inner_text()
+        assert await page.locator('svg[data-chart="question-1"]').is_visible()
+        assert SECRET in await page.locator("#result-4").inner_text()
+    except Exception as exc:
+        await _screenshot_on_failure(page, tmp_path, exc)
+        raise
+    status, body = await browser.get(f"/surveys/{survey_id}/results.csv")
+    assert status == 200
+    assert SECRET in body
 
 
 async def test_a_survey_is_built_and_sent_from_the_forms(console: Console) -> None:
@@ -168,6 +214,7 @@ async def test_a_survey_is_built_and_sent_from_the_forms(console: Console) -> No
     await chat.press("w1", "不用")
     status, body = await browser.get("/surveys/1")
     assert '<dd class="responses">1</dd>' in body
+    assert "已有 1 人填写；满 3 人后才显示结果" in body
     status, body = await browser.post("/surveys/1/close", {"csrf": browser.csrf})
     assert "已截止" in body
 

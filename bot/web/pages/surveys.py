@@ -1,7 +1,9 @@
 """Surveys in the console at /surveys (admins only): build one (title, intro, closing
 time, questions), send it to an audience now or later, close it, and read its results:
 a chart per choice or scale question (server-side SVG), free-text answers grouped by what
-they say, and the CSV of `workerbot survey results --format csv`.
+they say, and the CSV of `workerbot survey results --format csv`. While too few have
+answered (`handlers.survey_results.RESULTS_MIN_RESPONSES`), the page says so instead of
+the results, and the CSV is refused with 409 and the same words.
 
 The same use cases as `workerbot survey ...` (handlers.surveys, handlers.survey_results);
 the results name nobody.
@@ -129,13 +131,17 @@ async def _survey_page(
     except (TicketError, SurveyError):
         return not_found(request)
     charts = {}
-    for result in found.questions:
-        drawn = survey_results.chart(
-            result, t(lang, "web.surveys.answer"), t(lang, "web.surveys.count")
-        )
-        if drawn is not None:
-            # Escaped piece by piece by bot.svg_charts.
-            charts[result.number] = Markup(svg(drawn))  # noqa: S704
+    withheld = None
+    if isinstance(found, survey_results.Withheld):
+        withheld = Markup(survey_results.withheld_text(lang, found))  # noqa: S704 - catalog text
+    else:
+        for result in found.questions:
+            drawn = survey_results.chart(
+                result, t(lang, "web.surveys.answer"), t(lang, "web.surveys.count")
+            )
+            if drawn is not None:
+                # Escaped piece by piece by bot.svg_charts.
+                charts[result.number] = Markup(svg(drawn))  # noqa: S704
     extra.setdefault("typed", {})
     return render(
         request,
@@ -143,6 +149,7 @@ async def _survey_page(
         status=status,
         shown=shown,
         found=found,
+        withheld=withheld,
         charts=charts,
         open_now=surveys.is_open(shown.survey, now),
         **choices,
@@ -194,4 +201,9 @@ async def results_csv(request: web.Request) -> web.StreamResponse:
             found = await survey_results.results(session, number(request))
     except (TicketError, SurveyError):
         return not_found(request)
+    if isinstance(found, survey_results.Withheld):
+        # Not an empty file, which would read as "nobody answered"; 409: the survey exists
+        # and may be read, just not in its present state.
+        text = Markup(survey_results.withheld_text(request[LANG], found))  # noqa: S704
+        return render(request, "message.html", status=409, text=text)
     return csv_download(f"survey-{found.survey.id}", survey_results.as_csv(found))

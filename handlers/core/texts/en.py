@@ -831,6 +831,9 @@ TEXTS: Final[dict[str, str]] = {
     "survey.already_answered": "You have already answered this survey. Thank you!",
     "survey.closed": "This survey has closed and takes no more answers. "
     "Thank you for your interest!",
+    # Instead of a survey's results (console, CSV, command) while too few have answered.
+    "survey.results_withheld": "Answered so far: {count}. Results are shown from {minimum} "
+    "answers on, so that nobody can be recognised.",
     # Console: announcements, surveys, retention
     "web.nav.announcements": "Announcements",
     "web.nav.surveys": "Surveys",

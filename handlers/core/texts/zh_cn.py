@@ -786,6 +786,8 @@ TEXTS: Final[dict[str, str]] = {
     "survey.not_invited": "这份问卷没有发给您。",
     "survey.already_answered": "您已经填写过这份问卷了，谢谢！",
     "survey.closed": "这份问卷已经截止，不再收集回答。谢谢您的关注！",
+    # Instead of a survey's results (console, CSV, command) while too few have answered.
+    "survey.results_withheld": "已有 {count} 人填写；满 {minimum} 人后才显示结果，以免认出个人。",
     # Console: announcements, surveys, retention
     "web.nav.announcements": "群发通知",
     "web.nav.surveys": "问卷",
