@@ -115,6 +115,16 @@ class _Query:
         self.sorted_words = " ".join(sorted(w for w, _ in self.key_words))
         self.pairs = _char_pairs(self.compact)
         self.sound = _sound(self.compact)
+        self._credits: dict[str, float] = {}
+
+    def credit(self, word: str) -> float:
+        """How surely `word` occurs in the message (`_credit`), worked out once per word:
+        the candidate entries' ways of asking share most of their words."""
+        credit = self._credits.get(word)
+        if credit is None:
+            credit = _credit(word, self.words, self.compact, self.pairs, self.sound)
+            self._credits[word] = credit
+        return credit
 
 
 class Matcher:
@@ -561,7 +571,7 @@ def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
     total = covered = 0.0
     for word, weight in key_words:
         total += weight
-        covered += weight * _credit(word, query.words, query.compact, query.pairs, query.sound)
+        covered += weight * query.credit(word)
     return covered / total if total else 0.0
 
 

@@ -244,12 +244,24 @@ def send_steps(
     files: tuple[Attachment | Upload, ...] = (*_own(message.attachments), *held)
     if message.upload is not None:
         files = (*files, message.upload)
-    caption = visible_length(message.text, TELEGRAM.text_length)
-    if len(files) == 1 and not held and caption <= TELEGRAM.max_caption_length:
+    if len(files) == 1 and not held and _fits_caption(message.text):
         return (SendStep(_file_method(files[0]), message.text, files[0], with_buttons=True),)
     steps = [SendStep("sendMessage", message.text, with_buttons=True)]
     steps.extend(SendStep(_file_method(f), None, f) for f in files)
     return tuple(steps)
+
+
+def _fits_caption(text: str) -> bool:
+    """Whether `text` is short enough to be a file's caption.
+
+    The visible length never exceeds the raw one (tags are free, an entity is no longer
+    than its spelling), so only a text whose raw length is over the limit is tokenized:
+    tokenizing every message cost more CPU than the rest of its send.
+    """
+    limit = TELEGRAM.max_caption_length
+    return (
+        TELEGRAM.text_length(text) <= limit or visible_length(text, TELEGRAM.text_length) <= limit
+    )
 
 
 def _own(attachments: Sequence[Attachment]) -> list[Attachment]:
