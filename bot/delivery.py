@@ -124,8 +124,8 @@ class _RateLimiter:
     ) -> None:
         self._clock = clock
         self._per_chat_interval = per_chat_interval
-        self._global_limit = max(1, int(global_rate))
-        self._global_window = 1.0 / global_rate * self._global_limit
+        self.global_limit = max(1, int(global_rate))
+        self.global_window = 1.0 / global_rate * self.global_limit
         self._group_limit = group_rate_per_minute
         self._last_send: dict[str, float] = {}
         # When recent sends got their answer; sends still waiting are counted apart.
@@ -165,11 +165,11 @@ class _RateLimiter:
     def global_wait(self) -> float:
         """Seconds until the global window has room for a send."""
         now = self._clock.monotonic()
-        while self._recent and self._recent[0] <= now - self._global_window:
+        while self._recent and self._recent[0] <= now - self.global_window:
             self._recent.popleft()
-        if len(self._recent) + self._in_flight < self._global_limit:
+        if len(self._recent) + self._in_flight < self.global_limit:
             return 0.0
-        freed = self._recent[0] + self._global_window - now if self._recent else 0.0
+        freed = self._recent[0] + self.global_window - now if self._recent else 0.0
         return max(freed, _IN_FLIGHT_POLL)
 
     def record(self, chat_id: str, *, group: bool) -> None:
@@ -186,6 +186,11 @@ class _RateLimiter:
                 if at < horizon:
                     del self._last_send[chat]
                     self._group_recent.pop(chat, None)
+
+    def sent_earlier(self, ages: Sequence[float]) -> None:
+        """Sends made before this limiter existed, `ages` seconds ago, count in the window."""
+        now = self._clock.monotonic()
+        self._recent = deque(sorted([*self._recent, *(now - age for age in ages)]))
 
     def answered(self) -> None:
         """A send started with `record` is over (sent or not)."""
@@ -309,6 +314,7 @@ class Delivery:
     async def run(self) -> None:
         heartbeat = asyncio.create_task(self._heartbeat())
         try:
+            await self._count_earlier_sends()
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
@@ -320,6 +326,21 @@ class Delivery:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+
+    async def _count_earlier_sends(self) -> None:
+        """Start with the global window as the messenger sees it: what was sent within it
+        before this loop began (by this process before a restart, or by another replica)."""
+        now = self._clock.now()
+        window = self._limiter.global_window
+        try:
+            async with self._sessionmaker() as session:
+                sent = await outbox.sent_since(
+                    session, now - timedelta(seconds=window), self._limiter.global_limit
+                )
+        except Exception:
+            logger.exception("could not read the sends of the last %gs; starting afresh", window)
+            return
+        self._limiter.sent_earlier([(now - at).total_seconds() for at in sent])
 
     async def _heartbeat(self) -> None:
         """Renew the lease of the rows in hand until cancelled; a failure is retried at the

@@ -355,6 +355,28 @@ async def mark_sent_many(
             set_committed_value(loaded, "sent_message_id", s.sent_message_id)
 
 
+async def sent_since(session: AsyncSession, since: datetime, limit: int) -> list[datetime]:
+    """When the latest rows sent after `since` were sent (at most `limit`), by any owner.
+
+    A delivery loop that starts counts them against the messenger's rate window: a process
+    restarted mid-announcement, or started beside a busy one, must not send a full window
+    on top of what was sent a moment ago.
+    """
+    found = await session.scalars(
+        select(OutboxMessage.sent_at)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENT,
+            # Implied by sent_at (a row's lease, renewed while it was sent, ends after its
+            # sending) and indexed with the status, so the whole sent history is not read.
+            OutboxMessage.not_before > since,
+            OutboxMessage.sent_at > since,
+        )
+        .order_by(OutboxMessage.sent_at.desc())
+        .limit(limit)
+    )
+    return [at for at in found if at is not None]
+
+
 async def reschedule(
     session: AsyncSession,
     row_id: int,

@@ -421,6 +421,34 @@ async def _claimed_by(sessionmaker: async_sessionmaker[AsyncSession], row_id: in
         return row.claimed_by
 
 
+async def test_a_loop_starting_after_a_full_second_of_sends_waits_for_the_window(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # As a bot restarted mid-announcement: the messenger still counts what the process
+    # before sent in the last second, so the new one must not send a whole window at once.
+    clock = FakeClock()
+    before, after = RecordingSender(clock), RecordingSender(clock)
+    await _enqueue(sessionmaker, clock, [Outgoing(f"m{n}", "enrolment") for n in range(30)])
+    await _delivery(sessionmaker, before, clock).drain()
+    assert len(before.sent) == 30
+    last_before = max(sent.at for sent in before.sent)
+
+    await _enqueue(sessionmaker, clock, [Outgoing(f"n{n}", "enrolment") for n in range(5)])
+    restarted = _delivery(sessionmaker, after, clock)
+    running = asyncio.create_task(restarted.run())
+    try:
+        for _ in range(1000):
+            if len(after.sent) == 5:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        restarted.stop()
+        await running
+
+    assert len(after.sent) == 5
+    assert min(sent.at for sent in after.sent) >= last_before + 1.0
+
+
 async def test_a_send_slower_than_the_lease_is_not_taken_over_while_its_owner_lives(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
