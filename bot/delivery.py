@@ -381,7 +381,14 @@ class Delivery:
                         self._wake.clear()
                         woken = asyncio.ensure_future(self._wake.wait())
                         limit = max(limit, self._wake_claim)
-                    rows = await self._claim(limit) if limit > 0 else []
+                    try:
+                        rows = await self._claim(limit) if limit > 0 else []
+                    except Exception:
+                        if not delivering:
+                            raise
+                        # The rows in hand are being sent: finish them, claim at the next pass.
+                        logger.exception("claiming outbox rows failed; finishing those in hand")
+                        break
                     for row in sorted(rows, key=lambda row: (row.priority, row.id)):
                         delivering.add(asyncio.create_task(self._guarded(row)))
                     if not delivering:

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import SYSTEM_CLOCK
@@ -16,6 +18,7 @@ from bot.delivery import Delivery
 from bot.transports.base import PermanentError, RetryAfter, TransientError, Unreachable
 from db.engine import create_engine, create_sessionmaker
 from db.models import OutboxMessage, OutboxStatus, Person
+from db.repositories import outbox as outbox_repository
 from db.repositories.outbox import Message, enqueue, enqueue_many
 from handlers.messages import Button, Outgoing
 from tests.delivery.fakes import FakeClock, RecordingSender
@@ -412,6 +415,38 @@ async def test_an_answer_committed_during_an_announcement_overtakes_the_batch_in
     assert len(order) == 41
     # Only the sends already at the messenger went before it, not the rest of the batch.
     assert order.index("worker") <= 8
+
+
+async def test_a_failed_claim_while_rows_are_in_hand_lets_them_finish(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.gate = asyncio.Event()
+    await _enqueue(sessionmaker, clock, [Outgoing(f"m{n}", "in hand") for n in range(4)])
+    delivery = _delivery(sessionmaker, sender, clock)
+    draining = asyncio.create_task(delivery.drain())
+    await sender.entered.wait()
+
+    claim_due = outbox_repository.claim_due
+
+    async def database_gone(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("claim", {}, ConnectionError("the database went away"))
+
+    monkeypatch.setattr(outbox_repository, "claim_due", database_gone)
+    [later] = await _enqueue(sessionmaker, clock, [Outgoing("w", "committed meanwhile")])
+    delivery.wake()
+    await asyncio.sleep(0.1)
+    sender.gate.set()
+    assert await draining == 4
+
+    # The sends in flight went through once each; what came later waits for the next pass.
+    assert sorted(sender.texts()) == ["in hand"] * 4
+    rows = await _rows(sessionmaker)
+    assert [r.status for r in rows if r.id != later] == [OutboxStatus.SENT] * 4
+    monkeypatch.setattr(outbox_repository, "claim_due", claim_due)
+    await delivery.drain()
+    assert sender.texts("w") == ["committed meanwhile"]
 
 
 async def _claimed_by(sessionmaker: async_sessionmaker[AsyncSession], row_id: int) -> str | None:
