@@ -22,11 +22,12 @@ from db.repositories import surveys as repo
 from handlers import text_groups
 from handlers.core.texts import Safe, t
 from handlers.reports.charts import Chart, Series, Style
+from handlers.reports.common import SMALL_NUMBERS
 from handlers.surveys import SCALE, Kind, Question, get, questions_of
 
-# Finished answers a survey needs before its results are shown: the small-numbers rule of
-# the council agenda (`handlers.reports.council.UNIT_NAME_MIN`), for the same reason.
-RESULTS_MIN_RESPONSES = 3
+# Finished answers a survey needs before its results are shown: the small-numbers rule the
+# council agenda applies to units.
+RESULTS_MIN_RESPONSES = SMALL_NUMBERS
 
 
 @dataclass(frozen=True, slots=True)

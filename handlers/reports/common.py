@@ -31,6 +31,9 @@ from handlers.categories import CATEGORIES
 from handlers.core.texts import CATALOGS, DEFAULT_LANGUAGE
 
 RECENT_DAYS = 30
+# Fewer than this many people (grievances, answers) can point at one of them: a report names
+# no unit below it, and a survey shows no results below it.
+SMALL_NUMBERS = 3
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -36,6 +36,7 @@ from db.models import Person, Ticket, TicketKind, Unit
 from db.repositories.tickets import OPEN_STATUSES
 from handlers import text_groups
 from handlers.reports.common import (
+    SMALL_NUMBERS,
     LabelledReport,
     Period,
     Report,
@@ -53,7 +54,7 @@ from handlers.reports.common import (
     within,
 )
 
-UNIT_NAME_MIN = 3
+UNIT_NAME_MIN = SMALL_NUMBERS
 EXAMPLES = 3
 TITLE_CHARS = 40
 MASK = "***"
