@@ -58,6 +58,7 @@ from bot.transports.base import (
 )
 from db.models import OutboxMessage, Person
 from db.repositories import outbox
+from db.repositories.outbox import CONVERSATION
 from handlers.core.reachability import person_unreachable
 from handlers.messages import Outgoing, Topic
 from handlers.tickets import topics
@@ -68,9 +69,6 @@ UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
 # (session, ticket id, group chat id) -> what a ticket's reopened topic starts with.
 TopicRecap = Callable[[AsyncSession, int, str], Awaitable[Sequence[Outgoing]]]
 T = TypeVar("T")
-
-# The outbox priority of conversation: answers, cards, notices (bulk comes after it).
-CONVERSATION = 0
 
 
 def new_owner() -> str:

@@ -38,6 +38,9 @@ from db.models import OutboxMessage, OutboxStatus
 # the owner renews it every few seconds (bot.delivery), so a slow send is not taken away.
 CLAIM_LEASE = timedelta(seconds=10)
 
+# Lower goes first; conversation (answers, cards, notices) at the top, bulk after it.
+CONVERSATION = 0
+
 
 # Built once: every update queues its answer with it.
 _INSERT = insert(OutboxMessage)
@@ -77,7 +80,7 @@ def enqueue(
     person_id: int | None = None,
     ticket_id: int | None = None,
     now: datetime,
-    priority: int = 0,
+    priority: int = CONVERSATION,
 ) -> None:
     """Queue a message in the session (`db.queued`): written before its next statement,
     flush or commit, and sent once the transaction commits."""
@@ -107,7 +110,11 @@ class Message(NamedTuple):
 
 
 async def enqueue_many(
-    session: AsyncSession, messages: Sequence[Message], *, now: datetime, priority: int = 0
+    session: AsyncSession,
+    messages: Sequence[Message],
+    *,
+    now: datetime,
+    priority: int = CONVERSATION,
 ) -> list[int]:
     """Write the messages now, in one statement; their row ids, in the same order.
 
