@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -26,18 +26,6 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
-)
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    CreateForumTopic,
-    DeleteWebhook,
-    EditMessageText,
-    GetMe,
-    GetUpdates,
-    SendDocument,
-    SendMessage,
-    SendPhoto,
-    SetWebhook,
 )
 from aiogram.methods.base import Response
 from aiogram.types import (
@@ -88,16 +76,16 @@ HTML = "HTML"
 _RESPONSE_MODELS = tuple(
     Response[method.__returning__]  # type: ignore[name-defined]
     for method in (
-        AnswerCallbackQuery,
-        CreateForumTopic,
-        DeleteWebhook,
-        EditMessageText,
-        GetMe,
-        GetUpdates,
-        SendDocument,
-        SendMessage,
-        SendPhoto,
-        SetWebhook,
+        methods.AnswerCallbackQuery,
+        methods.CreateForumTopic,
+        methods.DeleteWebhook,
+        methods.EditMessageText,
+        methods.GetMe,
+        methods.GetUpdates,
+        methods.SendDocument,
+        methods.SendMessage,
+        methods.SendPhoto,
+        methods.SetWebhook,
     )
 )
 
