@@ -64,6 +64,8 @@ from handlers.messages import Attachment, Incoming, Outgoing
 log = logging.getLogger(__name__)
 
 HTML = "HTML"
+# Connections kept open for sending: more than delivery ever has in flight at once.
+_SEND_CONNECTIONS = 16
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -104,6 +106,9 @@ class PtbTransport:
         # Our own request objects, so they can be closed even when start() failed half-way.
         self._requests = (
             HTTPXRequest(
+                # PTB's own default is one connection: delivery's concurrent sends would
+                # queue behind each other for it.
+                connection_pool_size=_SEND_CONNECTIONS,
                 read_timeout=request_timeout,
                 write_timeout=request_timeout,
                 connect_timeout=request_timeout,
