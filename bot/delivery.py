@@ -56,6 +56,7 @@ from bot.transports.base import (
     TransientError,
     Unreachable,
 )
+from db.engine import one_statement
 from db.models import OutboxMessage, Person
 from db.repositories import outbox
 from db.repositories.outbox import CONVERSATION
@@ -439,7 +440,7 @@ class Delivery:
 
     async def _claim(self, limit: int) -> list[OutboxMessage]:
         # The rows outlive the session: its sessionmaker keeps loaded objects after commit.
-        async with self._sessionmaker() as session, session.begin():
+        async with one_statement(self._sessionmaker) as session:
             rows = await outbox.claim_due(
                 session,
                 self._clock.now(),
@@ -615,7 +616,7 @@ class Delivery:
             while self._sent:
                 batch, self._sent = self._sent, []
                 try:
-                    async with self._sessionmaker() as session, session.begin():
+                    async with one_statement(self._sessionmaker) as session:
                         await outbox.mark_sent_many(
                             session, [sent for sent, _ in batch], owner=self.owner
                         )
