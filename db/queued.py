@@ -1,7 +1,8 @@
-"""Rows a transaction writes and does not read back (outbox messages, FAQ outcomes), queued
-in the session and written by Core statements built once, instead of ORM objects flushed by
-the unit of work: an update writes two or three of them, and the unit of work cost more CPU
-per row than the statement that writes it.
+"""Rows a transaction writes and does not read back (outbox messages, FAQ outcomes, the
+person's conversation state), queued in the session and written by Core statements built
+once, instead of ORM objects flushed by the unit of work or statements run at once: an
+update writes two or three of them, and the unit of work cost more CPU per row than the
+statement that writes it.
 
 The contract is that of a pending ORM object, as far as the callers can tell:
 
@@ -10,10 +11,18 @@ The contract is that of a pending ORM object, as far as the callers can tell:
   flushes ORM changes, or commits, releasing a savepoint included. So a query in the same
   transaction sees it, as autoflush would have made it see a pending object.
 - Rows are written in the order they were queued; consecutive rows of one statement go in
-  one executemany.
+  one executemany. On PostgreSQL, rows for different tables, one row each (what most
+  updates write: the answer, the question's outcome, the person's state), go in one
+  statement instead, all but one as data-modifying CTEs: one round trip, not three. Their
+  order does not matter there: each goes to its own table. (SQLite has no INSERT in a
+  CTE; SQLAlchemy caches no multi-row VALUES, which several rows of one table would need
+  to keep their order in one statement.)
 - A rolled-back transaction or savepoint drops the rows queued in it that were not written
   yet, as it expunges pending objects; those written are rolled back by the database.
 - Nothing comes back: a caller that needs a row's id inserts it itself.
+- `values` name the same columns on every call for one statement, and every column with a
+  default on the client side: two parts of one combined statement that left such a column
+  to its default would both name its parameter after the column.
 - A row queued before the session began a transaction belongs to the one it begins next.
 
 What autoflush would not have covered is not covered either: a statement run on
@@ -24,11 +33,12 @@ rows are written by the next statement or the commit.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Insert, event
+from sqlalchemy import Insert, bindparam, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
@@ -45,9 +55,8 @@ class _Row:
 
 
 def queue(session: AsyncSession, statement: Insert, values: dict[str, Any]) -> None:
-    """Write `values` with `statement` (an INSERT built once) before the session's next
-    statement, flush or commit. `values` must name the same columns on every call for one
-    statement, so that its compiled form is reused."""
+    """Write `values` with `statement` (an INSERT built once, without values) before the
+    session's next statement, flush or commit."""
     sync = session.sync_session
     innermost = sync.get_nested_transaction() or sync.get_transaction()
     sync.info.setdefault(_KEY, []).append(_Row(innermost, statement, values))
@@ -60,10 +69,49 @@ def _write(session: Session) -> None:
     # Taken first: the statements below must not find the rows still queued.
     session.info[_KEY] = []
     connection = session.connection()
+    tables = {id(row.statement.table) for row in rows}
+    if connection.dialect.name == "postgresql" and len(tables) == len(rows):
+        shape = tuple((row.statement, tuple(row.values)) for row in rows)
+        connection.execute(
+            _combined(shape),
+            {
+                _name(part, column): value
+                for part, row in enumerate(rows)
+                for column, value in row.values.items()
+            },
+        )
+        return
     for _, same_statement in groupby(rows, key=lambda row: id(row.statement)):
         same = list(same_statement)
-        # A list, even of one row: an executemany needs no RETURNING of the new id.
         connection.execute(same[0].statement, [row.values for row in same])
+
+
+# Shapes seen are few (what one kind of update writes): each built and compiled once.
+_SHAPES_KEPT = 256
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _combined(shape: tuple[tuple[Insert, tuple[str, ...]], ...]) -> Insert:
+    """The statement writing one row each with these INSERTs, naming these columns: all
+    but the last as data-modifying CTEs of the last."""
+    inserts = [
+        statement.values(
+            {
+                column: bindparam(_name(part, column), type_=statement.table.c[column].type)
+                for column in columns
+            }
+        )
+        for part, (statement, columns) in enumerate(shape)
+    ]
+    *first, last = inserts
+    for part, insert in enumerate(first):
+        last = last.add_cte(insert.cte(f"queued_{part}"))
+    # inline: no RETURNING of the new id (nobody reads it back).
+    return last.inline()
+
+
+def _name(part: int, column: str) -> str:
+    return f"q{part}_{column}"
 
 
 def _within(row: _Row, ended: SessionTransaction) -> bool:

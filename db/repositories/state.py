@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from db import queued
 from db.models import ConversationState
 
 
@@ -22,18 +23,12 @@ async def load_state(session: AsyncSession, person_id: int) -> ConversationState
     )
 
 
-_SAVED = ("person_id", "flow", "step", "data", "updated_at")
-
-
 def _upsert(insert: Callable[[Any], postgresql.Insert | sqlite.Insert]) -> Any:
-    columns = ConversationState.__table__.c
-    statement = insert(ConversationState).values(
-        {name: bindparam(name, type_=columns[name].type) for name in _SAVED}
-    )
+    statement = insert(ConversationState)
     new = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=["person_id"],
-        set_={name: new[name] for name in _SAVED if name != "person_id"},
+        set_={name: new[name] for name in ("flow", "step", "data", "updated_at")},
     )
 
 
@@ -49,12 +44,15 @@ async def save_state(  # noqa: PLR0917 - positional order is the published API
     data: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Replace the person's state (an upsert, so two updates racing never collide)."""
+    """Replace the person's state (an upsert, so two updates racing never collide).
+
+    Queued in the session (`db.queued`), as the update's other writes: a query in the
+    same transaction sees it, and on PostgreSQL it goes to the database in one statement
+    with them, at the commit.
+    """
     values = {"person_id": person_id, "flow": flow, "step": step, "data": data, "updated_at": now}
-    # Through the connection: with a dict of values the session would read the statement
-    # as a bulk insert of ORM objects.
-    connection = await session.connection()
-    await connection.execute(_SAVE[connection.dialect.name], values)
+    statement = _SAVE[session.get_bind().dialect.name]
+    queued.queue(session, statement, values)
     # A copy already loaded in this session shows the new state, as after a refresh.
     loaded = session.identity_map.get(session.identity_key(ConversationState, person_id))
     if loaded is not None:
