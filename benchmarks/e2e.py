@@ -17,6 +17,11 @@ the process waited for a core.
 
     python benchmarks/e2e.py [--updates N] [--users N] [--backends sqlite,postgresql]
                              [--frameworks aiogram,ptb] [--before REVISION | --before '']
+                             [--rounds N]
+
+With `--rounds N` every row is measured N times, each time beside the echo bot measured in
+the same round, and the table gives medians with the spread of the ratio: one run on a
+machine doing anything else can move a row by a tenth.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from statistics import median
 from typing import NamedTuple
 
 from aiogram import Bot as AiogramBot
@@ -251,34 +257,57 @@ def main(args: argparse.Namespace) -> None:
     per_user = max(1, args.updates // args.users)
     frameworks = [f.strip() for f in args.frameworks.split(",")]
     backends = [b.strip() for b in args.backends.split(",")]
+    # Per row, each round's measurement with the echo bot of the same round.
+    rounds: dict[tuple[str, str, str], list[tuple[Measured, Measured]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         before = extract_before(args.before, Path(scratch) / "before") if args.before else None
-        echo = {name: _in_process(f"echo:{name}", REPO, args) for name in frameworks}
-        rows: list[tuple[str, str, str, Measured]] = []
-        for backend in backends:
-            for name in frameworks:
-                codes = [("now", REPO)] if before is None else [("before", before), ("now", REPO)]
-                for label, code in codes:
-                    measured = _in_process(f"bot:{name}:{backend}", code, args)
-                    rows.append((name, backend, label, measured))
+        codes = [("now", REPO)] if before is None else [("before", before), ("now", REPO)]
+        for _ in range(args.rounds):
+            echo = {name: _in_process(f"echo:{name}", REPO, args) for name in frameworks}
+            for backend in backends:
+                for name in frameworks:
+                    for label, code in codes:
+                        measured = _in_process(f"bot:{name}:{backend}", code, args)
+                        rounds.setdefault((name, backend, label), []).append(
+                            (measured, echo[name])
+                        )
     total = per_user * args.users
     print(f"{total} questions from {args.users} workers, long polling, fake Bot API on 127.0.0.1")
     if before is not None:
         print(f"before: git revision {args.before}; now: this checkout")
+    if args.rounds > 1:
+        print(
+            f"{args.rounds} rounds, each row beside the echo bot of its round: medians, "
+            "and the lowest and highest ratio"
+        )
     print(
         "\n| framework | database | code | whole bot (updates/s) | echo bot (updates/s) | ratio "
         "| CPU ms per update, bot / echo | CPU ratio | SQL statements per update |"
     )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")
-    for name, backend, label, bot in rows:
-        base = echo[name]
+    for (name, backend, label), runs in rounds.items():
+        bot = _median([b for b, _ in runs])
+        base = _median([e for _, e in runs])
+        ratios = sorted(b.rate / e.rate for b, e in runs)
+        ratio = f"{median(ratios):.2f}"
+        if len(ratios) > 1:
+            ratio += f" ({ratios[0]:.2f}-{ratios[-1]:.2f})"
         framework = "aiogram" if name == "aiogram" else "python-telegram-bot"
         statements = "" if bot.statements is None else f"{bot.statements:.1f}"
         print(
             f"| {framework} | {backend} | {label} | {bot.rate:.0f} | {base.rate:.0f} "
-            f"| {bot.rate / base.rate:.2f} | {bot.cpu_ms:.2f} / {base.cpu_ms:.2f} "
+            f"| {ratio} | {bot.cpu_ms:.2f} / {base.cpu_ms:.2f} "
             f"| {base.cpu_ms / bot.cpu_ms:.2f} | {statements} |"
         )
+
+
+def _median(runs: list[Measured]) -> Measured:
+    statements = [run.statements for run in runs if run.statements is not None]
+    return Measured(
+        median(run.rate for run in runs),
+        median(run.cpu_ms for run in runs),
+        median(statements) if statements else None,
+    )
 
 
 def _parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -287,6 +316,9 @@ def _parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=20, help="workers asking at once")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--frameworks", default="aiogram,ptb")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measure every row this many times (medians)"
+    )
     parser.add_argument(
         "--before", default=BEFORE, help="git revision of the 'before' rows; '' for none"
     )
