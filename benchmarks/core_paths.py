@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import inspect
 import sys
 import tempfile
@@ -155,6 +156,7 @@ async def _path(url: str, steps: Step, rounds: int) -> tuple[float, float, dict[
             for kind, what in steps(worker):
                 await workers.act(worker, kind, what)
                 await app.delivery.drain()
+        gc.freeze()  # as the bot's process does once started (bot.launch.serve)
 
         async def run(first: int, each: Callable[[Awaitable[None]], Awaitable[None]]) -> int:
             updates = 0
