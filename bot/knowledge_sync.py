@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import heap
 from db.repositories import kb_revisions
 from faq.matcher import Matcher
 from faq.schema import KnowledgeBase, KnowledgeBaseError
@@ -89,9 +90,16 @@ class KnowledgeSync:
         # Why the newest revision is not in use, if it is not.
         self.error: str | None = None
         self._tried: int | None = None
+        # A revision was swapped in at the last look: the one it replaced is to be freed.
+        self._replaced = False
 
     async def check(self) -> bool:
         """One look: use the newest saved revision if it is new. True when it changed."""
+        if self._replaced:
+            # A look later, not at the swap: the updates that were in flight then held
+            # the old matcher until they finished.
+            heap.release_replaced()
+            self._replaced = False
         async with self._sessionmaker() as session:
             newest = await kb_revisions.latest_id(session)
             if newest is None or newest in {self.version, self._tried}:
@@ -116,6 +124,7 @@ class KnowledgeSync:
             )
             return False
         self._apply(kb, matcher)
+        self._replaced = True
         self.version, self.error = revision.id, None
         log.info("answering from knowledge base revision %s", revision.id)
         return True

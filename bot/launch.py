@@ -11,11 +11,11 @@ it cleanly.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot import heap
 from bot.app import build_app
 from bot.runner import Runner
 from bot.settings import Settings
@@ -102,12 +102,7 @@ async def serve(
                 log.info("console on %s", console.url)
             if started is not None:
                 await started(None if console is None else console.url)
-            # What start-up built lives as long as the process: the imported code, the
-            # knowledge base's index, the language tables. Kept out of the collector's full
-            # passes, which otherwise walked all of it (a third of a million objects,
-            # about 0.15 s of CPU with every other update waiting) every few hundred
-            # updates; what is made later is collected as before.
-            gc.freeze()
+            heap.keep_start_up()
             await runner.ended.wait()
             if not runner.in_turns:
                 log.info("stopping: finishing the updates in flight")
