@@ -69,8 +69,7 @@ def _write(session: Session) -> None:
     # Taken first: the statements below must not find the rows still queued.
     session.info[_KEY] = []
     connection = session.connection()
-    tables = {id(row.statement.table) for row in rows}
-    if connection.dialect.name == "postgresql" and len(tables) == len(rows):
+    if connection.dialect.name == "postgresql" and _one_per_table(rows):
         shape = tuple((row.statement, tuple(row.values)) for row in rows)
         connection.execute(
             _combined(shape),
@@ -84,6 +83,11 @@ def _write(session: Session) -> None:
     for _, same_statement in groupby(rows, key=lambda row: id(row.statement)):
         same = list(same_statement)
         connection.execute(same[0].statement, [row.values for row in same])
+
+
+def _one_per_table(rows: list[_Row]) -> bool:
+    """No two rows for one table: then the order they are written in does not matter."""
+    return len({id(row.statement.table) for row in rows}) == len(rows)
 
 
 # Shapes seen are few (what one kind of update writes): each built and compiled once.
