@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import inspect
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.e2e import drop_postgres, scratch_postgres
+from bot import heap
 from bot.app import App, build_app
 from bot.settings import Settings
 from bot.transports.telegram import TELEGRAM
@@ -156,7 +156,7 @@ async def _path(url: str, steps: Step, rounds: int) -> tuple[float, float, dict[
             for kind, what in steps(worker):
                 await workers.act(worker, kind, what)
                 await app.delivery.drain()
-        gc.freeze()  # as the bot's process does once started (bot.launch.serve)
+        heap.keep_start_up()  # as the bot's process does once started (bot.launch.serve)
 
         async def run(first: int, each: Callable[[Awaitable[None]], Awaitable[None]]) -> int:
             updates = 0

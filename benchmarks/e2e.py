@@ -193,9 +193,10 @@ async def _run(runner: Runner, users: int, per_user: int) -> Measured:
         stop, statements = await runner(tg)
         try:
             await _measure(tg, people[:1], 1)  # warm-up: connections, caches, first queries
-            # As the bot's process does once started (bot.launch.serve): neither row pays
-            # for collecting what start-up built, the echo rows least of all, whose
-            # processes import the whole bot with this script without using it.
+            # As the bot's process does once started (bot.heap.keep_start_up): neither row
+            # pays for collecting what start-up built, the echo rows least of all, whose
+            # processes import the whole bot with this script without using it. Not through
+            # bot.heap: the "before" rows run code older than it.
             gc.freeze()
             before = statements() if statements else 0
             cpu = time.process_time()
