@@ -6,7 +6,9 @@ clock stops when every answer has reached its chat. The whole stack is transport
 (FAQ matching, one transaction per update), database and outbox delivery. The baseline is
 an echo bot written directly on the same framework, in the same run, against the same
 fake server. The fake server runs in the same process and takes its share of the CPU in
-every row alike.
+every row alike. Between the two, the "floor" row (`stack_floor.py`) is the same framework
+doing only what the design asks of every update, one transaction and the outbox, and
+sending the bot's answer: what the bot costs above it is its own work.
 
 Every row runs in a process of its own, and the whole bot is measured twice: as it is now
 and as it was at git revision `--before` (extracted to a scratch folder and run by this
@@ -228,20 +230,35 @@ async def drop_postgres(url: str) -> None:
     await engine.dispose()
 
 
+def _floor(framework: str, url: str) -> Runner:
+    # Only this checkout has it; the "before" rows' trees may not.
+    from benchmarks import stack_floor  # noqa: PLC0415
+
+    floor = stack_floor.aiogram_floor if framework == "aiogram" else stack_floor.ptb_floor
+
+    async def start(tg: FakeTelegram) -> Started:
+        return await floor(tg, url, QUESTION, _count_statements)
+
+    return start
+
+
 async def measure_row(row: str, users: int, per_user: int) -> Measured:
-    """One row, in this process: `echo:FRAMEWORK` or `bot:FRAMEWORK:DATABASE`."""
+    """One row, in this process: `echo:FRAMEWORK`, or `bot:FRAMEWORK:DATABASE` and
+    `floor:FRAMEWORK:DATABASE` (`stack_floor.py`)."""
     kind, framework, *database = row.split(":")
     if kind == "echo":
         return await _run(_aiogram_echo if framework == "aiogram" else _ptb_echo, users, per_user)
     transport: TransportName = "aiogram" if framework == "aiogram" else "ptb"
+
+    def runner(url: str) -> Runner:
+        return _floor(framework, url) if kind == "floor" else _full_stack(transport, url)
+
     with tempfile.TemporaryDirectory() as folder:
         if database == ["sqlite"]:
-            return await _run(
-                _full_stack(transport, f"sqlite+aiosqlite:///{folder}/bench.db"), users, per_user
-            )
+            return await _run(runner(f"sqlite+aiosqlite:///{folder}/bench.db"), users, per_user)
         url = await scratch_postgres()
         try:
-            return await _run(_full_stack(transport, url), users, per_user)
+            return await _run(runner(url), users, per_user)
         finally:
             await drop_postgres(url)
 
@@ -272,6 +289,8 @@ def main(args: argparse.Namespace) -> None:
             echo = {name: _in_process(f"echo:{name}", REPO, args) for name in frameworks}
             for backend in backends:
                 for name in frameworks:
+                    floor = _in_process(f"floor:{name}:{backend}", REPO, args)
+                    rounds.setdefault((name, backend, "floor"), []).append((floor, echo[name]))
                     for label, code in codes:
                         measured = _in_process(f"bot:{name}:{backend}", code, args)
                         rounds.setdefault((name, backend, label), []).append(

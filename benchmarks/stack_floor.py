@@ -1,0 +1,223 @@
+"""The floor of the bot's stack, for `e2e.py`: the least any bot built as this one is can
+cost per question, measured beside the echo bot and the whole bot.
+
+A floor bot is written directly on the framework, like the echo bot, and does what the
+design asks of every update and nothing else: one transaction (SQLAlchemy's AsyncSession,
+the bot's own engine settings) that records the update id and queues the answer in an
+outbox table; after the commit a delivery loop claims queued rows (one statement, in
+autocommit on PostgreSQL as the bot's delivery does), sends them at most eight at a time
+and marks them sent (one statement). The answer is the message the whole bot sends for the
+benchmark's question: the bundled knowledge base's answer with its two feedback buttons.
+No matching, no person, no conversation state, no flow.
+
+What the whole bot costs above this row is the bot's own work; what this row costs above
+the echo bot is the price of the transaction and the outbox on this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot as AiogramBot
+from aiogram import Dispatcher as AiogramDispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton as AiogramButton
+from aiogram.types import InlineKeyboardMarkup as AiogramKeyboard
+from aiogram.types import Message
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardButton as PtbButton
+from telegram import InlineKeyboardMarkup as PtbKeyboard
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.settings import Settings
+from db.engine import create_engine, create_sessionmaker, one_statement
+from faq.loader import load_knowledge_base
+from handlers.core.buttons import FeedbackButton
+from handlers.core.texts import t
+from tests.fake_telegram import FakeTelegram
+
+Stop = Callable[[], Awaitable[None]]
+Count = Callable[[AsyncEngine], Callable[[], int]]  # starts counting an engine's statements
+Send = Callable[[int, str], Awaitable[object]]
+
+_IN_FLIGHT = 8  # as the bot's delivery: `Delivery(max_in_flight=...)`
+_BATCH = 50
+
+_metadata = MetaData()
+_updates = Table("floor_updates", _metadata, Column("update_id", String(64), primary_key=True))
+_outbox = Table(
+    "floor_outbox",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("claimed", Boolean, nullable=False, default=False),
+    Column("sent", Boolean, nullable=False, default=False),
+)
+_CLAIM = (
+    update(_outbox)
+    .where(
+        _outbox.c.id.in_(
+            select(_outbox.c.id)
+            .where(_outbox.c.claimed.is_(False))
+            .order_by(_outbox.c.id)
+            .limit(_BATCH)
+            .scalar_subquery()
+        )
+    )
+    .values(claimed=True)
+    .returning(_outbox.c.id, _outbox.c.chat_id, _outbox.c.text)
+)
+
+
+def answer(question: str) -> tuple[str, list[tuple[str, str]]]:
+    """The whole bot's answer to `question` (an entry's question in the bundled knowledge
+    base): its HTML text and its buttons as (label, callback data)."""
+    kb = load_knowledge_base(Settings(_env_file=None).faq_path)
+    entry = next(entry for entry in kb.entries if entry.question == question)
+    lang = entry.language
+    buttons = [
+        (str(t(lang, "question.helped")), FeedbackButton("y", entry.id).pack()),
+        (str(t(lang, "question.not_helped")), FeedbackButton("n", entry.id).pack()),
+    ]
+    text = t(lang, "question.answer", question=entry.question, answer=entry.answer)
+    return str(text), buttons
+
+
+class _Floor:
+    """The transaction per update and the outbox, for a framework's `send`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessionmaker: async_sessionmaker[AsyncSession] = create_sessionmaker(engine)
+        self._wake = asyncio.Event()
+        self._loop: asyncio.Task[None] | None = None
+
+    async def start(self, send: Send) -> None:
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_metadata.create_all)
+        self._loop = asyncio.create_task(self._deliver(send))
+
+    async def handle(self, update_id: str, chat_id: int, text: str) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(insert(_updates).values(update_id=update_id))
+            await session.execute(insert(_outbox).values(chat_id=chat_id, text=text))
+        self._wake.set()
+
+    async def _deliver(self, send: Send) -> None:
+        slots = asyncio.Semaphore(_IN_FLIGHT)
+
+        async def one(chat_id: int, text: str) -> None:
+            async with slots:
+                await send(chat_id, text)
+
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while True:
+                async with one_statement(self.sessionmaker) as session:
+                    rows = (await session.execute(_CLAIM)).all()
+                if not rows:
+                    break
+                await asyncio.gather(*(one(row.chat_id, row.text) for row in rows))
+                async with one_statement(self.sessionmaker) as session:
+                    await session.execute(
+                        update(_outbox)
+                        .where(_outbox.c.id.in_([row.id for row in rows]))
+                        .values(sent=True)
+                    )
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            await asyncio.gather(self._loop, return_exceptions=True)
+        await self.engine.dispose()
+
+
+async def aiogram_floor(
+    tg: FakeTelegram, url: str, question: str, count: Count
+) -> tuple[Stop, Callable[[], int]]:
+    text, buttons = answer(question)
+    row = [AiogramButton(text=label, callback_data=data) for label, data in buttons]
+    keyboard = AiogramKeyboard(inline_keyboard=[row])
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    bot = AiogramBot(tg.token, session=session)
+    floor = _Floor(create_engine(url))
+    statements = count(floor.engine)
+
+    async def send(chat_id: int, body: str) -> object:
+        return await bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
+
+    async def on_message(message: Message) -> None:
+        await floor.handle(f"{message.chat.id}:{message.message_id}", message.chat.id, text)
+
+    await floor.start(send)
+    dispatcher = AiogramDispatcher()
+    dispatcher.message.register(on_message)
+    task = asyncio.create_task(
+        dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
+    )
+
+    async def stop() -> None:
+        await dispatcher.stop_polling()
+        await task
+        await floor.stop()
+
+    return stop, statements
+
+
+async def ptb_floor(
+    tg: FakeTelegram, url: str, question: str, count: Count
+) -> tuple[Stop, Callable[[], int]]:
+    text, buttons = answer(question)
+    keyboard = PtbKeyboard([[PtbButton(label, callback_data=data) for label, data in buttons]])
+    app = (
+        Application.builder()
+        .token(tg.token)
+        .base_url(f"{tg.base_url}/bot")
+        .base_file_url(f"{tg.base_url}/file/bot")
+        .build()
+    )
+    floor = _Floor(create_engine(url))
+    statements = count(floor.engine)
+
+    async def send(chat_id: int, body: str) -> object:
+        return await app.bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
+
+    async def on_message(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is not None:
+            await floor.handle(str(update.update_id), update.effective_chat.id, text)
+
+    app.add_handler(MessageHandler(filters.TEXT, on_message))
+    updater = app.updater
+    if updater is None:
+        msg = "PTB application built without an updater"
+        raise RuntimeError(msg)
+    await floor.start(send)
+    await app.initialize()
+    await app.start()
+    await updater.start_polling()
+
+    async def stop() -> None:
+        await updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await floor.stop()
+
+    return stop, statements
