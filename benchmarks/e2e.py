@@ -8,7 +8,8 @@ an echo bot written directly on the same framework, in the same run, against the
 fake server. The fake server runs in the same process and takes its share of the CPU in
 every row alike. Between the two, the "floor" row (`stack_floor.py`) is the same framework
 doing only what the design asks of every update, one transaction and the outbox, and
-sending the bot's answer: what the bot costs above it is its own work.
+sending the bot's answer; "floor+matching" matches each question as the bot does first.
+What the whole bot costs above them is its own work.
 
 Every row runs in a process of its own, and the whole bot is measured twice: as it is now
 and as it was at git revision `--before` (extracted to a scratch folder and run by this
@@ -77,6 +78,8 @@ POSTGRES_URL = os.environ.get(
 QUESTION = "职工医疗互助保障是什么？"
 BEFORE = "7d84d2a"  # main before the per-core work: a savepoint and statements built per update
 
+# The stack's floor (stack_floor.py), alone and with the bot's matching of each question.
+FLOORS = ("floor", "floor+matching")
 Stop = Callable[[], Awaitable[None]]
 # A started bot: how to stop it, and how many SQL statements it has run so far (None for
 # the echo bots, which have no database).
@@ -230,28 +233,31 @@ async def drop_postgres(url: str) -> None:
     await engine.dispose()
 
 
-def _floor(framework: str, url: str) -> Runner:
+def _floor(framework: str, url: str, *, matching: bool) -> Runner:
     # Only this checkout has it; the "before" rows' trees may not.
     from benchmarks import stack_floor  # noqa: PLC0415
 
     floor = stack_floor.aiogram_floor if framework == "aiogram" else stack_floor.ptb_floor
+    answers = stack_floor.Answers(QUESTION, matching=matching)
 
     async def start(tg: FakeTelegram) -> Started:
-        return await floor(tg, url, QUESTION, _count_statements)
+        return await floor(tg, url, answers, _count_statements)
 
     return start
 
 
 async def measure_row(row: str, users: int, per_user: int) -> Measured:
-    """One row, in this process: `echo:FRAMEWORK`, or `bot:FRAMEWORK:DATABASE` and
-    `floor:FRAMEWORK:DATABASE` (`stack_floor.py`)."""
+    """One row, in this process: `echo:FRAMEWORK`, or `KIND:FRAMEWORK:DATABASE` for the
+    whole bot (KIND `bot`) or one of `FLOORS`."""
     kind, framework, *database = row.split(":")
     if kind == "echo":
         return await _run(_aiogram_echo if framework == "aiogram" else _ptb_echo, users, per_user)
     transport: TransportName = "aiogram" if framework == "aiogram" else "ptb"
 
     def runner(url: str) -> Runner:
-        return _floor(framework, url) if kind == "floor" else _full_stack(transport, url)
+        if kind == "bot":
+            return _full_stack(transport, url)
+        return _floor(framework, url, matching=kind == "floor+matching")
 
     with tempfile.TemporaryDirectory() as folder:
         if database == ["sqlite"]:
@@ -289,8 +295,11 @@ def main(args: argparse.Namespace) -> None:
             echo = {name: _in_process(f"echo:{name}", REPO, args) for name in frameworks}
             for backend in backends:
                 for name in frameworks:
-                    floor = _in_process(f"floor:{name}:{backend}", REPO, args)
-                    rounds.setdefault((name, backend, "floor"), []).append((floor, echo[name]))
+                    for floor in FLOORS:
+                        measured = _in_process(f"{floor}:{name}:{backend}", REPO, args)
+                        rounds.setdefault((name, backend, floor), []).append(
+                            (measured, echo[name])
+                        )
                     for label, code in codes:
                         measured = _in_process(f"bot:{name}:{backend}", code, args)
                         rounds.setdefault((name, backend, label), []).append(

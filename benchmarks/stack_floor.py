@@ -8,7 +8,8 @@ outbox table; after the commit a delivery loop claims queued rows (one statement
 autocommit on PostgreSQL as the bot's delivery does), sends them at most eight at a time
 and marks them sent (one statement). The answer is the message the whole bot sends for the
 benchmark's question: the bundled knowledge base's answer with its two feedback buttons.
-No matching, no person, no conversation state, no flow.
+No person, no conversation state, no flow; no matching either, unless asked for
+(`Answers(matching=True)`: each question matched as the bot matches it).
 
 What the whole bot costs above this row is the bot's own work; what this row costs above
 the echo bot is the price of the transaction and the outbox on this machine.
@@ -45,9 +46,11 @@ from telegram import InlineKeyboardMarkup as PtbKeyboard
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from bot.app import matcher_builder
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker, one_statement
 from faq.loader import load_knowledge_base
+from faq.schema import Entry
 from handlers.core.buttons import FeedbackButton
 from handlers.core.texts import t
 from tests.fake_telegram import FakeTelegram
@@ -86,18 +89,39 @@ _CLAIM = (
 )
 
 
-def answer(question: str) -> tuple[str, list[tuple[str, str]]]:
-    """The whole bot's answer to `question` (an entry's question in the bundled knowledge
-    base): its HTML text and its buttons as (label, callback data)."""
-    kb = load_knowledge_base(Settings(_env_file=None).faq_path)
-    entry = next(entry for entry in kb.entries if entry.question == question)
-    lang = entry.language
-    buttons = [
-        (str(t(lang, "question.helped")), FeedbackButton("y", entry.id).pack()),
-        (str(t(lang, "question.not_helped")), FeedbackButton("n", entry.id).pack()),
-    ]
-    text = t(lang, "question.answer", question=entry.question, answer=entry.answer)
-    return str(text), buttons
+class Answers:
+    """The whole bot's answer to the benchmark's question: the bundled knowledge base's
+    entry for it, as the bot renders it, with its two feedback buttons.
+
+    With `matching`, each message is first matched as the bot matches it (`Matcher.match`,
+    the bot's settings) and the answer rendered from the entry found.
+    """
+
+    def __init__(self, question: str, *, matching: bool) -> None:
+        settings = Settings(_env_file=None)
+        kb = load_knowledge_base(settings.faq_path, settings.cache_dir)
+        self._entry = next(entry for entry in kb.entries if entry.question == question)
+        self._matcher = matcher_builder(settings)(kb) if matching else None
+        self.buttons = [
+            (str(t(self._entry.language, "question.helped")), self._feedback("y")),
+            (str(t(self._entry.language, "question.not_helped")), self._feedback("n")),
+        ]
+        self._fixed = self._render(self._entry)
+
+    def _feedback(self, answer: str) -> str:
+        return FeedbackButton(answer, self._entry.id).pack()
+
+    @staticmethod
+    def _render(entry: Entry) -> str:
+        return str(
+            t(entry.language, "question.answer", question=entry.question, answer=entry.answer)
+        )
+
+    def to(self, message: str) -> str:
+        if self._matcher is None:
+            return self._fixed
+        found = self._matcher.match(message, language=self._entry.language).entry
+        return self._fixed if found is None else self._render(found)
 
 
 class _Floor:
@@ -151,10 +175,9 @@ class _Floor:
 
 
 async def aiogram_floor(
-    tg: FakeTelegram, url: str, question: str, count: Count
+    tg: FakeTelegram, url: str, answers: Answers, count: Count
 ) -> tuple[Stop, Callable[[], int]]:
-    text, buttons = answer(question)
-    row = [AiogramButton(text=label, callback_data=data) for label, data in buttons]
+    row = [AiogramButton(text=label, callback_data=data) for label, data in answers.buttons]
     keyboard = AiogramKeyboard(inline_keyboard=[row])
     session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
     bot = AiogramBot(tg.token, session=session)
@@ -165,6 +188,7 @@ async def aiogram_floor(
         return await bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
 
     async def on_message(message: Message) -> None:
+        text = answers.to(message.text or "")
         await floor.handle(f"{message.chat.id}:{message.message_id}", message.chat.id, text)
 
     await floor.start(send)
@@ -183,10 +207,10 @@ async def aiogram_floor(
 
 
 async def ptb_floor(
-    tg: FakeTelegram, url: str, question: str, count: Count
+    tg: FakeTelegram, url: str, answers: Answers, count: Count
 ) -> tuple[Stop, Callable[[], int]]:
-    text, buttons = answer(question)
-    keyboard = PtbKeyboard([[PtbButton(label, callback_data=data) for label, data in buttons]])
+    row = [PtbButton(label, callback_data=data) for label, data in answers.buttons]
+    keyboard = PtbKeyboard([row])
     app = (
         Application.builder()
         .token(tg.token)
@@ -201,7 +225,8 @@ async def ptb_floor(
         return await app.bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
 
     async def on_message(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat is not None:
+        if update.effective_chat is not None and update.message is not None:
+            text = answers.to(update.message.text or "")
             await floor.handle(str(update.update_id), update.effective_chat.id, text)
 
     app.add_handler(MessageHandler(filters.TEXT, on_message))
