@@ -40,19 +40,21 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from statistics import median
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from aiogram import Bot as AiogramBot
 from aiogram import Dispatcher as AiogramDispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from pydantic import SecretStr
 from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import InlineKeyboardButton as PtbButton
+from telegram import InlineKeyboardMarkup as PtbKeyboard
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -81,6 +83,9 @@ BEFORE = "7d84d2a"  # main before the per-core work: a savepoint and statements 
 # The stack's floor (stack_floor.py), alone and with the bot's matching of each question.
 FLOORS = ("floor", "floor+matching")
 Stop = Callable[[], Awaitable[None]]
+# (label, callback data) of each button in a message's one row of buttons.
+Buttons = Sequence[tuple[str, str]]
+Send = Callable[[int, str, Buttons], Awaitable[object]]  # chat id, HTML text, buttons
 # A started bot: how to stop it, and how many SQL statements it has run so far (None for
 # the echo bots, which have no database).
 Started = tuple[Stop, Callable[[], int] | None]
@@ -115,15 +120,58 @@ async def _measure(tg: FakeTelegram, users: list[FakeUser], per_user: int) -> fl
     return time.perf_counter() - started
 
 
-async def _aiogram_echo(tg: FakeTelegram) -> Started:
+class DirectBot(Protocol):
+    """A bot written directly on a framework (`_on_aiogram`, `_on_ptb`): the echo bot, and
+    the stack's floor (`stack_floor.py`)."""
+
+    statements: Callable[[], int] | None  # SQL statements so far; None without a database
+
+    async def start(self, send: Send) -> None:
+        """Before the first message; `send` sends a text through the framework."""
+
+    async def on_text(self, key: str, chat_id: int, text: str) -> None:
+        """A text message; `key` names it uniquely."""
+
+    async def stop(self) -> None:
+        """After the last message."""
+
+
+class _Echo:
+    """Answers every text with itself."""
+
+    statements: Callable[[], int] | None = None
+
+    def __init__(self) -> None:
+        self._send: Send | None = None
+
+    async def start(self, send: Send) -> None:
+        self._send = send
+
+    async def on_text(self, key: str, chat_id: int, text: str) -> None:
+        del key
+        if self._send is not None:
+            await self._send(chat_id, html.escape(text), ())
+
+    async def stop(self) -> None:
+        pass
+
+
+async def _on_aiogram(tg: FakeTelegram, direct: DirectBot) -> Started:
     session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
     bot = AiogramBot(tg.token, session=session)
+
+    async def send(chat_id: int, text: str, buttons: Buttons) -> object:
+        row = [InlineKeyboardButton(text=label, callback_data=data) for label, data in buttons]
+        markup = InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+        return await bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
+
+    async def on_message(message: Message) -> None:
+        key = f"{message.chat.id}:{message.message_id}"
+        await direct.on_text(key, message.chat.id, message.text or "")
+
+    await direct.start(send)
     dispatcher = AiogramDispatcher()
-
-    async def echo(message: Message) -> None:
-        await message.answer(html.escape(message.text or ""), parse_mode="HTML")
-
-    dispatcher.message.register(echo)
+    dispatcher.message.register(on_message)
     task = asyncio.create_task(
         dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
     )
@@ -131,11 +179,12 @@ async def _aiogram_echo(tg: FakeTelegram) -> Started:
     async def stop() -> None:
         await dispatcher.stop_polling()
         await task
+        await direct.stop()
 
-    return stop, None
+    return stop, direct.statements
 
 
-async def _ptb_echo(tg: FakeTelegram) -> Started:
+async def _on_ptb(tg: FakeTelegram, direct: DirectBot) -> Started:
     app = (
         Application.builder()
         .token(tg.token)
@@ -144,15 +193,22 @@ async def _ptb_echo(tg: FakeTelegram) -> Started:
         .build()
     )
 
-    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.message is not None:
-            await update.message.reply_text(html.escape(update.message.text or ""), "HTML")
+    async def send(chat_id: int, text: str, buttons: Buttons) -> object:
+        row = [PtbButton(label, callback_data=data) for label, data in buttons]
+        markup = PtbKeyboard([row]) if row else None
+        return await app.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
 
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async def on_message(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is not None:
+            await direct.on_text(str(update.update_id), message.chat.id, message.text or "")
+
+    app.add_handler(MessageHandler(filters.TEXT, on_message))
     updater = app.updater
     if updater is None:
         msg = "PTB application built without an updater"
         raise RuntimeError(msg)
+    await direct.start(send)
     await app.initialize()
     await app.start()
     await updater.start_polling()
@@ -161,8 +217,18 @@ async def _ptb_echo(tg: FakeTelegram) -> Started:
         await updater.stop()
         await app.stop()
         await app.shutdown()
+        await direct.stop()
 
-    return stop, None
+    return stop, direct.statements
+
+
+def _direct(framework: str, make: Callable[[], DirectBot]) -> Runner:
+    on_framework = _on_aiogram if framework == "aiogram" else _on_ptb
+
+    async def start(tg: FakeTelegram) -> Started:
+        return await on_framework(tg, make())
+
+    return start
 
 
 def _full_stack(name: TransportName, url: str) -> Runner:
@@ -237,13 +303,8 @@ def _floor(framework: str, url: str, *, matching: bool) -> Runner:
     # Only this checkout has it; the "before" rows' trees may not.
     from benchmarks import stack_floor  # noqa: PLC0415
 
-    floor = stack_floor.aiogram_floor if framework == "aiogram" else stack_floor.ptb_floor
     answers = stack_floor.Answers(QUESTION, matching=matching)
-
-    async def start(tg: FakeTelegram) -> Started:
-        return await floor(tg, url, answers, _count_statements)
-
-    return start
+    return _direct(framework, lambda: stack_floor.Floor(url, answers, _count_statements))
 
 
 async def measure_row(row: str, users: int, per_user: int) -> Measured:
@@ -251,7 +312,7 @@ async def measure_row(row: str, users: int, per_user: int) -> Measured:
     whole bot (KIND `bot`) or one of `FLOORS`."""
     kind, framework, *database = row.split(":")
     if kind == "echo":
-        return await _run(_aiogram_echo if framework == "aiogram" else _ptb_echo, users, per_user)
+        return await _run(_direct(framework, _Echo), users, per_user)
     transport: TransportName = "aiogram" if framework == "aiogram" else "ptb"
 
     def runner(url: str) -> Runner:

@@ -18,15 +18,8 @@ the echo bot is the price of the transaction and the outbox on this machine.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from aiogram import Bot as AiogramBot
-from aiogram import Dispatcher as AiogramDispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import InlineKeyboardButton as AiogramButton
-from aiogram.types import InlineKeyboardMarkup as AiogramKeyboard
-from aiogram.types import Message
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -41,10 +34,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardButton as PtbButton
-from telegram import InlineKeyboardMarkup as PtbKeyboard
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.app import matcher_builder
 from bot.settings import Settings
@@ -53,11 +42,10 @@ from faq.loader import load_knowledge_base
 from faq.schema import Entry
 from handlers.core.buttons import FeedbackButton
 from handlers.core.texts import t
-from tests.fake_telegram import FakeTelegram
 
-Stop = Callable[[], Awaitable[None]]
 Count = Callable[[AsyncEngine], Callable[[], int]]  # starts counting an engine's statements
-Send = Callable[[int, str], Awaitable[object]]
+# As e2e.Send: chat id, HTML text, and (label, callback data) of each button in one row.
+Send = Callable[[int, str, Sequence[tuple[str, str]]], Awaitable[object]]
 
 _IN_FLIGHT = 8  # as the bot's delivery: `Delivery(max_in_flight=...)`
 _BATCH = 50
@@ -124,24 +112,28 @@ class Answers:
         return self._fixed if found is None else self._render(found)
 
 
-class _Floor:
-    """The transaction per update and the outbox, for a framework's `send`."""
+class Floor:
+    """The floor bot, on a framework through `e2e.DirectBot`: a transaction per update and
+    the outbox."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.sessionmaker: async_sessionmaker[AsyncSession] = create_sessionmaker(engine)
+    def __init__(self, url: str, answers: Answers, count: Count) -> None:
+        self._answers = answers
+        self._engine = create_engine(url)
+        self._sessionmaker: async_sessionmaker[AsyncSession] = create_sessionmaker(self._engine)
+        self.statements: Callable[[], int] | None = count(self._engine)
         self._wake = asyncio.Event()
         self._loop: asyncio.Task[None] | None = None
 
     async def start(self, send: Send) -> None:
-        async with self.engine.begin() as conn:
+        async with self._engine.begin() as conn:
             await conn.run_sync(_metadata.create_all)
         self._loop = asyncio.create_task(self._deliver(send))
 
-    async def handle(self, update_id: str, chat_id: int, text: str) -> None:
-        async with self.sessionmaker() as session, session.begin():
-            await session.execute(insert(_updates).values(update_id=update_id))
-            await session.execute(insert(_outbox).values(chat_id=chat_id, text=text))
+    async def on_text(self, key: str, chat_id: int, text: str) -> None:
+        answer = self._answers.to(text)
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(insert(_updates).values(update_id=key))
+            await session.execute(insert(_outbox).values(chat_id=chat_id, text=answer))
         self._wake.set()
 
     async def _deliver(self, send: Send) -> None:
@@ -149,18 +141,18 @@ class _Floor:
 
         async def one(chat_id: int, text: str) -> None:
             async with slots:
-                await send(chat_id, text)
+                await send(chat_id, text, self._answers.buttons)
 
         while True:
             await self._wake.wait()
             self._wake.clear()
             while True:
-                async with one_statement(self.sessionmaker) as session:
+                async with one_statement(self._sessionmaker) as session:
                     rows = (await session.execute(_CLAIM)).all()
                 if not rows:
                     break
                 await asyncio.gather(*(one(row.chat_id, row.text) for row in rows))
-                async with one_statement(self.sessionmaker) as session:
+                async with one_statement(self._sessionmaker) as session:
                     await session.execute(
                         update(_outbox)
                         .where(_outbox.c.id.in_([row.id for row in rows]))
@@ -171,78 +163,4 @@ class _Floor:
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
-        await self.engine.dispose()
-
-
-async def aiogram_floor(
-    tg: FakeTelegram, url: str, answers: Answers, count: Count
-) -> tuple[Stop, Callable[[], int]]:
-    row = [AiogramButton(text=label, callback_data=data) for label, data in answers.buttons]
-    keyboard = AiogramKeyboard(inline_keyboard=[row])
-    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
-    bot = AiogramBot(tg.token, session=session)
-    floor = _Floor(create_engine(url))
-    statements = count(floor.engine)
-
-    async def send(chat_id: int, body: str) -> object:
-        return await bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
-
-    async def on_message(message: Message) -> None:
-        text = answers.to(message.text or "")
-        await floor.handle(f"{message.chat.id}:{message.message_id}", message.chat.id, text)
-
-    await floor.start(send)
-    dispatcher = AiogramDispatcher()
-    dispatcher.message.register(on_message)
-    task = asyncio.create_task(
-        dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
-    )
-
-    async def stop() -> None:
-        await dispatcher.stop_polling()
-        await task
-        await floor.stop()
-
-    return stop, statements
-
-
-async def ptb_floor(
-    tg: FakeTelegram, url: str, answers: Answers, count: Count
-) -> tuple[Stop, Callable[[], int]]:
-    row = [PtbButton(label, callback_data=data) for label, data in answers.buttons]
-    keyboard = PtbKeyboard([row])
-    app = (
-        Application.builder()
-        .token(tg.token)
-        .base_url(f"{tg.base_url}/bot")
-        .base_file_url(f"{tg.base_url}/file/bot")
-        .build()
-    )
-    floor = _Floor(create_engine(url))
-    statements = count(floor.engine)
-
-    async def send(chat_id: int, body: str) -> object:
-        return await app.bot.send_message(chat_id, body, parse_mode="HTML", reply_markup=keyboard)
-
-    async def on_message(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat is not None and update.message is not None:
-            text = answers.to(update.message.text or "")
-            await floor.handle(str(update.update_id), update.effective_chat.id, text)
-
-    app.add_handler(MessageHandler(filters.TEXT, on_message))
-    updater = app.updater
-    if updater is None:
-        msg = "PTB application built without an updater"
-        raise RuntimeError(msg)
-    await floor.start(send)
-    await app.initialize()
-    await app.start()
-    await updater.start_polling()
-
-    async def stop() -> None:
-        await updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await floor.stop()
-
-    return stop, statements
+        await self._engine.dispose()
