@@ -241,6 +241,10 @@ def _full_stack(name: TransportName, url: str) -> Runner:
             # Telegram's own limits are not what is measured here.
             delivery_global_rate=100_000,
             delivery_group_per_minute=100_000,
+            # Each worker sends all their questions at once: flood control still looks at
+            # every update, but would otherwise drop all after the 20th and the run would
+            # wait for answers that never come.
+            flood_messages=1_000_000,
         )
         bot = await TelegramBot.create(
             settings, transport_name=name, polling_timeout=1, per_chat_interval=0
