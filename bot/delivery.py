@@ -99,6 +99,9 @@ def split_message(message: Outgoing, limit: int, length: Length) -> list[Outgoin
     ]
 
 
+# How long a claim asked for by a commit waits while rows are in delivery, gathering the
+# commits that follow (see `Delivery.drain`).
+_WAKE_GATHER = 0.02
 # How often a send waits to see a slot freed when every slot of the global window is held
 # by sends still waiting for their answer.
 _IN_FLIGHT_POLL = 0.01
@@ -365,9 +368,11 @@ class Delivery:
 
         Claiming goes on while rows are being delivered: again once half the rows in hand
         are done while there may be more due, so the global window does not idle between
-        batches; and at once when something new was committed (`wake`), so a worker's
-        answer is claimed within moments even while an announcement's rows fill the
-        batch. Rows in hand go most urgent first (see `_Slots`).
+        batches; and when something new was committed (`wake`): at once with nothing in
+        hand, else after `_WAKE_GATHER`, so the commits of that moment share one claim.
+        Either way a worker's answer is claimed within moments even while an
+        announcement's rows fill the batch. Rows in hand go most urgent first (see
+        `_Slots`).
         """
         settled = 0
         async with self._drain_lock:
@@ -377,6 +382,14 @@ class Delivery:
                 while not self._stop.is_set():
                     limit = self._batch_size - len(delivering)
                     if woken.done():
+                        if delivering:
+                            # Under load every commit wakes delivery: a moment's wait lets
+                            # one claim take the answers of several updates instead of
+                            # one round trip each. Not the clock's sleep: a test's
+                            # virtual clock would jump ahead.
+                            await asyncio.sleep(_WAKE_GATHER)
+                            if self._stop.is_set():
+                                break
                         self._wake.clear()
                         woken = asyncio.ensure_future(self._wake.wait())
                         limit = max(limit, self._wake_claim)

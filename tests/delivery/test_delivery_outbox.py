@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import delivery as delivery_module
 from bot.clock import SYSTEM_CLOCK
 from bot.delivery import Delivery
 from bot.transports.base import PermanentError, RetryAfter, TransientError, Unreachable
@@ -351,10 +352,12 @@ async def test_stop_finishes_the_send_in_flight_and_leaves_the_rest_pending(
 
 
 async def test_wake_sends_right_after_a_commit(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FakeClock()
     sender = RecordingSender(clock)
+    # Gathering commits is for a delivery with rows in hand; an idle one claims at once.
+    monkeypatch.setattr(delivery_module, "_WAKE_GATHER", 3600.0)
     # Real time, and a poll so long that only wake() can explain a prompt send.
     delivery = Delivery(
         sessionmaker,
@@ -415,6 +418,47 @@ async def test_an_answer_committed_during_an_announcement_overtakes_the_batch_in
     assert len(order) == 41
     # Only the sends already at the messenger went before it, not the rest of the batch.
     assert order.index("worker") <= 8
+
+
+async def test_answers_committed_while_others_are_sent_are_claimed_together(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under load every update's commit wakes delivery; one claim (a round trip) per
+    # commit would cost more than the rest of delivering the answer.
+    monkeypatch.setattr(delivery_module, "_WAKE_GATHER", 1.0)
+    claims: list[int] = []
+    claim_due = outbox_repository.claim_due
+
+    async def counted(*args: Any, **kwargs: Any) -> list[OutboxMessage]:
+        rows = await claim_due(*args, **kwargs)
+        if rows:
+            claims.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(outbox_repository, "claim_due", counted)
+    clock = FakeClock()
+    sender = RecordingSender(clock)
+    sender.gate = asyncio.Event()
+    await _enqueue(sessionmaker, clock, [Outgoing("first", "in hand")])
+    delivery = _delivery(sessionmaker, sender, clock)
+    draining = asyncio.create_task(delivery.drain())
+    await sender.entered.wait()
+
+    for worker in range(5):
+        await _enqueue(sessionmaker, clock, [Outgoing(f"w{worker}", "your answer")])
+        delivery.wake()
+    for _ in range(1000):
+        if len(claims) == 2:
+            break
+        await asyncio.sleep(0.01)
+    sender.gate.set()
+    assert await draining == 6
+
+    assert claims == [1, 5]
+    assert sorted(sent.message.chat_id for sent in sender.sent) == [
+        "first",
+        *(f"w{worker}" for worker in range(5)),
+    ]
 
 
 async def test_a_failed_claim_while_rows_are_in_hand_lets_them_finish(
