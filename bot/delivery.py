@@ -99,9 +99,6 @@ def split_message(message: Outgoing, limit: int, length: Length) -> list[Outgoin
     ]
 
 
-# How long a claim asked for by a commit waits while rows are in delivery, gathering the
-# commits that follow (see `Delivery.drain`).
-_WAKE_GATHER = 0.02
 # How often a send waits to see a slot freed when every slot of the global window is held
 # by sends still waiting for their answer.
 _IN_FLIGHT_POLL = 0.01
@@ -259,6 +256,7 @@ class Delivery:
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         poll_interval: float = 1.0,
+        wake_gather: float = 0.02,
         batch_size: int = 50,
         max_in_flight: int = 8,
         claim_ttl: float = outbox.CLAIM_LEASE.total_seconds(),
@@ -280,6 +278,9 @@ class Delivery:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._poll_interval = poll_interval
+        # How long a claim asked for by a commit waits while rows are in delivery,
+        # gathering the commits that follow (see `drain`).
+        self._wake_gather = wake_gather
         self._batch_size = batch_size
         self._slots = _Slots(max_in_flight)
         # A claim made because something new was committed takes at least this many rows,
@@ -369,7 +370,7 @@ class Delivery:
         Claiming goes on while rows are being delivered: again once half the rows in hand
         are done while there may be more due, so the global window does not idle between
         batches; and when something new was committed (`wake`): at once with nothing in
-        hand, else after `_WAKE_GATHER`, so the commits of that moment share one claim.
+        hand, else after `wake_gather` seconds, so the commits of that moment share one claim.
         Either way a worker's answer is claimed within moments even while an
         announcement's rows fill the batch. Rows in hand go most urgent first (see
         `_Slots`).
@@ -387,7 +388,7 @@ class Delivery:
                             # one claim take the answers of several updates instead of
                             # one round trip each. Not the clock's sleep: a test's
                             # virtual clock would jump ahead.
-                            await asyncio.sleep(_WAKE_GATHER)
+                            await asyncio.sleep(self._wake_gather)
                             if self._stop.is_set():
                                 break
                         self._wake.clear()

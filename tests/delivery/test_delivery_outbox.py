@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import delivery as delivery_module
 from bot.clock import SYSTEM_CLOCK
 from bot.delivery import Delivery
 from bot.transports.base import PermanentError, RetryAfter, TransientError, Unreachable
@@ -352,13 +351,12 @@ async def test_stop_finishes_the_send_in_flight_and_leaves_the_rest_pending(
 
 
 async def test_wake_sends_right_after_a_commit(
-    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     clock = FakeClock()
     sender = RecordingSender(clock)
-    # Gathering commits is for a delivery with rows in hand; an idle one claims at once.
-    monkeypatch.setattr(delivery_module, "_WAKE_GATHER", 3600.0)
-    # Real time, and a poll so long that only wake() can explain a prompt send.
+    # Real time, and a poll so long that only wake() can explain a prompt send; gathering
+    # commits is for a delivery with rows in hand, an idle one claims at once.
     delivery = Delivery(
         sessionmaker,
         {"telegram": sender},
@@ -367,6 +365,7 @@ async def test_wake_sends_right_after_a_commit(
         group_rate_per_minute=20,
         clock=SYSTEM_CLOCK,
         poll_interval=3600.0,
+        wake_gather=3600.0,
     )
     running = asyncio.create_task(delivery.run())
     try:
@@ -425,7 +424,6 @@ async def test_answers_committed_while_others_are_sent_are_claimed_together(
 ) -> None:
     # Under load every update's commit wakes delivery; one claim (a round trip) per
     # commit would cost more than the rest of delivering the answer.
-    monkeypatch.setattr(delivery_module, "_WAKE_GATHER", 1.0)
     claims: list[int] = []
     claim_due = outbox_repository.claim_due
 
@@ -440,7 +438,7 @@ async def test_answers_committed_while_others_are_sent_are_claimed_together(
     sender = RecordingSender(clock)
     sender.gate = asyncio.Event()
     await _enqueue(sessionmaker, clock, [Outgoing("first", "in hand")])
-    delivery = _delivery(sessionmaker, sender, clock)
+    delivery = _delivery(sessionmaker, sender, clock, wake_gather=1.0)
     draining = asyncio.create_task(delivery.drain())
     await sender.entered.wait()
 
