@@ -254,5 +254,7 @@ async def file_grievance(
     its reference once the page shows it (and each text of `until`)."""
     seen = await browser.events("GR-", *until)
     found = re.search(r"GR-\d{4}-\d{6}", seen)
-    assert found is not None
+    # What the page showed, when it showed no reference: this failed once in a full run
+    # (sqlite, ptb) and never alone or under load since.
+    assert found is not None, seen
     return found.group(0)
