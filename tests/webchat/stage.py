@@ -252,9 +252,9 @@ async def file_grievance(
     await browser.press("确认提交")
     """Files a named grievance of the "other" category through the page's buttons; returns
     its reference once the page shows it (and each text of `until`)."""
-    seen = await browser.events("GR-", *until)
+    # The confirmation, not "GR-" alone: the recovery code shown before it is random and
+    # can hold "GR-" across its dashes (WBK8-AJGR-5Q53 did).
+    seen = await browser.events("已提交，编号", *until)
     found = re.search(r"GR-\d{4}-\d{6}", seen)
-    # What the page showed, when it showed no reference: this failed once in a full run
-    # (sqlite, ptb) and never alone or under load since.
     assert found is not None, seen
     return found.group(0)
