@@ -99,6 +99,7 @@ class _Text:
     """One way of asking an entry's question, prepared for comparison."""
 
     key_words: tuple[tuple[str, float], ...]  # content words with their weight
+    key_weight: float  # their weights added up, in order
     sorted_words: str
     sound: str  # syllables joined by spaces, with a trailing space for whole-word search
 
@@ -115,15 +116,20 @@ class _Query:
         self.sorted_words = " ".join(sorted(w for w, _ in self.key_words))
         self.pairs = _char_pairs(self.compact)
         self.sound = _sound(self.compact)
-        self._credits: dict[str, float] = {}
+        self.credits = _Credits(self)
 
-    def credit(self, word: str) -> float:
-        """How surely `word` occurs in the message (`_credit`), worked out once per word:
-        the candidate entries' ways of asking share most of their words."""
-        credit = self._credits.get(word)
-        if credit is None:
-            credit = _credit(word, self.words, self.compact, self.pairs, self.sound)
-            self._credits[word] = credit
+
+class _Credits(dict[str, float]):
+    """How surely each word occurs in the message (`_credit`), worked out once per word
+    when first looked up: the candidate entries' ways of asking share most of their words."""
+
+    def __init__(self, query: _Query) -> None:
+        super().__init__()
+        self._query = query
+
+    def __missing__(self, word: str) -> float:
+        q = self._query
+        credit = self[word] = _credit(word, q.words, q.compact, q.pairs, q.sound)
         return credit
 
 
@@ -177,6 +183,9 @@ class Matcher:
     def _load(self, arrays: cache.Arrays) -> None:
         entries_count = len(self._entries)
         self._term_ids = StringTable(arrays, "terms")
+        # Messages share most of their terms (common characters and pairs): the ones met
+        # recently are kept as Python objects instead of hashed and searched in the table.
+        self._term_id = functools.lru_cache(maxsize=_WORDS_KEPT)(self._term_ids.get)
         self._kb_words = StringTable(arrays, "words")
         self._kb_pairs = StringTable(arrays, "pairs")
         self._kb_sound_pairs = StringTable(arrays, "sound_pairs")
@@ -253,11 +262,8 @@ class Matcher:
             return []
         cosine = similarity[0]
         top = np.argpartition(-cosine, min(_CANDIDATE_VARIANTS, len(cosine) - 1))
-        candidates = list(
-            dict.fromkeys(
-                int(self._variant_entry[v]) for v in top[:_CANDIDATE_VARIANTS] if cosine[v] > 0
-            )
-        )
+        top = top[:_CANDIDATE_VARIANTS]
+        candidates = list(dict.fromkeys(self._variant_entry[top[cosine[top] > 0]].tolist()))
         unknown = self._unknown_share(query)
         # Each entry's best way of asking, for both measures, in one numpy call rather
         # than two per candidate.
@@ -275,7 +281,7 @@ class Matcher:
         known_weights: list[float] = []
         squares = 0.0
         for term, count in terms.items():
-            term_id = self._term_ids.get(term)
+            term_id = self._term_id(term)
             idf = self._unknown_idf if term_id is None else float(self._idf[term_id])
             weight = (1 + math.log(count)) * idf
             squares += weight * weight
@@ -290,17 +296,16 @@ class Matcher:
             # in float32, as a loop over the terms did (the same scores to the last bit),
             # without two numpy calls per term.
             starts = self._posting_start[known]
-            ends = self._posting_start[np.array(known) + 1]
-            rows = np.concatenate(
-                [
-                    np.arange(start, end)
-                    for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
-                ]
+            lengths = self._posting_start[np.array(known) + 1] - starts
+            # Each term's postings, one range after another: position k of the whole run
+            # is posting k - (the run's length before the term) + the term's start.
+            rows = np.arange(lengths.sum()) + np.repeat(
+                starts - (np.cumsum(lengths) - lengths), lengths
             )
             variants = self._posting_variants[rows]
             weights = self._posting_weights[rows]
             scale = np.array([w / norm for w in known_weights]).astype(np.float32)
-            np.add.at(similarity[0], variants, weights * np.repeat(scale, ends - starts))
+            np.add.at(similarity[0], variants, weights * np.repeat(scale, lengths))
             np.add.at(similarity[1], variants, weights * weights)
         wanted = script_language(query.normalized) or language
         mask = self._language_mask.get(wanted) if wanted else None
@@ -357,7 +362,7 @@ class Matcher:
             cosine=float(best[0, index]),
             containment=float(best[1, index]),
             token_sort=max(fuzz.ratio(query.sorted_words, t.sorted_words) for t in texts) / 100,
-            entry_coverage=max(_coverage(t.key_words, query) for t in texts),
+            entry_coverage=max(_coverage(t, query.credits) for t in texts),
             keyword=keyword,
             query_coverage=self._explained(query, view.vocabulary),
         )
@@ -530,8 +535,15 @@ def _entry_view(
 def _text(compact: str, words: list[str], segmenter: Segmenter) -> _Text:
     """One way of asking, ready to compare."""
     keys = tuple((w, _weight(w, segmenter)) for w in dict.fromkeys(content_words(words)))
+    # Added one after another, as the scores always were (not `sum`, which may compensate).
+    key_weight = 0.0
+    for _, weight in keys:
+        key_weight += weight
     return _Text(
-        key_words=keys, sorted_words=" ".join(sorted(w for w, _ in keys)), sound=_sound(compact)
+        key_words=keys,
+        key_weight=key_weight,
+        sorted_words=" ".join(sorted(w for w, _ in keys)),
+        sound=_sound(compact),
     )
 
 
@@ -580,13 +592,14 @@ def _thin_credit(entry: Entry) -> float:
     return min(_THIN_CREDIT_MAX, _THIN_CREDIT * max(0, _RICH_WAYS - ways))
 
 
-def _coverage(key_words: tuple[tuple[str, float], ...], query: _Query) -> float:
+def _coverage(text: _Text, credits: _Credits) -> float:
     """Weighted share of one way of asking's key words that the message contains."""
-    total = covered = 0.0
-    for word, weight in key_words:
-        total += weight
-        covered += weight * query.credit(word)
-    return covered / total if total else 0.0
+    if not text.key_weight:
+        return 0.0
+    covered = 0.0
+    for word, weight in text.key_words:
+        covered += weight * credits[word]
+    return covered / text.key_weight
 
 
 def _credit(
@@ -595,10 +608,9 @@ def _credit(
     """How surely `word` occurs in a text: whole, by most of its character pairs, by sound."""
     if word in words or word in compact:
         return 1.0
-    credit = 0.0
-    if len(word) >= 3 and (word_pairs := _word_pairs(word)):
-        credit = sum(p in pairs for p in word_pairs) / len(word_pairs)
-    if len(word) >= 2 and is_cjk(word[0]) and _word_sound(word) in sound:
+    word_pairs, word_sound = _word_parts(word)
+    credit = len(word_pairs & pairs) / len(word_pairs) if word_pairs else 0.0
+    if word_sound and word_sound in sound:
         credit = max(credit, _SOUND_CREDIT)
     return credit
 
@@ -632,8 +644,12 @@ def _word_pairs(word: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=_WORDS_KEPT)
-def _word_sound(word: str) -> str:
-    return _sound(word)
+def _word_parts(word: str) -> tuple[frozenset[str], str]:
+    """What `_credit` compares of a word: its character pairs if it has three characters or
+    more, and its sound if it is a Chinese word of two or more ('' otherwise)."""
+    pairs = _word_pairs(word) if len(word) >= 3 else frozenset()
+    sound = _sound(word) if len(word) >= 2 and is_cjk(word[0]) else ""
+    return pairs, sound
 
 
 def _terms(normalized: str) -> Counter[str]:
