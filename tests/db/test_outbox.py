@@ -22,7 +22,7 @@ from db.repositories.outbox import (
     renew,
     reschedule,
 )
-from handlers.messages import Attachment, Button, Outgoing
+from handlers.messages import Attachment, Button, Outgoing, Topic, Upload
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -72,6 +72,32 @@ async def test_a_message_comes_back_as_it_was_written(session: AsyncSession) -> 
     assert Outgoing.from_json(claimed.payload) == message
     assert (claimed.platform, claimed.chat_id, claimed.person_id) == ("telegram", "1", person.id)
     assert claimed.attempts == 1
+
+
+# A payload as the outbox has always stored it: rows written before an upgrade are sent after.
+STORED = (
+    '{"chat_id":"-100","text":"<b>工单</b>","buttons":[[{"label":"认领","action":"t:claim:1",'
+    '"url":null},{"label":"指南","action":"","url":"https://example.org/a"}]],'
+    '"edit_message_id":"5","thread_id":"77","attachments":[{"kind":"document","file_id":"f-2",'
+    '"file_name":"a.pdf","mime_type":"application/pdf","size":1234,"platform":"web"}],'
+    '"topic":{"ticket_id":3,"title":"GR-1 工伤"},"upload":{"file_name":"r.csv",'
+    '"content":"YSxiCg==","mime_type":"text/csv","kind":"document"}}'
+)
+EVERY_PART = Outgoing(
+    chat_id="-100",
+    text="<b>工单</b>",
+    buttons=((Button("认领", "t:claim:1"), Button("指南", "", url="https://example.org/a")),),
+    edit_message_id="5",
+    thread_id="77",
+    attachments=(Attachment("document", "f-2", "a.pdf", "application/pdf", 1234, "web"),),
+    topic=Topic(3, "GR-1 工伤"),
+    upload=Upload("r.csv", b"a,b\n", "text/csv"),
+)
+
+
+def test_every_part_of_a_message_is_stored_as_before() -> None:
+    assert EVERY_PART.to_json() == STORED
+    assert Outgoing.from_json(STORED) == EVERY_PART
 
 
 async def test_claims_take_the_oldest_due_rows_up_to_the_limit(session: AsyncSession) -> None:
