@@ -24,6 +24,11 @@ _BIDI_CONTROLS = dict.fromkeys(
 
 def clean_text(raw: str) -> str:
     """Drops control characters (keeping line breaks and tabs) and direction overrides."""
+    if raw.isprintable():
+        # Nothing to drop: what is dropped (controls, surrogates, private use, and the
+        # direction marks, which are format characters) is never printable. Most messages
+        # are one printable line, and this is read on every one.
+        return raw.strip()
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_BIDI_CONTROLS)
     kept = (
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")

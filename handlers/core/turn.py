@@ -3,6 +3,7 @@ the messages the answer will send (written to the outbox, never sent from here).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,7 +71,7 @@ class Turn:
     def __post_init__(self) -> None:
         self.person_id = self.person.id
 
-    @property
+    @functools.cached_property
     def typed(self) -> str:
         """What the person typed, without control characters; '' for a button or photo."""
         return clean_text(self.incoming.text or "")

@@ -61,6 +61,15 @@ def test_a_ticket_field_keeps_text_as_the_form_does() -> None:
 
 
 @pytest.mark.parametrize(
+    "hidden",
+    ["\u202e", "\u2066", "\u200f", "\u061c", "\x07", "\x9b", "\ud800", "\ue000", "\U00100000"],
+)
+def test_what_cannot_be_seen_or_reverses_text_is_dropped_from_one_line(hidden: str) -> None:
+    # A one-line message with nothing to drop takes a shorter way: these must not.
+    assert clean_text(f" 工资{hidden}拖欠 ") == "工资拖欠"
+
+
+@pytest.mark.parametrize(
     ("typed", "complaint"),
     [
         ("3/5", "form.error.date_format"),  # 3 May to an English reader
