@@ -8,6 +8,7 @@ ever sent for work that did not commit.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.models import Person
 from db.repositories import arrival, people, state, updates
 from db.repositories.arrival import SavedState
 from handlers import admin
@@ -114,9 +116,13 @@ class Dispatcher:
             if found is None or officer is None:
                 await group.from_outsider(session, incoming, lang=language, now=now)
                 return True
-            person = found
+            person_id, stored_language = found.id, found.language
+
+            def load_person() -> Person:
+                return found
+
             standing = None
-            loaded = await state.load_state(session, person.id)
+            loaded = await state.load_state(session, person_id)
             saved = None if loaded is None else SavedState(loaded.flow, loaded.step, loaded.data)
         else:
             # The update id, the person and what the first checks need to know in one go.
@@ -136,12 +142,13 @@ class Dispatcher:
             )
             if arrived is None:
                 return False
-            person, saved = arrived.person, arrived.state
+            person_id, stored_language, saved = arrived.person_id, arrived.language, arrived.state
+            load_person = functools.partial(arrived.person, session)
             standing = Standing(arrived.blocked, arrived.waiting_ticket_id)
             officer = (
                 None
                 if arrived.officer_id is None
-                else await admin.officer_for_person(session, person.id)
+                else await admin.officer_for_person(session, person_id)
             )
         kb, matcher = self._knowledge
         flow_state = (
@@ -152,9 +159,10 @@ class Dispatcher:
         turn = Turn(
             session=session,
             incoming=incoming,
-            person=person,
+            person_id=person_id,
+            load_person=load_person,
             officer=officer,
-            lang=language_from_code(person.language, self._config.default_language),
+            lang=language_from_code(stored_language, self._config.default_language),
             now=now,
             config=self._config,
             routing=self._routing,

@@ -4,7 +4,7 @@ the messages the answer will send (written to the outbox, never sent from here).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,9 @@ class Standing:
 class Turn:
     session: AsyncSession
     incoming: Incoming
-    person: Person
+    person_id: int
+    # Builds the person's entity (`person`); called once, when a step first needs it.
+    load_person: Callable[[], Person]
     officer: Officer | None
     lang: str
     now: datetime
@@ -65,11 +67,12 @@ class Turn:
     # None (group updates): the checks ask the database.
     standing: Standing | None = None
     sent: list[Outgoing] = field(default_factory=list)
-    # Kept apart from `person`, which a rolled-back savepoint may expire.
-    person_id: int = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.person_id = self.person.id
+    @functools.cached_property
+    def person(self) -> Person:
+        """The person who wrote, as an entity of the session. Built only when a step needs
+        it: answering a question does not, and building it cost more than reading it."""
+        return self.load_person()
 
     @functools.cached_property
     def typed(self) -> str:

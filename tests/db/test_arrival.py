@@ -34,7 +34,8 @@ async def arrival(
 async def test_a_new_update_creates_the_person_with_no_state(session: AsyncSession) -> None:
     first = await arrival(session, "1")
     assert first is not None
-    assert (first.person.platform_user_id, first.person.display_name) == ("501", "Zhang")
+    person = first.person(session)
+    assert (person.platform_user_id, person.display_name) == ("501", "Zhang")
     assert (first.officer_id, first.state) == (None, None)
     assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
 
@@ -53,15 +54,16 @@ async def test_the_next_update_refreshes_the_person_and_reads_state_and_officer(
 ) -> None:
     first = await arrival(session, "1")
     assert first is not None
-    person_id = first.person.id
+    person_id = first.person(session).id
     await state.save_state(session, person_id, "report", "details", {"category": "pay"}, NOW)
     session.add(Officer(person_id=person_id, name="Officer Wang", active=True))
     await session.flush()
     later = NOW + timedelta(minutes=5)
     second = await arrival(session, "2", name="Zhang San", now=later)
     assert second is not None
-    assert second.person.id == person_id
-    assert (second.person.display_name, second.person.last_seen_at) == ("Zhang San", later)
+    person = second.person(session)
+    assert person.id == person_id
+    assert (person.display_name, person.last_seen_at) == ("Zhang San", later)
     assert second.state == SavedState("report", "details", {"category": "pay"})
     assert second.officer_id is not None
 
@@ -69,7 +71,7 @@ async def test_the_next_update_refreshes_the_person_and_reads_state_and_officer(
 async def test_an_inactive_officer_account_does_not_count(session: AsyncSession) -> None:
     first = await arrival(session, "1")
     assert first is not None
-    session.add(Officer(person_id=first.person.id, name="Officer Wang", active=False))
+    session.add(Officer(person_id=first.person(session).id, name="Officer Wang", active=False))
     await session.flush()
     second = await arrival(session, "2")
     assert second is not None
@@ -89,3 +91,18 @@ async def test_replicas_arriving_with_one_update_let_exactly_one_go_on(
     outcomes = await asyncio.gather(replica(), replica(), replica())
 
     assert sorted(outcomes) == [False, False, True]
+
+
+async def test_the_person_built_from_the_arrival_is_saved_when_changed(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        arrived = await arrival(session, "1")
+        assert arrived is not None
+        person = arrived.person(session)
+        assert arrived.person(session) is person
+        person.workplace = "Plant 3, gate B"
+    async with sessionmaker() as session:
+        stored = await session.get(Person, arrived.person_id)
+        assert stored is not None
+        assert (stored.workplace, stored.display_name) == ("Plant 3, gate B", "Zhang")
