@@ -67,20 +67,23 @@ class Arrival:
     columns: Mapping[str, Any]
 
     def person(self, session: AsyncSession) -> Person:
-        """The person as an entity of `session` (the one it holds already, if any), as
-        loading it would have given it: changes to it are written at the next flush."""
-        held = session.sync_session.identity_map.get(
-            session.sync_session.identity_key(Person, self.person_id)
-        )
-        if isinstance(held, Person):
-            # Refreshed with the row, as loading it again would have.
-            for name, value in self.columns.items():
-                set_committed_value(held, name, value)
+        """The person as an entity of `session`, as loading it would have given it:
+        changes to it are written at the next flush. If a step loaded the person since the
+        arrival, that entity, as the step left it."""
+        held = _held_person(session, self.person_id)
+        if held is not None:
             return held
         person = Person(**self.columns)
         make_transient_to_detached(person)  # as loaded: nothing to write yet
         session.add(person)
         return person
+
+
+def _held_person(session: AsyncSession, person_id: int) -> Person | None:
+    held = session.sync_session.identity_map.get(
+        session.sync_session.identity_key(Person, person_id)
+    )
+    return held if isinstance(held, Person) else None
 
 
 # Correlated to the row being upserted; `people.id` is spelled out because SQLAlchemy does
@@ -196,6 +199,13 @@ async def arrive(
     if found is None:
         return None
     values = found._mapping
+    columns = {name: values[name] for name in _PERSON_COLUMNS}
+    held = _held_person(session, values["id"])
+    if held is not None:
+        # The session read the person before this update (a caller's own session, not the
+        # dispatcher's): refreshed with the row now, as loading it again would have.
+        for name, value in columns.items():
+            set_committed_value(held, name, value)
     flow = values["state_flow"]
     return Arrival(
         person_id=values["id"],
@@ -206,5 +216,5 @@ async def arrive(
         else SavedState(flow, values["state_step"], dict(values["state_data"] or {})),
         blocked=bool(values["blocked"]),
         waiting_ticket_id=values["waiting_ticket_id"],
-        columns={name: values[name] for name in _PERSON_COLUMNS},
+        columns=columns,
     )

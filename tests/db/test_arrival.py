@@ -106,3 +106,20 @@ async def test_the_person_built_from_the_arrival_is_saved_when_changed(
         stored = await session.get(Person, arrived.person_id)
         assert stored is not None
         assert (stored.workplace, stored.display_name) == ("Plant 3, gate B", "Zhang")
+
+
+async def test_a_step_that_loaded_the_person_keeps_its_changes(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        arrived = await arrival(session, "1")
+        assert arrived is not None
+        loaded = await session.get(Person, arrived.person_id)
+        assert loaded is not None
+        loaded.workplace = "Depot 2"
+        assert arrived.person(session) is loaded
+        assert loaded.workplace == "Depot 2"
+    async with sessionmaker() as session:
+        stored = await session.get(Person, arrived.person_id)
+        assert stored is not None
+        assert stored.workplace == "Depot 2"
