@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, literal_column, select
+from sqlalchemy import ColumnElement, bindparam, event, exists, inspect, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
@@ -70,20 +70,42 @@ class Arrival:
         """The person as an entity of `session`, as loading it would have given it:
         changes to it are written at the next flush. If a step loaded the person since the
         arrival, that entity, as the step left it."""
-        held = _held_person(session, self.person_id)
-        if held is not None:
-            return held
-        person = Person(**self.columns)
-        make_transient_to_detached(person)  # as loaded: nothing to write yet
-        session.add(person)
-        return person
+        return _entity(session.sync_session, self.person_id, self.columns)
 
 
-def _held_person(session: AsyncSession, person_id: int) -> Person | None:
-    held = session.sync_session.identity_map.get(
-        session.sync_session.identity_key(Person, person_id)
-    )
-    return held if isinstance(held, Person) else None
+# The arrival's person whose entity is not built yet, in the session's info: built before a
+# statement changes people (below), so the change reaches it as it reaches loaded ones.
+_UNBUILT = "db.arrival.unbuilt"
+# Entities built here, held for the session's life: its identity map holds an unchanged
+# entity only while something else does.
+_BUILT = "db.arrival.built"
+
+
+def _entity(session: Session, person_id: int, columns: Mapping[str, Any]) -> Person:
+    """The person the session holds, else one built from `columns` and attached as loaded."""
+    unbuilt = session.info.get(_UNBUILT)
+    if unbuilt is not None and unbuilt[0] == person_id:
+        del session.info[_UNBUILT]
+    held = session.identity_map.get(session.identity_key(Person, person_id))
+    if isinstance(held, Person):
+        return held
+    person = Person(**columns)
+    make_transient_to_detached(person)  # as loaded: nothing to write yet
+    session.add(person)
+    session.info.setdefault(_BUILT, []).append(person)
+    return person
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _build_before_people_change(state: ORMExecuteState) -> None:
+    # An UPDATE or DELETE of people brings the entities the session holds up to date
+    # (synchronize_session); an arrival's person not built yet would miss it and later be
+    # built from the row as it was before.
+    if not (state.is_update or state.is_delete) or state.bind_mapper is not _PEOPLE:
+        return
+    unbuilt = state.session.info.get(_UNBUILT)
+    if unbuilt is not None:
+        _entity(state.session, *unbuilt)
 
 
 # Correlated to the row being upserted; `people.id` is spelled out because SQLAlchemy does
@@ -164,6 +186,7 @@ _ARRIVE = {
     "sqlite": {keep: _sqlite(keep_name=keep) for keep in (False, True)},
 }
 _PERSON_COLUMNS = tuple(c.key for c in Person.__table__.columns)
+_PEOPLE = inspect(Person)
 
 
 async def arrive(
@@ -200,12 +223,15 @@ async def arrive(
         return None
     values = found._mapping
     columns = {name: values[name] for name in _PERSON_COLUMNS}
-    held = _held_person(session, values["id"])
-    if held is not None:
+    sync = session.sync_session
+    held = sync.identity_map.get(sync.identity_key(Person, values["id"]))
+    if isinstance(held, Person):
         # The session read the person before this update (a caller's own session, not the
         # dispatcher's): refreshed with the row now, as loading it again would have.
         for name, value in columns.items():
             set_committed_value(held, name, value)
+    else:
+        sync.info[_UNBUILT] = (values["id"], columns)
     flow = values["state_flow"]
     return Arrival(
         person_id=values["id"],

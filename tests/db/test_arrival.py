@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Officer, Person, ProcessedUpdate
-from db.repositories import state
+from db.repositories import announcements, state
 from db.repositories.arrival import Arrival, SavedState, arrive
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -123,3 +123,12 @@ async def test_a_step_that_loaded_the_person_keeps_its_changes(
         stored = await session.get(Person, arrived.person_id)
         assert stored is not None
         assert stored.workplace == "Depot 2"
+
+
+async def test_a_change_to_people_before_the_person_is_built_reaches_it(
+    session: AsyncSession,
+) -> None:
+    arrived = await arrival(session, "1")
+    assert arrived is not None
+    await announcements.set_subscribed(session, arrived.person_id, subscribed=False)
+    assert arrived.person(session).subscribed is False
