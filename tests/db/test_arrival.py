@@ -93,6 +93,14 @@ async def test_replicas_arriving_with_one_update_let_exactly_one_go_on(
     assert sorted(outcomes) == [False, False, True]
 
 
+async def _stored(sessionmaker: async_sessionmaker[AsyncSession], person_id: int) -> Person:
+    """The person as committed, read in a session of its own."""
+    async with sessionmaker() as session:
+        stored = await session.get(Person, person_id)
+    assert stored is not None
+    return stored
+
+
 async def test_the_person_built_from_the_arrival_is_saved_when_changed(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -102,10 +110,8 @@ async def test_the_person_built_from_the_arrival_is_saved_when_changed(
         person = arrived.person(session)
         assert arrived.person(session) is person
         person.workplace = "Plant 3, gate B"
-    async with sessionmaker() as session:
-        stored = await session.get(Person, arrived.person_id)
-        assert stored is not None
-        assert (stored.workplace, stored.display_name) == ("Plant 3, gate B", "Zhang")
+    stored = await _stored(sessionmaker, arrived.person_id)
+    assert (stored.workplace, stored.display_name) == ("Plant 3, gate B", "Zhang")
 
 
 async def test_a_step_that_loaded_the_person_keeps_its_changes(
@@ -119,10 +125,7 @@ async def test_a_step_that_loaded_the_person_keeps_its_changes(
         loaded.workplace = "Depot 2"
         assert arrived.person(session) is loaded
         assert loaded.workplace == "Depot 2"
-    async with sessionmaker() as session:
-        stored = await session.get(Person, arrived.person_id)
-        assert stored is not None
-        assert stored.workplace == "Depot 2"
+    assert (await _stored(sessionmaker, arrived.person_id)).workplace == "Depot 2"
 
 
 async def test_a_change_to_people_before_the_person_is_built_reaches_it(
