@@ -55,8 +55,6 @@ class SavedState:
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    person_id: int
-    language: str  # the person's language as stored: their choice, or their messenger's
     officer_id: int | None  # the person's active officer account, if any
     state: SavedState | None
     # As of this update's start: whether an officer blocked the person, and the ticket an
@@ -65,6 +63,15 @@ class Arrival:
     waiting_ticket_id: int | None
     # The person's row as the statement returned it, column by column.
     columns: Mapping[str, Any]
+
+    @property
+    def person_id(self) -> int:
+        return int(self.columns["id"])
+
+    @property
+    def language(self) -> str:
+        """The person's language as stored: their choice, or their messenger's."""
+        return str(self.columns["language"])
 
     def person(self, session: AsyncSession) -> Person:
         """The person as an entity of `session`, as loading it would have given it:
@@ -86,14 +93,20 @@ def _entity(session: Session, person_id: int, columns: Mapping[str, Any]) -> Per
     unbuilt = session.info.get(_UNBUILT)
     if unbuilt is not None and unbuilt[0] == person_id:
         del session.info[_UNBUILT]
-    held = session.identity_map.get(session.identity_key(Person, person_id))
-    if isinstance(held, Person):
+    held = _held(session, person_id)
+    if held is not None:
         return held
     person = Person(**columns)
     make_transient_to_detached(person)  # as loaded: nothing to write yet
     session.add(person)
     session.info.setdefault(_BUILT, []).append(person)
     return person
+
+
+def _held(session: Session, person_id: int) -> Person | None:
+    """The person's entity in the session's identity map, if it holds one."""
+    held = session.identity_map.get(session.identity_key(Person, person_id))
+    return held if isinstance(held, Person) else None
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -224,8 +237,8 @@ async def arrive(
     values = found._mapping
     columns = {name: values[name] for name in _PERSON_COLUMNS}
     sync = session.sync_session
-    held = sync.identity_map.get(sync.identity_key(Person, values["id"]))
-    if isinstance(held, Person):
+    held = _held(sync, values["id"])
+    if held is not None:
         # The session read the person before this update (a caller's own session, not the
         # dispatcher's): refreshed with the row now, as loading it again would have.
         for name, value in columns.items():
@@ -234,8 +247,6 @@ async def arrive(
         sync.info[_UNBUILT] = (values["id"], columns)
     flow = values["state_flow"]
     return Arrival(
-        person_id=values["id"],
-        language=values["language"],
         officer_id=values["officer_id"],
         state=None
         if flow is None
